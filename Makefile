@@ -1,0 +1,38 @@
+# Two commands for a newcomer: `make run` (the whole pipeline on the bundled sample) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOME_DIR ?= ./data
+AS_OF ?=
+
+.PHONY: install run test lint format dagster-dev clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24,<27"
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@if [ -z "$$(ls -A $(HOME_DIR)/landing 2>/dev/null)" ]; then \
+		$(BIN)/scorecards sample --home $(HOME_DIR); fi
+	$(BIN)/scorecards run --home $(HOME_DIR) $(if $(AS_OF),--as-of $(AS_OF),)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+dagster-dev: $(STAMP)
+	SCORECARDS_HOME=$(abspath $(HOME_DIR)) $(BIN)/dagster dev -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs

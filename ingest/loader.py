@@ -1,0 +1,465 @@
+"""Land files into ``raw.*`` tables with a complete audit trail.
+
+For each file under ``landing/<source>/``: find its entity by name prefix, read it as text, map its
+headers through the alias table, type every value, and split the rows into accepted (appended to
+``raw.<source>_<entity>``) and quarantined (``audit.quarantine`` with file, line and reason). The
+per-file invariant rows_read = rows_accepted + rows_quarantined is checked before commit. A file
+whose content hash was loaded before is skipped, so loading twice changes nothing; a changed file
+with the same name is a new version and the staging models keep the latest version of each record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ingest.contract import (
+    CURRENCY_ALIASES,
+    ENTITIES,
+    ENUMS,
+    Column,
+    Entity,
+    alias_map,
+    entity_for_file,
+    normalise_header,
+)
+from ingest.readers import (
+    BROKEN_LINE_COLUMN,
+    LINE_COLUMN,
+    FileRejected,
+    quote_ident,
+    read_any,
+)
+
+SOURCES = ("crm", "erp", "plan")
+META_COLUMNS = (
+    ("_load_id", "BIGINT"),
+    ("_file_path", "VARCHAR"),
+    ("_line_number", "BIGINT"),
+)
+DATE_FORMATS = [
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y%m%d",
+    "%Y年%m月%d日",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+]
+_STAGE = "__stage"
+_TYPED = "__typed"
+
+
+@dataclass
+class FileResult:
+    file_path: str
+    entity: str | None
+    status: str  # loaded | rejected | skipped
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+    message: str = ""
+
+
+@dataclass
+class LoadSummary:
+    files: list[FileResult] = field(default_factory=list)
+
+    def by_entity(self) -> dict[str, dict[str, int]]:
+        """Rows read/accepted/quarantined per entity, for asset metadata."""
+        out: dict[str, dict[str, int]] = {
+            e.qualified: {"files": 0, "rows_read": 0, "rows_accepted": 0, "rows_quarantined": 0}
+            for e in ENTITIES
+        }
+        for result in self.files:
+            if result.entity and result.status == "loaded":
+                counts = out[result.entity]
+                counts["files"] += 1
+                counts["rows_read"] += result.rows_read
+                counts["rows_accepted"] += result.rows_accepted
+                counts["rows_quarantined"] += result.rows_quarantined
+        return out
+
+    @property
+    def rejected(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "rejected"]
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the audit tables and one raw table per entity (empty until a file lands)."""
+    con.execute("create schema if not exists audit")
+    con.execute("create schema if not exists raw")
+    con.execute("create sequence if not exists audit.load_id_seq start 1")
+    con.execute(
+        """
+        create table if not exists audit.load_log (
+            load_id bigint primary key,
+            file_path varchar not null,
+            entity varchar,
+            file_sha256 varchar not null,
+            rows_read bigint not null,
+            rows_accepted bigint not null,
+            rows_quarantined bigint not null,
+            status varchar not null,
+            message varchar,
+            loaded_at timestamp not null
+        )
+        """
+    )
+    con.execute(
+        """
+        create table if not exists audit.quarantine (
+            load_id bigint not null,
+            file_path varchar not null,
+            line_number bigint,
+            entity varchar not null,
+            reason varchar not null,
+            raw_record varchar
+        )
+        """
+    )
+    for entity in ENTITIES:
+        columns = [f"{quote_ident(col.name)} {col.sql_type}" for col in entity.columns]
+        columns += [f"{quote_ident(name)} {type_}" for name, type_ in META_COLUMNS]
+        con.execute(
+            f"create table if not exists raw.{quote_ident(entity.raw_table)} ({', '.join(columns)})"
+        )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def landed_files(landing: Path) -> list[Path]:
+    """Every file below ``landing/<source>/`` in a stable order (source, then path)."""
+    files: list[Path] = []
+    for source in SOURCES:
+        folder = landing / source
+        if folder.is_dir():
+            files += sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+    return files
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve(strict=True).relative_to(root.resolve())
+        return True
+    except (ValueError, FileNotFoundError, OSError):
+        return False
+
+
+def _cleaned_number(text: str) -> str:
+    """Strip thousands separators and currency marks; (1,234.50) is negative."""
+    return (
+        f"regexp_replace(regexp_replace({text}, '[\\s,¥￥$€£元]|CNY|RMB|USD|EUR', '', 'g'), "
+        f"'^\\((.*)\\)$', '-\\1')"
+    )
+
+
+def _wide_number(col: Column, text: str) -> str:
+    """The exact value as DECIMAL(38,12), before it is narrowed to the column's type."""
+    cleaned = _cleaned_number(text)
+    number = f"try_cast(rtrim({cleaned}, '%') as decimal(38,12))"
+    if col.type == "ratio" and not col.percent_units:
+        # 50% means 0.5 for weights and thresholds; split percents are already in percent units.
+        return f"(case when {cleaned} like '%\\%' escape '\\' then {number} / 100 else {number} end)"
+    return number
+
+
+def _parse_expr(col: Column, ref: str) -> str:
+    """SQL that turns the text value ``ref`` into the column's type; NULL when it does not parse."""
+    text = f"nullif(trim({ref}), '')"
+    if col.type == "text":
+        return text
+    if col.type in ("date", "timestamp"):
+        parsed = f"try_strptime({text}, $date_formats)"
+        return f"cast({parsed} as date)" if col.type == "date" else parsed
+    if col.type == "int":
+        return f"try_cast({_cleaned_number(text)} as bigint)"
+    if col.type in ("money", "price", "rate", "ratio"):
+        return f"try_cast({_wide_number(col, text)} as {col.sql_type})"
+    if col.type == "bool":
+        return (
+            f"(case when lower({text}) in ('true', 't', '1', 'y', 'yes', '是', '对') then true "
+            f"when lower({text}) in ('false', 'f', '0', 'n', 'no', '否', '错') then false end)"
+        )
+    if col.type == "enum":
+        return (
+            f"(select any_value(value) from __enum_aliases as aliases "
+            f"where aliases.enum = '{col.enum}' and aliases.alias = lower({text}))"
+        )
+    if col.type == "currency":
+        return (
+            f"coalesce((select any_value(code) from __currency_aliases as aliases "
+            f"where aliases.alias = lower({text})), upper({text}))"
+        )
+    raise ValueError(f"unknown type {col.type}")
+
+
+def _problem_expr(col: Column, ref: str, value: str) -> str:
+    """SQL giving this column's quarantine reason for a row, or NULL when the value is fine."""
+    text = f"nullif(trim({ref}), '')"
+    checks = []
+    if col.required:
+        checks.append(f"when {text} is null then 'missing required {col.name}'")
+    if col.type != "text":
+        checks.append(
+            f"when {value} is null then 'unparseable {col.type} in {col.name}: ' || "
+            f"left({text}, 60)"
+        )
+    if col.type in ("money", "price", "rate", "ratio"):
+        wide = _wide_number(col, text)
+        checks.append(
+            f"when {value} <> {wide} then '{col.name} has more decimal places than "
+            f"{col.sql_type} keeps: ' || {text}"
+        )
+    if col.type == "currency":
+        checks.append(
+            f"when not regexp_full_match({value}, '[A-Z]{{3}}') then "
+            f"'invalid currency code in {col.name}: ' || {text}"
+        )
+    if not checks:
+        return "null"
+    guard = f"when {text} is null and {str(not col.required).lower()} then null"
+    return f"(case {guard} {' '.join(checks)} end)"
+
+
+def _register_aliases(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create or replace temp table __enum_aliases (enum varchar, alias varchar, value varchar)")
+    rows = [
+        (enum, alias.lower(), value)
+        for enum, values in ENUMS.items()
+        for value, aliases in values.items()
+        for alias in (value, *aliases)
+    ]
+    con.executemany("insert into __enum_aliases values (?, ?, ?)", rows)
+    con.execute("create or replace temp table __currency_aliases (alias varchar, code varchar)")
+    con.executemany(
+        "insert into __currency_aliases values (?, ?)", list(CURRENCY_ALIASES.items())
+    )
+
+
+def _stage_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [column[0] for column in con.execute(f"select * from {_STAGE} limit 0").description]
+
+
+def _map_headers(con: duckdb.DuckDBPyConnection, entity: Entity) -> tuple[dict[str, str], list[str]]:
+    """Canonical column → file header; plus the headers that match nothing (reported, kept raw)."""
+    headers = [
+        name for name in _stage_columns(con) if name not in (LINE_COLUMN, BROKEN_LINE_COLUMN)
+    ]
+    aliases = alias_map(entity)
+    mapping: dict[str, str] = {}
+    extra: list[str] = []
+    for header in headers:
+        canonical = aliases.get(normalise_header(header))
+        if canonical is None:
+            extra.append(header)
+        elif canonical in mapping:
+            raise FileRejected(
+                f"ambiguous headers: {mapping[canonical]!r} and {header!r} both mean {canonical}"
+            )
+        else:
+            mapping[canonical] = header
+    missing = [c.name for c in entity.columns if c.required and c.name not in mapping]
+    if missing:
+        raise FileRejected(f"missing required column(s): {', '.join(missing)}")
+    return mapping, extra
+
+
+def _type_rows(con: duckdb.DuckDBPyConnection, entity: Entity, mapping: dict[str, str]) -> None:
+    """Build ``__typed``: typed canonical columns, the line, the raw record and the reason."""
+    has_broken = BROKEN_LINE_COLUMN in _stage_columns(con)
+    selects: list[str] = []
+    problems: list[str] = []
+    if has_broken:
+        problems.append(f"stage.{quote_ident(BROKEN_LINE_COLUMN)}")
+    for col in entity.columns:
+        header = mapping.get(col.name)
+        if header is None:
+            if col.default is not None:
+                value = f"cast('{col.default}' as {col.sql_type})"
+            else:
+                value = f"cast(null as {col.sql_type})"
+            selects.append(f"{value} as {quote_ident(col.name)}")
+            continue
+        ref = f"stage.{quote_ident(header)}"
+        parsed = _parse_expr(col, ref)
+        if col.default is not None:
+            parsed = f"coalesce({parsed}, cast('{col.default}' as {col.sql_type}))"
+        selects.append(f"{parsed} as {quote_ident(col.name)}")
+        problems.append(_problem_expr(col, ref, parsed))
+    reason = f"concat_ws('; ', {', '.join(problems)})" if problems else "''"
+    sql = f"""
+        create or replace temp table {_TYPED} as
+        with typed as (
+            select
+                stage.{LINE_COLUMN} as __line,
+                to_json(stage) as __raw,
+                {reason} as __reason,
+                {', '.join(selects) if selects else 'null as __none'}
+            from {_STAGE} as stage
+        )
+        select * from typed
+        """
+    params = {"date_formats": DATE_FORMATS} if "$date_formats" in sql else {}
+    con.execute(sql, params)
+    for col in entity.columns:
+        if col.default_from is not None and col.name not in mapping:
+            con.execute(
+                f"update {_TYPED} set {quote_ident(col.name)} = {quote_ident(col.default_from)}"
+            )
+        elif col.default_from is not None:
+            con.execute(
+                f"update {_TYPED} set {quote_ident(col.name)} = {quote_ident(col.default_from)} "
+                f"where {quote_ident(col.name)} is null"
+            )
+    # A key seen twice in one file is not guessed: every copy is quarantined.
+    key = ", ".join(quote_ident(k) for k in entity.key)
+    con.execute(
+        f"""
+        update {_TYPED} as typed set __reason = 'duplicate key within file: ' || dup.key_text
+        from (
+            select {key}, concat_ws('|', {key}) as key_text
+            from {_TYPED}
+            where __reason = ''
+            group by {key}
+            having count(*) > 1
+        ) as dup
+        where typed.__reason = ''
+            and {' and '.join(f'typed.{quote_ident(k)} is not distinct from dup.{quote_ident(k)}' for k in entity.key)}
+        """
+    )
+
+
+def _load_one(
+    con: duckdb.DuckDBPyConnection, path: Path, rel: str, entity: Entity, load_id: int
+) -> FileResult:
+    hint = set(alias_map(entity))
+    read_any(con, path, _STAGE, hint)
+    mapping, extra = _map_headers(con, entity)
+    _type_rows(con, entity, mapping)
+    rows_read = con.execute(f"select count(*) from {_STAGE}").fetchone()[0]
+    columns = ", ".join(quote_ident(c.name) for c in entity.columns)
+    con.execute(
+        f"insert into raw.{quote_ident(entity.raw_table)} ({columns}, _load_id, _file_path, "
+        f"_line_number) select {columns}, ?, ?, __line from {_TYPED} where __reason = '' "
+        "order by __line",
+        [load_id, rel],
+    )
+    con.execute(
+        "insert into audit.quarantine "
+        "select ?, ?, __line, ?, __reason, __raw from " + _TYPED + " where __reason <> '' "
+        "order by __line",
+        [load_id, rel, entity.qualified],
+    )
+    accepted, quarantined = con.execute(
+        f"select count(*) filter (where __reason = ''), count(*) filter (where __reason <> '') "
+        f"from {_TYPED}"
+    ).fetchone()
+    if rows_read != accepted + quarantined:
+        raise RuntimeError(
+            f"{rel}: rows read {rows_read} != accepted {accepted} + quarantined {quarantined}"
+        )
+    message = "header only: no data rows" if rows_read == 0 else ""
+    if extra:
+        message = (message + "; " if message else "") + (
+            "unknown columns kept in raw_record only: " + ", ".join(extra)
+        )
+    return FileResult(rel, entity.qualified, "loaded", rows_read, accepted, quarantined, message)
+
+
+def load_landing(
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    progress: Callable[[str], None] | None = None,
+) -> LoadSummary:
+    """Load every new file under ``landing``; returns what happened to each file."""
+    ensure_schema(con)
+    _register_aliases(con)
+    summary = LoadSummary()
+    files = landed_files(landing)
+    total_rows = 0
+    for number, path in enumerate(files, start=1):
+        rel = path.relative_to(landing).as_posix()
+        source = rel.split("/", 1)[0]
+        if not _inside(path, landing):
+            result = FileResult(rel, None, "rejected", message="path escapes the landing folder")
+            _log(con, result, "-", _next_id(con))
+            summary.files.append(result)
+            continue
+        sha = file_sha256(path)
+        seen = con.execute(
+            "select status from audit.load_log where file_path = ? and file_sha256 = ?",
+            [rel, sha],
+        ).fetchone()
+        if seen is not None:
+            summary.files.append(FileResult(rel, None, "skipped", message=f"already {seen[0]}"))
+            continue
+        entity = entity_for_file(source, path.name)
+        load_id = _next_id(con)
+        con.execute("begin transaction")
+        try:
+            if entity is None:
+                raise FileRejected(f"unknown entity: no {source} entity matches the file name")
+            result = _load_one(con, path, rel, entity, load_id)
+        except FileRejected as exc:
+            con.execute("rollback")
+            con.execute("begin transaction")
+            result = FileResult(rel, entity.qualified if entity else None, "rejected", message=str(exc))
+        except Exception:
+            con.execute("rollback")
+            raise
+        _log(con, result, sha, load_id)
+        con.execute("commit")
+        summary.files.append(result)
+        total_rows += result.rows_read
+        if progress is not None:
+            progress(
+                f"[{number}/{len(files)}] {rel}: {result.status} "
+                f"read={result.rows_read} accepted={result.rows_accepted} "
+                f"quarantined={result.rows_quarantined} (total rows {total_rows})"
+                + (f" - {result.message}" if result.message else "")
+            )
+    return summary
+
+
+def _next_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("select nextval('audit.load_id_seq')").fetchone()[0]
+
+
+def _log(con: duckdb.DuckDBPyConnection, result: FileResult, sha: str, load_id: int) -> None:
+    con.execute(
+        "insert into audit.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            load_id,
+            result.file_path,
+            result.entity,
+            sha,
+            result.rows_read,
+            result.rows_accepted,
+            result.rows_quarantined,
+            result.status,
+            result.message,
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        ],
+    )
+
+
+def print_progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)

@@ -1,0 +1,1 @@
+"""Sales-scorecard warehouse: CLI, settings, sample exports and publication."""

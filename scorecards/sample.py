@@ -1,0 +1,576 @@
+"""Deterministic, realistic sample exports for every entity of the contract.
+
+The same seed and options write byte-identical files. Money is generated as integer cents and
+formatted as text, so no float ever reaches an export. The data exercises what the pipeline must
+handle: hires, a leaver and a mid-month team move; seasonality; leads, opportunities with stage
+history and a delta file; activities; orders, invoices with lines, a credit note, a void invoice,
+invoices with no rep (the crediting chain and unassigned revenue), partial payments; CNY and USD
+with weekday-only rates; targets at company, region, team and rep level in several periods and
+tiers, with a revision; comp plans, KPI weights and reviews. One file has Chinese headers, one is
+GBK-encoded, one uses semicolons, one is JSON Lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REGIONS = ("north", "east", "south")
+STAGES = ("prospecting", "qualification", "proposal", "negotiation")
+ACTIVITY_TYPES = ("call", "email", "meeting", "visit", "demo")
+ACTIVITY_P = (0.45, 0.25, 0.15, 0.1, 0.05)
+PRODUCT_LINES = ("platform", "analytics", "services")
+SEASONALITY = (0.7, 0.8, 1.0, 0.9, 1.0, 1.1, 0.8, 0.9, 1.1, 1.1, 1.2, 1.4)
+
+
+@dataclass(frozen=True)
+class SampleOptions:
+    seed: int = 7
+    reps: int = 60
+    months: int = 12
+    start: str = "2026-01"
+
+
+def money(cents: np.ndarray | pd.Series) -> pd.Series:
+    """Integer cents → '1234.56' text, exactly (no float on the way)."""
+    values = pd.Series(np.asarray(cents, dtype=np.int64))
+    sign = np.where(values < 0, "-", "")
+    absolute = values.abs()
+    return (
+        pd.Series(sign)
+        + (absolute // 100).astype(str)
+        + "."
+        + (absolute % 100).astype(str).str.zfill(2)
+    )
+
+
+def _month_starts(start: str, months: int) -> list[dt.date]:
+    year, month = (int(part) for part in start.split("-"))
+    out = []
+    for _ in range(months):
+        out.append(dt.date(year, month, 1))
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return out
+
+
+def _fmt_dates(values: pd.Series, fmt: str = "%Y-%m-%d") -> pd.Series:
+    return pd.to_datetime(values).dt.strftime(fmt)
+
+
+class _Generator:
+    def __init__(self, options: SampleOptions) -> None:
+        self.o = options
+        self.rng = np.random.default_rng(options.seed)
+        self.months = _month_starts(options.start, options.months)
+        self.first = pd.Timestamp(self.months[0])
+        last = self.months[-1]
+        self.end = pd.Timestamp(dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1))
+        self.days = pd.date_range(self.first, self.end - pd.Timedelta(days=1), freq="D")
+
+    # -- organisation ---------------------------------------------------------------------
+    def organisation(self) -> dict[str, pd.DataFrame]:
+        teams = pd.DataFrame(
+            {
+                "team_id": [f"T{i:02d}" for i in range(1, 9)],
+                "team_name": [
+                    "North Enterprise",
+                    "North Commercial",
+                    "North Channel",
+                    "East Enterprise",
+                    "East Commercial",
+                    "East Growth",
+                    "South Enterprise",
+                    "South Commercial",
+                ],
+                "parent_team_id": "",
+                "region": ["north"] * 3 + ["east"] * 3 + ["south"] * 2,
+            }
+        )
+        rows = []
+        for number, region in enumerate(REGIONS, start=1):
+            rows.append((f"D{number:02d}", f"Director {region.title()}", "director", "", "", region))
+        for index, team in teams.iterrows():
+            director = f"D{REGIONS.index(team.region) + 1:02d}"
+            rows.append((f"M{index + 1:02d}", f"Manager {team.team_name}", "manager", director,
+                         team.team_id, team.region))
+        team_ids = teams.team_id.tolist()
+        for number in range(1, self.o.reps + 1):
+            team_id = team_ids[(number - 1) % len(team_ids)]
+            manager = f"M{team_ids.index(team_id) + 1:02d}"
+            rows.append((f"U{number:03d}", f"Rep {number:03d}", "rep", manager, team_id, ""))
+        users = pd.DataFrame(rows, columns=["user_id", "full_name", "role", "manager_id",
+                                            "team_id", "region"])
+        users.loc[users.role == "director", "team_id"] = [
+            teams.team_id[teams.region == region].iloc[0] for region in REGIONS
+        ]
+        users["email"] = users.user_id.str.lower() + "@example.com"
+        users["hire_date"] = (self.first - pd.Timedelta(days=400)).date()
+        users["termination_date"] = ""
+        # Hires: the last three reps join during the year, one of them mid-month.
+        reps = users.index[users.role == "rep"]
+        if len(reps) >= 6 and len(self.months) >= 4:
+            users.loc[reps[-1], "hire_date"] = self.months[2]
+            users.loc[reps[-2], "hire_date"] = self.months[3] + dt.timedelta(days=14)
+            users.loc[reps[-3], "hire_date"] = self.months[1]
+            # A leaver in the middle of month six (or the last month of a short sample).
+            leave_month = self.months[min(5, len(self.months) - 1)]
+            users.loc[reps[4], "termination_date"] = str(leave_month + dt.timedelta(days=14))
+        users["hire_date"] = users.hire_date.astype(str)
+        users["snapshot_date"] = str((self.end - pd.Timedelta(days=1)).date())
+        users.loc[users.role == "rep", "role"] = "rep"
+        ops = pd.DataFrame([{"user_id": "O01", "full_name": "Sales Ops", "role": "ops",
+                             "manager_id": "", "team_id": "T01", "email": "o01@example.com",
+                             "hire_date": str((self.first - pd.Timedelta(days=400)).date()),
+                             "termination_date": "", "snapshot_date": users.snapshot_date.iloc[0]}])
+        users = pd.concat([users.drop(columns="region"), ops], ignore_index=True)
+        # A mid-month team move: rep U002 moves from T02 to T05 on the 16th of month four.
+        move_day = self.months[min(3, len(self.months) - 1)] + dt.timedelta(days=15)
+        assignments = pd.DataFrame(
+            [
+                ("U002", "T02", str((self.first - pd.Timedelta(days=400)).date()),
+                 str(move_day - dt.timedelta(days=1))),
+                ("U002", "T05", str(move_day), ""),
+            ],
+            columns=["user_id", "team_id", "valid_from", "valid_to"],
+        )
+        users.loc[users.user_id == "U002", "team_id"] = "T05"
+        return {"teams": teams, "users": users, "team_assignments": assignments}
+
+    # -- CRM --------------------------------------------------------------------------------
+    def crm(self, users: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        rng = self.rng
+        reps = users[users.role == "rep"].reset_index(drop=True)
+        hire = pd.to_datetime(reps.hire_date)
+        leave = pd.to_datetime(reps.termination_date.replace("", None))
+        n_accounts = len(reps) * 8
+        account_owner = reps.user_id.to_numpy()[np.arange(n_accounts) % len(reps)]
+        accounts = pd.DataFrame(
+            {
+                "account_id": [f"A{i:05d}" for i in range(1, n_accounts + 1)],
+                "account_name": [f"Account {i:05d} Ltd" for i in range(1, n_accounts + 1)],
+                "industry": rng.choice(["manufacturing", "retail", "finance", "tech"], n_accounts),
+                "region": rng.choice(REGIONS, n_accounts),
+                "owner_id": account_owner,
+                "created_at": _fmt_dates(
+                    pd.Series(self.first - pd.to_timedelta(rng.integers(30, 700, n_accounts), "D"))
+                ),
+            }
+        )
+        # Opportunities: per rep and month, Poisson by seasonality; only while employed.
+        rows = []
+        for month_index, month in enumerate(self.months):
+            lam = 4.0 * SEASONALITY[(month.month - 1) % 12]
+            counts = rng.poisson(lam, len(reps))
+            for rep_index, count in enumerate(counts):
+                month_ts = pd.Timestamp(month)
+                month_end = month_ts + pd.offsets.MonthEnd(0)
+                lo = max(month_ts, hire[rep_index])
+                hi = month_end if pd.isna(leave[rep_index]) else min(month_end, leave[rep_index])
+                if hi < lo:
+                    continue
+                span = (hi - lo).days + 1
+                for _ in range(count):
+                    rows.append((rep_index, lo + pd.Timedelta(days=int(rng.integers(0, span)))))
+        n = len(rows)
+        owner_idx = np.array([r[0] for r in rows])
+        created = pd.Series([r[1] for r in rows]) + pd.to_timedelta(rng.integers(9, 18, n), "h")
+        owners = reps.user_id.to_numpy()[owner_idx]
+        rep_accounts = np.arange(n_accounts).reshape(-1, len(reps)) if n_accounts % len(reps) == 0 else None
+        account_pick = rep_accounts[rng.integers(0, rep_accounts.shape[0], n), owner_idx]
+        usd = rng.random(n) < 0.12
+        cents = (rng.lognormal(np.log(90_000), 0.6, n) * 100).astype(np.int64) // 100 * 100
+        cents = np.where(usd, cents // 7 // 100 * 100, cents)
+        cycle = rng.integers(15, 120, n)
+        close = (created.dt.normalize() + pd.to_timedelta(cycle, "D"))
+        closed = close < self.end
+        outcome = rng.random(n)
+        won = closed & (outcome < 0.5)
+        lost = closed & ~won
+        open_stage = np.array(STAGES)[rng.integers(0, 4, n)]
+        stage = np.where(won, "closed_won", np.where(lost, "closed_lost", open_stage))
+        opp_ids = [f"OP{i:06d}" for i in range(1, n + 1)]
+        opportunities = pd.DataFrame(
+            {
+                "opportunity_id": opp_ids,
+                "account_id": accounts.account_id.to_numpy()[account_pick],
+                "owner_id": owners,
+                "opportunity_name": [f"Deal {i}" for i in range(1, n + 1)],
+                "type": rng.choice(["new_business", "expansion", "renewal"], n, p=[0.5, 0.3, 0.2]),
+                "stage": stage,
+                "amount": money(cents),
+                "currency": np.where(usd, "USD", "CNY"),
+                "created_at": created.dt.strftime("%Y-%m-%d %H:%M:%S"),
+                "close_date": close.dt.strftime("%Y-%m-%d"),
+                "is_closed": np.where(closed, "true", "false"),
+                "is_won": np.where(won, "true", "false"),
+                "product_line": rng.choice(PRODUCT_LINES, n),
+                "updated_at": np.where(closed, close.dt.strftime("%Y-%m-%d 18:00:00"),
+                                       created.dt.strftime("%Y-%m-%d %H:%M:%S")),
+            }
+        )
+        # Stage history: every opportunity walks the stages up to where it is.
+        history = []
+        stage_rank = {name: rank for rank, name in enumerate(STAGES, start=1)}
+        reached = np.where(closed, 4, [stage_rank[s] for s in open_stage])
+        for i in range(n):
+            steps = int(reached[i])
+            for step in range(steps):
+                when = created[i] + (close[i] - created[i]) * (step / max(steps, 1))
+                history.append((opp_ids[i], STAGES[step], when.strftime("%Y-%m-%d %H:%M:%S"),
+                                opportunities.amount[i], opportunities.currency[i]))
+            if closed[i]:
+                history.append((opp_ids[i], stage[i], close[i].strftime("%Y-%m-%d 18:00:00"),
+                                opportunities.amount[i], opportunities.currency[i]))
+        stage_history = pd.DataFrame(
+            history, columns=["opportunity_id", "stage", "entered_at", "amount", "currency"]
+        )
+        # Revenue splits on a few won deals: 60/40 with a teammate, plus an overlay.
+        won_idx = np.flatnonzero(won)[:6]
+        splits = []
+        for i in won_idx:
+            mate = reps.user_id.iloc[(owner_idx[i] + 8) % len(reps)]
+            splits += [(opp_ids[i], owners[i], "revenue", "60"), (opp_ids[i], mate, "revenue", "40"),
+                       (opp_ids[i], "M01", "overlay", "100")]
+        opportunity_splits = pd.DataFrame(
+            splits, columns=["opportunity_id", "user_id", "split_type", "percent"]
+        )
+        # Leads.
+        n_leads = n * 3
+        lead_owner = owner_idx[rng.integers(0, n, n_leads)]
+        lead_created = created.to_numpy()[rng.integers(0, n, n_leads)] - pd.to_timedelta(
+            rng.integers(5, 40, n_leads), "D"
+        )
+        status = rng.choice(["new", "working", "qualified", "disqualified", "converted"], n_leads,
+                            p=[0.15, 0.2, 0.2, 0.25, 0.2])
+        lead_created = pd.Series(lead_created)
+        leads = pd.DataFrame(
+            {
+                "lead_id": [f"L{i:06d}" for i in range(1, n_leads + 1)],
+                "created_at": lead_created.dt.strftime("%Y/%m/%d %H:%M"),
+                "owner_id": reps.user_id.to_numpy()[lead_owner],
+                "source": rng.choice(["web", "event", "referral", "outbound"], n_leads),
+                "status": status,
+                "qualified_at": np.where(np.isin(status, ["qualified", "converted"]),
+                                         (lead_created + pd.Timedelta(days=3)).dt.strftime("%Y/%m/%d %H:%M"), ""),
+                "converted_at": np.where(status == "converted",
+                                         (lead_created + pd.Timedelta(days=9)).dt.strftime("%Y/%m/%d %H:%M"), ""),
+                "opportunity_id": "",
+                "account_id": "",
+            }
+        )
+        # Activities: per rep and working day, Poisson(3), while employed.
+        workdays = self.days[self.days.dayofweek < 5]
+        grid_rep = np.repeat(np.arange(len(reps)), len(workdays))
+        grid_day = np.tile(workdays.to_numpy(), len(reps))
+        active = (grid_day >= hire.to_numpy()[grid_rep]) & (
+            pd.isna(leave.to_numpy()[grid_rep]) | (grid_day <= leave.to_numpy()[grid_rep])
+        )
+        grid_rep, grid_day = grid_rep[active], grid_day[active]
+        per_day = rng.poisson(3.0, len(grid_rep))
+        act_rep = np.repeat(grid_rep, per_day)
+        act_day = pd.Series(np.repeat(grid_day, per_day))
+        m = len(act_rep)
+        occurred = act_day + pd.to_timedelta(rng.integers(8 * 60, 19 * 60, m), "m")
+        activities = pd.DataFrame(
+            {
+                "activity_id": [f"AC{i:07d}" for i in range(1, m + 1)],
+                "owner_id": reps.user_id.to_numpy()[act_rep],
+                "activity_type": rng.choice(ACTIVITY_TYPES, m, p=ACTIVITY_P),
+                "occurred_at": occurred.dt.strftime("%Y-%m-%d %H:%M"),
+                "account_id": "",
+                "opportunity_id": "",
+                "duration_minutes": rng.integers(5, 90, m).astype(str),
+                "outcome": rng.choice(["connected", "no_answer", "follow_up"], m),
+            }
+        )
+        return {
+            "accounts": accounts,
+            "opportunities": opportunities,
+            "opportunity_stage_history": stage_history,
+            "opportunity_splits": opportunity_splits,
+            "leads": leads,
+            "activities": activities,
+        }
+
+    # -- ERP --------------------------------------------------------------------------------
+    def erp(self, accounts: pd.DataFrame, opportunities: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        rng = self.rng
+        customers = pd.DataFrame(
+            {
+                "customer_id": [f"C{i:05d}" for i in range(1, len(accounts) + 1)],
+                "customer_name": [f"客户{i:05d}有限公司" for i in range(1, len(accounts) + 1)],
+                "crm_account_id": accounts.account_id,
+                "tax_id": [f"91310000{i:010d}" for i in range(1, len(accounts) + 1)],
+                "country": "CN",
+            }
+        )
+        walk_in = pd.DataFrame([{"customer_id": "C99999", "customer_name": "零售散客",
+                                 "crm_account_id": "", "tax_id": "", "country": "CN"}])
+        customers = pd.concat([customers, walk_in], ignore_index=True)
+        account_to_customer = dict(zip(customers.crm_account_id, customers.customer_id, strict=False))
+        products = pd.DataFrame(
+            {
+                "sku": [f"SKU-{i:03d}" for i in range(1, 11)],
+                "product_name": [f"Product {i}" for i in range(1, 11)],
+                "product_line": [PRODUCT_LINES[i % 3] for i in range(10)],
+                "unit_cost": money(np.array([400, 650, 300, 1200, 800, 950, 250, 500, 700, 1000]) * 100),
+                "currency": "CNY",
+            }
+        )
+        product_price = np.array([1000, 1500, 800, 2500, 1800, 2000, 600, 1200, 1600, 2200]) * 100
+        won = opportunities[opportunities.stage == "closed_won"].reset_index(drop=True)
+        k = len(won)
+        order_date = pd.to_datetime(won.close_date) + pd.to_timedelta(rng.integers(0, 5, k), "D")
+        orders = pd.DataFrame(
+            {
+                "order_id": [f"SO{i:06d}" for i in range(1, k + 1)],
+                "order_date": order_date.dt.strftime("%Y-%m-%d"),
+                "customer_id": won.account_id.map(account_to_customer),
+                "crm_opportunity_id": won.opportunity_id,
+                "sales_rep_id": np.where(rng.random(k) < 0.15, "", won.owner_id),
+                "currency": won.currency,
+                "status": "fulfilled",
+            }
+        )
+        invoice_date = order_date + pd.to_timedelta(rng.integers(1, 12, k), "D")
+        keep = invoice_date < self.end
+        lines = []
+        invoice_cents = np.zeros(k, dtype=np.int64)
+        amount_cents = (pd.to_numeric(won.amount) * 100).round().astype(np.int64).to_numpy()
+        for i in range(k):
+            n_lines = int(rng.integers(1, 4))
+            skus = rng.choice(10, n_lines, replace=False)
+            remaining = amount_cents[i]
+            for line_no, sku in enumerate(skus, start=1):
+                share = remaining if line_no == n_lines else remaining // (n_lines - line_no + 1)
+                price = int(product_price[sku])
+                qty = max(1, share // price)
+                unit_price_cents = share // qty
+                line_cents = unit_price_cents * qty
+                invoice_cents[i] += line_cents
+                remaining -= line_cents
+                lines.append((i, line_no, f"SKU-{sku + 1:03d}", qty, unit_price_cents, line_cents))
+        invoice_ids = [f"INV{i:06d}" for i in range(1, k + 1)]
+        invoices = pd.DataFrame(
+            {
+                "invoice_id": invoice_ids,
+                "invoice_date": invoice_date.dt.strftime("%Y-%m-%d"),
+                "customer_id": orders.customer_id,
+                "order_id": orders.order_id,
+                "sales_rep_id": np.where(rng.random(k) < 0.3, "", orders.sales_rep_id),
+                "amount_net": money(invoice_cents),
+                "tax_amount": money(invoice_cents * 13 // 100),
+                "currency": won.currency,
+                "document_type": "invoice",
+                "status": "posted",
+            }
+        )[keep].reset_index(drop=True)
+        line_frame = pd.DataFrame(lines, columns=["i", "line_no", "sku", "quantity", "unit_price", "amount_net"])
+        line_frame = line_frame[keep.to_numpy()[line_frame.i]]
+        invoice_lines = pd.DataFrame(
+            {
+                "invoice_id": np.array(invoice_ids)[line_frame.i],
+                "line_no": line_frame.line_no.astype(str),
+                "sku": line_frame.sku,
+                "quantity": line_frame.quantity.astype(str),
+                "unit_price": money(line_frame.unit_price.to_numpy()).to_numpy(),
+                "amount_net": money(line_frame.amount_net.to_numpy()).to_numpy(),
+            }
+        )
+        # Walk-in sales with no rep, no order and no CRM account: unassigned revenue.
+        walkins = []
+        for j, month in enumerate(self.months):
+            walkins.append((f"INV9{j:05d}", str(month + dt.timedelta(days=9)), "C99999", "", "",
+                            money(np.array([1_250_000 + j * 10_000]))[0], "0.00", "CNY", "invoice", "posted"))
+        walkin_frame = pd.DataFrame(walkins, columns=invoices.columns)
+        # A credit note against the first invoice (exported with a positive sign) and a void invoice.
+        first = invoices.iloc[0]
+        credit = first.copy()
+        credit["invoice_id"] = "CN000001"
+        credit["invoice_date"] = str((pd.Timestamp(first.invoice_date) + pd.Timedelta(days=40)).date())
+        credit["amount_net"] = money(np.array([int(round(float(first.amount_net) * 100)) // 10]))[0]
+        credit["document_type"] = "credit_note"
+        void = invoices.iloc[1].copy()
+        void["invoice_id"] = "INV-VOID-1"
+        void["status"] = "void"
+        invoices = pd.concat([invoices, walkin_frame, credit.to_frame().T, void.to_frame().T],
+                             ignore_index=True)
+        # Payments: most paid in full, some in two parts, some not yet.
+        posted = invoices[(invoices.status == "posted") & (invoices.document_type == "invoice")]
+        pay_rows = []
+        pay_id = 1
+        for row in posted.itertuples():
+            draw = rng.random()
+            total = int(round(float(row.amount_net) * 100 * 1.13))
+            base_day = pd.Timestamp(row.invoice_date)
+            if draw < 0.1:
+                continue
+            parts = [total] if draw < 0.75 else [total // 2, total - total // 2]
+            for n_part, part in enumerate(parts):
+                paid = base_day + pd.Timedelta(days=int(rng.integers(10, 45)) + 30 * n_part)
+                if paid >= self.end:
+                    continue
+                pay_rows.append((f"P{pay_id:06d}", row.invoice_id, paid.strftime("%Y-%m-%d"),
+                                 money(np.array([part]))[0], row.currency))
+                pay_id += 1
+        payments = pd.DataFrame(pay_rows, columns=["payment_id", "invoice_id", "paid_date", "amount", "currency"])
+        # FX: USD on weekdays only (weekend transactions use Friday's rate), a gentle drift.
+        weekdays = pd.date_range(self.first - pd.Timedelta(days=7), self.end, freq="B")
+        drift = np.cumsum(rng.normal(0, 0.004, len(weekdays)))
+        rate_micro = np.round((7.10 + drift) * 1_000_000).astype(np.int64)
+        fx_rates = pd.DataFrame(
+            {
+                "rate_date": weekdays.strftime("%Y-%m-%d"),
+                "currency": "USD",
+                "rate_to_base": [f"{r // 1_000_000}.{r % 1_000_000:06d}" for r in rate_micro],
+            }
+        )
+        return {
+            "customers": customers,
+            "products": products,
+            "sales_orders": orders,
+            "invoices": invoices,
+            "invoice_lines": invoice_lines,
+            "payments": payments,
+            "fx_rates": fx_rates,
+        }
+
+    # -- plan -------------------------------------------------------------------------------
+    def plan(self, users: pd.DataFrame, teams: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        rng = self.rng
+        reps = users[users.role == "rep"]
+        year_start = self.months[0]
+        rows = []
+
+        def tiers(scope_type, scope_id, metric, period_type, start, value, effective=""):
+            for tier, factor in (("floor", 0.8), ("target", 1.0), ("stretch", 1.2)):
+                rows.append((scope_type, scope_id, metric, period_type, str(start), tier,
+                             f"{round(value * factor, -2):.2f}", effective, ""))
+
+        n_reps = len(reps)
+        # Company: annual targets, bookings revised upward at mid-year (the original is kept).
+        tiers("company", "company", "bookings", "year", year_start, n_reps * 12 * 190_000)
+        revision = self.months[min(6, len(self.months) - 1)]
+        tiers("company", "company", "bookings", "year", year_start, n_reps * 12 * 200_000, str(revision))
+        tiers("company", "company", "revenue", "year", year_start, n_reps * 12 * 180_000)
+        # Teams: quarterly bookings targets, allocated to members by member-days.
+        for team_id in teams.team_id:
+            members = (users[(users.role == "rep") & (users.team_id == team_id)]).shape[0]
+            for q in range(0, len(self.months), 3):
+                value = members * 3 * 170_000 * (0.9 + 0.2 * rng.random())
+                tiers("team", team_id, "bookings", "quarter", self.months[q], value)
+        # Regions: annual collections targets, allocated to reps.
+        for region in REGIONS:
+            members = users[(users.role == "rep") & users.team_id.isin(teams.team_id[teams.region == region])].shape[0]
+            tiers("region", region, "collections", "year", year_start, members * 12 * 170_000)
+        # Reps: monthly revenue targets (explicit; prorated for joiners and leavers).
+        for user_id in reps.user_id:
+            base = 150_000 * (0.85 + 0.3 * rng.random())
+            for month in self.months:
+                tiers("rep", user_id, "revenue", "month", month, base)
+        targets = pd.DataFrame(rows, columns=["scope_type", "scope_id", "metric", "period_type",
+                                              "period_start", "tier", "value", "effective_date", "note"])
+        targets.loc[targets.effective_date != "", "note"] = "mid-year revision"
+        phasing = pd.DataFrame({"metric": "bookings", "month_of_year": range(1, 13),
+                                "weight": [f"{w:.2f}" for w in SEASONALITY]})
+        comp_plans = pd.DataFrame(
+            [("AE-2026", "bookings", "0.6", "month", "0.5", "2.0"),
+             ("AE-2026", "revenue", "0.4", "month", "0.5", "2.0")],
+            columns=["plan_id", "metric", "weight", "period_type", "threshold", "cap"],
+        )
+        payout_curve = pd.DataFrame(
+            [("AE-2026", "0.5", "0.25", "1.5"), ("AE-2026", "1.0", "1.0", "2.0"),
+             ("AE-2026", "1.5", "2.0", "0.5")],
+            columns=["plan_id", "attainment_from", "payout_at_from", "slope"],
+        )
+        plan_assignments = pd.DataFrame(
+            {"user_id": reps.user_id, "plan_id": "AE-2026", "valid_from": str(year_start),
+             "valid_to": "", "on_target_incentive": "20000.00", "currency": "CNY"}
+        )
+        kpi_weights = pd.DataFrame(
+            [("rep", "bookings", "0.4", "higher_is_better"), ("rep", "revenue", "0.2", "higher_is_better"),
+             ("rep", "calls", "0.1", "higher_is_better"), ("rep", "win_rate", "0.1", "higher_is_better"),
+             ("rep", "teamwork", "0.1", "higher_is_better"),
+             ("rep", "customer_focus", "0.1", "higher_is_better")],
+            columns=["role", "kpi", "weight", "direction"],
+        )
+        review_rows = []
+        for user_id in reps.user_id:
+            manager = users.manager_id[users.user_id == user_id].iloc[0]
+            for month in self.months:
+                for criterion in ("teamwork", "customer_focus"):
+                    review_rows.append((user_id, str(month), criterion, str(int(rng.integers(2, 6))), manager))
+        manager_reviews = pd.DataFrame(review_rows, columns=["user_id", "period_start", "criterion",
+                                                             "score", "reviewer_id"])
+        return {
+            "targets": targets,
+            "phasing": phasing,
+            "comp_plans": comp_plans,
+            "payout_curve": payout_curve,
+            "plan_assignments": plan_assignments,
+            "kpi_weights": kpi_weights,
+            "manager_reviews": manager_reviews,
+        }
+
+
+CHINESE_HEADERS = {
+    "payments": {"payment_id": "回款编号", "invoice_id": "发票号", "paid_date": "回款日期",
+                 "amount": "回款金额", "currency": "币种"},
+    "customers": {"customer_id": "客户编码", "customer_name": "客户名称",
+                  "crm_account_id": "CRM客户编号", "tax_id": "税号", "country": "国家"},
+}
+
+
+def write_sample(landing: Path, options: SampleOptions | None = None) -> dict[str, int]:
+    """Write every entity's export under ``landing/{crm,erp,plan}``; returns rows per file."""
+    options = options or SampleOptions()
+    gen = _Generator(options)
+    org = gen.organisation()
+    crm = gen.crm(org["users"])
+    erp = gen.erp(crm["accounts"], crm["opportunities"])
+    plan = gen.plan(org["users"], org["teams"])
+    for source in ("crm", "erp", "plan"):
+        (landing / source).mkdir(parents=True, exist_ok=True)
+    written: dict[str, int] = {}
+
+    def csv(source: str, name: str, frame: pd.DataFrame, **kw: object) -> None:
+        path = landing / source / name
+        frame.to_csv(path, index=False, lineterminator="\n", **kw)
+        written[f"{source}/{name}"] = len(frame)
+
+    for name in ("teams", "users", "team_assignments", "accounts", "leads", "opportunity_stage_history",
+                 "opportunity_splits"):
+        csv("crm", f"{name}.csv", {**org, **crm}[name])
+    # Opportunities: a full export for all but the newest changes, plus a JSON Lines delta in
+    # which later versions (by updated_at) of some records win.
+    opps = crm["opportunities"]
+    delta = opps[opps.is_closed == "true"].tail(25)
+    earlier = opps.copy()
+    earlier.loc[delta.index, ["stage", "is_closed", "is_won"]] = ["negotiation", "false", "false"]
+    earlier.loc[delta.index, "updated_at"] = (
+        pd.to_datetime(delta.updated_at) - pd.Timedelta(days=10)
+    ).dt.strftime("%Y-%m-%d %H:%M:%S")
+    csv("crm", f"opportunities_{options.start}.csv", earlier)
+    delta_path = landing / "crm" / "opportunities_delta_01.jsonl"
+    delta.to_json(delta_path, orient="records", lines=True, force_ascii=False)
+    written["crm/opportunities_delta_01.jsonl"] = len(delta)
+    # Activities, split into monthly files as CRMs export them.
+    acts = crm["activities"]
+    for month, frame in acts.groupby(acts.occurred_at.str[:7], sort=True):
+        csv("crm", f"activities_{month}.csv", frame)
+    csv("erp", "customers.csv", erp["customers"].rename(columns=CHINESE_HEADERS["customers"]),
+        encoding="gb18030")
+    csv("erp", "products.csv", erp["products"], sep=";")
+    for name in ("sales_orders", "invoices", "invoice_lines", "fx_rates"):
+        csv("erp", f"{name}.csv", erp[name])
+    csv("erp", "payments.csv", erp["payments"].rename(columns=CHINESE_HEADERS["payments"]),
+        encoding="utf-8-sig")
+    for name, frame in plan.items():
+        csv("plan", f"{name}.csv", frame)
+    return written

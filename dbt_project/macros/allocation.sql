@@ -1,0 +1,60 @@
+{#-
+    Exact allocation of a money total by integer weights, to the cent.
+
+    DuckDB divides decimals into DOUBLE, which is not good enough for money. This works in integer
+    cents instead: the piece for a row is round_half_up(total * cum_weight / total_weight) minus the
+    same for the previous cumulative weight, so the pieces of one total always sum to it exactly
+    (the telescoping sum) and each piece is within a cent of its exact share.
+-#}
+{% macro cumulative_cents(total, cum_weight, total_weight) -%}
+    ({{ int_div(
+        "cast(round(" ~ total ~ " * 100, 0) as hugeint) * (" ~ cum_weight ~ ") * 2 + (" ~ total_weight ~ ")",
+        "2 * (" ~ total_weight ~ ")"
+    ) }})
+{%- endmacro %}
+
+{% macro allocate_piece(total, cum_weight, prev_cum_weight, total_weight) -%}
+    cast(
+        cast(
+            {{ cumulative_cents(total, cum_weight, total_weight) }}
+            - {{ cumulative_cents(total, prev_cum_weight, total_weight) }}
+            as decimal(38, 0)
+        ) * 0.01 as decimal(18, 2)
+    )
+{%- endmacro %}
+
+{#- Integer weights from decimal ones (phasing weights, split percents) without losing digits. -#}
+{% macro integer_weight(weight) -%}
+    cast(round({{ weight }} * 1000000, 0) as bigint)
+{%- endmacro %}
+
+{% macro int_div(numerator, denominator) -%}
+    {{ return(adapter.dispatch('int_div', 'scorecards')(numerator, denominator)) }}
+{%- endmacro %}
+
+{% macro default__int_div(numerator, denominator) -%}
+    floor(({{ numerator }}) / ({{ denominator }}))
+{%- endmacro %}
+
+{% macro duckdb__int_div(numerator, denominator) -%}
+    (({{ numerator }}) // ({{ denominator }}))
+{%- endmacro %}
+
+{#- ISO day of week, Monday = 1 ... Sunday = 7. -#}
+{% macro iso_day_of_week(date_expr) -%}
+    {{ return(adapter.dispatch('iso_day_of_week', 'scorecards')(date_expr)) }}
+{%- endmacro %}
+
+{% macro default__iso_day_of_week(date_expr) -%}
+    extract(isodow from {{ date_expr }})
+{%- endmacro %}
+
+{#- A ratio as DECIMAL, null when the denominator is null or zero. -#}
+{% macro safe_ratio(numerator, denominator, scale=6) -%}
+    cast(
+        case
+            when {{ denominator }} is null or {{ denominator }} = 0 then null
+            else cast({{ numerator }} as double) / cast({{ denominator }} as double)
+        end as decimal(18, {{ scale }})
+    )
+{%- endmacro %}

@@ -1,0 +1,65 @@
+{#- One row per calendar day with month, fiscal quarter and fiscal year attributes.
+    Working days are Monday to Friday (no holiday calendar yet). -#}
+with
+
+date_spine as (
+
+    {{ dbt.date_spine(
+        'day',
+        "cast('" ~ var('calendar_start') ~ "' as date)",
+        "cast('" ~ var('calendar_end') ~ "' as date)",
+    ) }}
+
+),
+
+days as (
+
+    select
+        cast(date_day as date) as date_day,
+        cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start,
+        {{ iso_day_of_week('date_day') }} as iso_day_of_week
+    from date_spine
+
+),
+
+fiscal_positioned as (
+
+    select
+        *,
+        mod(
+            cast(extract(month from month_start) as integer) - {{ var('fiscal_year_start_month') }} + 12,
+            12
+        ) as fiscal_month_index
+    from days
+
+),
+
+fiscal_periods as (
+
+    select
+        *,
+        cast({{ dbt.dateadd('month', '-fiscal_month_index', 'month_start') }} as date)
+            as fiscal_year_start,
+        cast(
+            {{ dbt.dateadd('month', '-mod(fiscal_month_index, 3)', 'month_start') }} as date
+        ) as fiscal_quarter_start,
+        iso_day_of_week <= 5 as is_working_day
+    from fiscal_positioned
+
+),
+
+month_sizes as (
+
+    select
+        *,
+        cast(extract(year from fiscal_year_start) as integer) as fiscal_year,
+        cast(fiscal_month_index / 3 as integer) + 1 as fiscal_quarter,
+        cast({{ dbt.dateadd('month', '1', 'month_start') }} as date) as next_month_start,
+        count(*) over (partition by month_start) as days_in_month,
+        sum(case when is_working_day then 1 else 0 end) over (partition by month_start)
+            as working_days_in_month
+    from fiscal_periods
+
+)
+
+select * from month_sizes

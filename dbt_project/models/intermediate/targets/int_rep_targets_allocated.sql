@@ -1,0 +1,248 @@
+{#- Monthly targets per rep and team (a rep who moved mid-month has a row for each team).
+
+    - Explicit rep targets are prorated by member-days (a rep who joins or leaves mid-month gets
+      the month's target times active days / days in month) and attributed to the rep's teams by
+      member-days.
+    - A team target with no rep target below it (same metric, month and tier) is split among the
+      reps who were members in the month, in proportion to member-days.
+    - A region target with no rep or team target below it is split the same way among the reps of
+      the region's teams.
+    Every split is allocated to the cent, so the pieces of a parent sum exactly to it. -#}
+with
+
+phased as (
+
+    select * from {{ ref('int_targets_phased') }}
+
+),
+
+member_days as (
+
+    select * from {{ ref('int_member_days_monthly') }}
+
+),
+
+rep_member_days as (
+
+    select * from member_days
+    where role = 'rep'
+
+),
+
+rep_targets as (
+
+    select * from phased
+    where scope_type = 'rep'
+
+),
+
+team_targets as (
+
+    select * from phased
+    where scope_type = 'team'
+
+),
+
+region_targets as (
+
+    select * from phased
+    where scope_type = 'region'
+
+),
+
+explicit_weighted as (
+
+    select
+        rep_targets.*,
+        member_days.team_id,
+        member_days.region,
+        member_days.member_days as weight,
+        sum(member_days.member_days) over (
+            partition by rep_targets.scope_id, rep_targets.metric, rep_targets.tier, rep_targets.month_start
+            order by member_days.team_id rows between unbounded preceding and current row
+        ) as cum_weight,
+        member_days.days_in_month as total_weight
+    from rep_targets
+    inner join member_days
+        on rep_targets.scope_id = member_days.user_id
+        and rep_targets.month_start = member_days.month_start
+
+),
+
+explicit_pieces as (
+
+    select
+        scope_id as user_id,
+        team_id,
+        region,
+        month_start,
+        metric,
+        tier,
+        {{ allocate_piece('target_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
+            as target_value,
+        {{ allocate_piece('original_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
+            as original_value,
+        'rep' as source_scope_type,
+        scope_id as source_scope_id,
+        source_period_type,
+        'prorated_by_active_days' as allocation_method
+    from explicit_weighted
+
+),
+
+reps_with_explicit_targets as (
+
+    select distinct
+        explicit_pieces.team_id,
+        explicit_pieces.region,
+        explicit_pieces.month_start,
+        explicit_pieces.metric,
+        explicit_pieces.tier
+    from explicit_pieces
+
+),
+
+teams_without_rep_targets as (
+
+    select team_targets.*
+    from team_targets
+    left join reps_with_explicit_targets
+        on team_targets.scope_id = reps_with_explicit_targets.team_id
+        and team_targets.month_start = reps_with_explicit_targets.month_start
+        and team_targets.metric = reps_with_explicit_targets.metric
+        and team_targets.tier = reps_with_explicit_targets.tier
+    where reps_with_explicit_targets.team_id is null
+
+),
+
+team_weighted as (
+
+    select
+        teams_without_rep_targets.*,
+        rep_member_days.user_id,
+        rep_member_days.region,
+        rep_member_days.member_days as weight,
+        sum(rep_member_days.member_days) over (
+            partition by teams_without_rep_targets.scope_id, teams_without_rep_targets.metric,
+            teams_without_rep_targets.tier, teams_without_rep_targets.month_start
+            order by rep_member_days.user_id rows between unbounded preceding and current row
+        ) as cum_weight,
+        sum(rep_member_days.member_days) over (
+            partition by teams_without_rep_targets.scope_id, teams_without_rep_targets.metric,
+            teams_without_rep_targets.tier, teams_without_rep_targets.month_start
+        ) as total_weight
+    from teams_without_rep_targets
+    inner join rep_member_days
+        on teams_without_rep_targets.scope_id = rep_member_days.team_id
+        and teams_without_rep_targets.month_start = rep_member_days.month_start
+
+),
+
+team_pieces as (
+
+    select
+        user_id,
+        scope_id as team_id,
+        region,
+        month_start,
+        metric,
+        tier,
+        {{ allocate_piece('target_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
+            as target_value,
+        {{ allocate_piece('original_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
+            as original_value,
+        'team' as source_scope_type,
+        scope_id as source_scope_id,
+        source_period_type,
+        'split_by_member_days' as allocation_method
+    from team_weighted
+
+),
+
+regions_with_targets_below as (
+
+    select distinct region, month_start, metric, tier from explicit_pieces
+    union
+    select distinct region, month_start, metric, tier from team_pieces
+    union
+    select distinct
+        member_days.region,
+        team_targets.month_start,
+        team_targets.metric,
+        team_targets.tier
+    from team_targets
+    inner join member_days
+        on team_targets.scope_id = member_days.team_id
+        and team_targets.month_start = member_days.month_start
+
+),
+
+regions_without_targets_below as (
+
+    select region_targets.*
+    from region_targets
+    left join regions_with_targets_below
+        on region_targets.scope_id = regions_with_targets_below.region
+        and region_targets.month_start = regions_with_targets_below.month_start
+        and region_targets.metric = regions_with_targets_below.metric
+        and region_targets.tier = regions_with_targets_below.tier
+    where regions_with_targets_below.region is null
+
+),
+
+region_weighted as (
+
+    select
+        regions_without_targets_below.*,
+        rep_member_days.user_id,
+        rep_member_days.team_id,
+        rep_member_days.member_days as weight,
+        sum(rep_member_days.member_days) over (
+            partition by regions_without_targets_below.scope_id, regions_without_targets_below.metric,
+            regions_without_targets_below.tier, regions_without_targets_below.month_start
+            order by rep_member_days.user_id, rep_member_days.team_id
+            rows between unbounded preceding and current row
+        ) as cum_weight,
+        sum(rep_member_days.member_days) over (
+            partition by regions_without_targets_below.scope_id, regions_without_targets_below.metric,
+            regions_without_targets_below.tier, regions_without_targets_below.month_start
+        ) as total_weight
+    from regions_without_targets_below
+    inner join rep_member_days
+        on regions_without_targets_below.scope_id = rep_member_days.region
+        and regions_without_targets_below.month_start = rep_member_days.month_start
+
+),
+
+region_pieces as (
+
+    select
+        user_id,
+        team_id,
+        scope_id as region,
+        month_start,
+        metric,
+        tier,
+        {{ allocate_piece('target_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
+            as target_value,
+        {{ allocate_piece('original_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
+            as original_value,
+        'region' as source_scope_type,
+        scope_id as source_scope_id,
+        source_period_type,
+        'split_by_member_days' as allocation_method
+    from region_weighted
+
+),
+
+allocated as (
+
+    select * from explicit_pieces
+    union all
+    select * from team_pieces
+    union all
+    select * from region_pieces
+
+)
+
+select * from allocated

@@ -1,0 +1,36 @@
+with
+
+source as (
+
+    select * from {{ source('plan', 'payout_curve') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by plan_id, attainment_from
+            order by _load_id desc, _line_number desc
+        ) as version_rank
+    from source
+
+),
+
+latest_version as (
+
+    select
+        plan_id,
+        attainment_from,
+        payout_at_from,
+        slope,
+        _load_id as source_load_id,
+        _file_path as source_file,
+        _line_number as source_line
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from latest_version

@@ -27,7 +27,13 @@ SQL_TYPES: dict[str, str] = {
 }
 
 # Currency spellings seen in exports, folded to ISO codes.
-CURRENCY_ALIASES: dict[str, str] = {"rmb": "CNY", "人民币": "CNY", "元": "CNY", "美元": "USD", "欧元": "EUR"}
+CURRENCY_ALIASES: dict[str, str] = {
+    "rmb": "CNY",
+    "人民币": "CNY",
+    "元": "CNY",
+    "美元": "USD",
+    "欧元": "EUR",
+}
 
 # Enum values with their accepted aliases (lower-cased English variants and Chinese labels).
 ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -251,7 +257,15 @@ ENTITIES: tuple[Entity, ...] = (
             c("opportunity_id", "text", "opportunity", "商机编号", req=True),
             c("user_id", "text", "user", "员工编号", req=True),
             c("split_type", "enum", "type", "分成类型", req=True, enum="split_type"),
-            c("percent", "ratio", "split percent", "percentage", "分成比例", req=True, percent_units=True),
+            c(
+                "percent",
+                "ratio",
+                "split percent",
+                "percentage",
+                "分成比例",
+                req=True,
+                percent_units=True,
+            ),
         ),
         key=("opportunity_id", "user_id", "split_type"),
         optional=True,
@@ -375,7 +389,15 @@ ENTITIES: tuple[Entity, ...] = (
             c("effective_date", "date", "effective", "生效日期", default_from="period_start"),
             c("note", "text", "comment", "备注"),
         ),
-        key=("scope_type", "scope_id", "metric", "period_type", "period_start", "tier", "effective_date"),
+        key=(
+            "scope_type",
+            "scope_id",
+            "metric",
+            "period_type",
+            "period_start",
+            "tier",
+            "effective_date",
+        ),
     ),
     Entity(
         "plan",
@@ -458,7 +480,7 @@ def entities_for_source(source: str) -> list[Entity]:
 
 
 def normalise_header(header: str) -> str:
-    """Fold a header to its comparable form: trimmed, lower-case, spaces and dashes as underscores."""
+    """Fold a header for comparison: trimmed, lower-case, spaces and dashes as underscores."""
     text = header.replace("\ufeff", "").strip().lower()
     for char in (" ", "-", "."):
         text = text.replace(char, "_")

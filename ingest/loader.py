@@ -4,8 +4,13 @@ For each file under ``landing/<source>/``: find its entity by name prefix, read 
 headers through the alias table, type every value, and split the rows into accepted (appended to
 ``raw.<source>_<entity>``) and quarantined (``audit.quarantine`` with file, line and reason). The
 per-file invariant rows_read = rows_accepted + rows_quarantined is checked before commit. A file
-whose content hash was loaded before is skipped, so loading twice changes nothing; a changed file
-with the same name is a new version and the staging models keep the latest version of each record.
+whose content hash was loaded before is skipped, so loading twice changes nothing.
+
+The raw tables always hold exactly the files that are in the landing folder now: a changed file
+with the same name is a new version that retires the previous one (its rows leave raw), and a file
+removed from landing is retired too. Retired loads stay in ``audit.load_log`` with when and why,
+so a bad file is undone by fixing or removing it. Across different files of one entity, the
+staging models keep the latest version of each record.
 """
 
 from __future__ import annotations
@@ -113,7 +118,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             rows_quarantined bigint not null,
             status varchar not null,
             message varchar,
-            loaded_at timestamp not null
+            loaded_at timestamp not null,
+            retired_at timestamp,
+            retired_reason varchar
         )
         """
     )
@@ -177,7 +184,9 @@ def _wide_number(col: Column, text: str) -> str:
     number = f"try_cast(rtrim({cleaned}, '%') as decimal(38,12))"
     if col.type == "ratio" and not col.percent_units:
         # 50% means 0.5 for weights and thresholds; split percents are already in percent units.
-        return f"(case when {cleaned} like '%\\%' escape '\\' then {number} / 100 else {number} end)"
+        return (
+            f"(case when {cleaned} like '%\\%' escape '\\' then {number} / 100 else {number} end)"
+        )
     return number
 
 
@@ -240,7 +249,9 @@ def _problem_expr(col: Column, ref: str, value: str) -> str:
 
 
 def _register_aliases(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("create or replace temp table __enum_aliases (enum varchar, alias varchar, value varchar)")
+    con.execute(
+        "create or replace temp table __enum_aliases (enum varchar, alias varchar, value varchar)"
+    )
     rows = [
         (enum, alias.lower(), value)
         for enum, values in ENUMS.items()
@@ -249,16 +260,16 @@ def _register_aliases(con: duckdb.DuckDBPyConnection) -> None:
     ]
     con.executemany("insert into __enum_aliases values (?, ?, ?)", rows)
     con.execute("create or replace temp table __currency_aliases (alias varchar, code varchar)")
-    con.executemany(
-        "insert into __currency_aliases values (?, ?)", list(CURRENCY_ALIASES.items())
-    )
+    con.executemany("insert into __currency_aliases values (?, ?)", list(CURRENCY_ALIASES.items()))
 
 
 def _stage_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [column[0] for column in con.execute(f"select * from {_STAGE} limit 0").description]
 
 
-def _map_headers(con: duckdb.DuckDBPyConnection, entity: Entity) -> tuple[dict[str, str], list[str]]:
+def _map_headers(
+    con: duckdb.DuckDBPyConnection, entity: Entity
+) -> tuple[dict[str, str], list[str]]:
     """Canonical column → file header; plus the headers that match nothing (reported, kept raw)."""
     headers = [
         name for name in _stage_columns(con) if name not in (LINE_COLUMN, BROKEN_LINE_COLUMN)
@@ -312,7 +323,7 @@ def _type_rows(con: duckdb.DuckDBPyConnection, entity: Entity, mapping: dict[str
                 stage.{LINE_COLUMN} as __line,
                 to_json(stage) as __raw,
                 {reason} as __reason,
-                {', '.join(selects) if selects else 'null as __none'}
+                {", ".join(selects) if selects else "null as __none"}
             from {_STAGE} as stage
         )
         select * from typed
@@ -331,6 +342,9 @@ def _type_rows(con: duckdb.DuckDBPyConnection, entity: Entity, mapping: dict[str
             )
     # A key seen twice in one file is not guessed: every copy is quarantined.
     key = ", ".join(quote_ident(k) for k in entity.key)
+    key_match = " and ".join(
+        f"typed.{quote_ident(k)} is not distinct from dup.{quote_ident(k)}" for k in entity.key
+    )
     con.execute(
         f"""
         update {_TYPED} as typed set __reason = 'duplicate key within file: ' || dup.key_text
@@ -342,7 +356,7 @@ def _type_rows(con: duckdb.DuckDBPyConnection, entity: Entity, mapping: dict[str
             having count(*) > 1
         ) as dup
         where typed.__reason = ''
-            and {' and '.join(f'typed.{quote_ident(k)} is not distinct from dup.{quote_ident(k)}' for k in entity.key)}
+            and {key_match}
         """
     )
 
@@ -394,22 +408,29 @@ def load_landing(
     _register_aliases(con)
     summary = LoadSummary()
     files = landed_files(landing)
+    # A path that escapes the landing folder is never opened: it is keyed by "-" instead of a hash.
+    current = {
+        path.relative_to(landing).as_posix(): file_sha256(path) if _inside(path, landing) else "-"
+        for path in files
+    }
+    retire_stale_loads(con, current)
     total_rows = 0
     for number, path in enumerate(files, start=1):
         rel = path.relative_to(landing).as_posix()
         source = rel.split("/", 1)[0]
-        if not _inside(path, landing):
-            result = FileResult(rel, None, "rejected", message="path escapes the landing folder")
-            _log(con, result, "-", _next_id(con))
-            summary.files.append(result)
-            continue
-        sha = file_sha256(path)
+        sha = current[rel]
         seen = con.execute(
-            "select status from audit.load_log where file_path = ? and file_sha256 = ?",
+            "select status from audit.load_log where file_path = ? and file_sha256 = ? "
+            "and retired_at is null",
             [rel, sha],
         ).fetchone()
         if seen is not None:
             summary.files.append(FileResult(rel, None, "skipped", message=f"already {seen[0]}"))
+            continue
+        if sha == "-":
+            result = FileResult(rel, None, "rejected", message="path escapes the landing folder")
+            _log(con, result, sha, _next_id(con))
+            summary.files.append(result)
             continue
         entity = entity_for_file(source, path.name)
         load_id = _next_id(con)
@@ -421,7 +442,9 @@ def load_landing(
         except FileRejected as exc:
             con.execute("rollback")
             con.execute("begin transaction")
-            result = FileResult(rel, entity.qualified if entity else None, "rejected", message=str(exc))
+            result = FileResult(
+                rel, entity.qualified if entity else None, "rejected", message=str(exc)
+            )
         except Exception:
             con.execute("rollback")
             raise
@@ -439,13 +462,44 @@ def load_landing(
     return summary
 
 
+def retire_stale_loads(con: duckdb.DuckDBPyConnection, current: dict[str, str]) -> list[str]:
+    """Retire loads whose file left the landing folder or changed; returns their file paths."""
+    active = con.execute(
+        "select load_id, file_path, entity, file_sha256 from audit.load_log "
+        "where retired_at is null order by load_id"
+    ).fetchall()
+    retired = []
+    by_name = {entity.qualified: entity for entity in ENTITIES}
+    for load_id, path, entity_name, sha in active:
+        if current.get(path) == sha:
+            continue
+        reason = "file removed from landing" if path not in current else "replaced by a new version"
+        con.execute("begin transaction")
+        entity = by_name.get(entity_name or "")
+        if entity is not None:
+            con.execute(
+                f"delete from raw.{quote_ident(entity.raw_table)} where _load_id = ?", [load_id]
+            )
+        con.execute(
+            "update audit.load_log set retired_at = ?, retired_reason = ? where load_id = ?",
+            [_now(), reason, load_id],
+        )
+        con.execute("commit")
+        retired.append(path)
+    return retired
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
 def _next_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("select nextval('audit.load_id_seq')").fetchone()[0]
 
 
 def _log(con: duckdb.DuckDBPyConnection, result: FileResult, sha: str, load_id: int) -> None:
     con.execute(
-        "insert into audit.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into audit.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null)",
         [
             load_id,
             result.file_path,
@@ -456,7 +510,7 @@ def _log(con: duckdb.DuckDBPyConnection, result: FileResult, sha: str, load_id: 
             result.rows_quarantined,
             result.status,
             result.message,
-            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            _now(),
         ],
     )
 

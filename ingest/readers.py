@@ -120,7 +120,9 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
     _number_lines(con, table, first_data_line=2)
 
 
-def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str, header_hint: set[str]) -> None:
+def read_xlsx(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, header_hint: set[str]
+) -> None:
     """First sheet only; the header row is the first row naming at least two known columns."""
     from openpyxl import load_workbook
 
@@ -198,7 +200,9 @@ def read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
                 records.append({LINE_COLUMN: number, _BROKEN_LINE_COLUMN: f"broken JSON: {exc}"})
                 continue
             row: dict[str, object] = {
-                k: (None if v is None else (json.dumps(v) if isinstance(v, dict | list) else str(v)))
+                k: (
+                    None if v is None else (json.dumps(v) if isinstance(v, dict | list) else str(v))
+                )
                 for k, v in obj.items()
             }
             row[LINE_COLUMN] = number
@@ -218,7 +222,9 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None
                 "select name from parquet_schema(?) where num_children is null", [str(path)]
             ).fetchall()
         ]
-        select = ", ".join(f"cast({quote_ident(n)} as varchar) as {quote_ident(n)}" for n in columns)
+        select = ", ".join(
+            f"cast({quote_ident(n)} as varchar) as {quote_ident(n)}" for n in columns
+        )
         con.execute(
             f"create or replace temp table {quote_ident(table)} as "
             f"select {select} from read_parquet(?)",

@@ -94,18 +94,29 @@ class _Generator:
         )
         rows = []
         for number, region in enumerate(REGIONS, start=1):
-            rows.append((f"D{number:02d}", f"Director {region.title()}", "director", "", "", region))
+            rows.append(
+                (f"D{number:02d}", f"Director {region.title()}", "director", "", "", region)
+            )
         for index, team in teams.iterrows():
             director = f"D{REGIONS.index(team.region) + 1:02d}"
-            rows.append((f"M{index + 1:02d}", f"Manager {team.team_name}", "manager", director,
-                         team.team_id, team.region))
+            rows.append(
+                (
+                    f"M{index + 1:02d}",
+                    f"Manager {team.team_name}",
+                    "manager",
+                    director,
+                    team.team_id,
+                    team.region,
+                )
+            )
         team_ids = teams.team_id.tolist()
         for number in range(1, self.o.reps + 1):
             team_id = team_ids[(number - 1) % len(team_ids)]
             manager = f"M{team_ids.index(team_id) + 1:02d}"
             rows.append((f"U{number:03d}", f"Rep {number:03d}", "rep", manager, team_id, ""))
-        users = pd.DataFrame(rows, columns=["user_id", "full_name", "role", "manager_id",
-                                            "team_id", "region"])
+        users = pd.DataFrame(
+            rows, columns=["user_id", "full_name", "role", "manager_id", "team_id", "region"]
+        )
         users.loc[users.role == "director", "team_id"] = [
             teams.team_id[teams.region == region].iloc[0] for region in REGIONS
         ]
@@ -124,17 +135,32 @@ class _Generator:
         users["hire_date"] = users.hire_date.astype(str)
         users["snapshot_date"] = str((self.end - pd.Timedelta(days=1)).date())
         users.loc[users.role == "rep", "role"] = "rep"
-        ops = pd.DataFrame([{"user_id": "O01", "full_name": "Sales Ops", "role": "ops",
-                             "manager_id": "", "team_id": "T01", "email": "o01@example.com",
-                             "hire_date": str((self.first - pd.Timedelta(days=400)).date()),
-                             "termination_date": "", "snapshot_date": users.snapshot_date.iloc[0]}])
+        ops = pd.DataFrame(
+            [
+                {
+                    "user_id": "O01",
+                    "full_name": "Sales Ops",
+                    "role": "ops",
+                    "manager_id": "",
+                    "team_id": "T01",
+                    "email": "o01@example.com",
+                    "hire_date": str((self.first - pd.Timedelta(days=400)).date()),
+                    "termination_date": "",
+                    "snapshot_date": users.snapshot_date.iloc[0],
+                }
+            ]
+        )
         users = pd.concat([users.drop(columns="region"), ops], ignore_index=True)
         # A mid-month team move: rep U002 moves from T02 to T05 on the 16th of month four.
         move_day = self.months[min(3, len(self.months) - 1)] + dt.timedelta(days=15)
         assignments = pd.DataFrame(
             [
-                ("U002", "T02", str((self.first - pd.Timedelta(days=400)).date()),
-                 str(move_day - dt.timedelta(days=1))),
+                (
+                    "U002",
+                    "T02",
+                    str((self.first - pd.Timedelta(days=400)).date()),
+                    str(move_day - dt.timedelta(days=1)),
+                ),
                 ("U002", "T05", str(move_day), ""),
             ],
             columns=["user_id", "team_id", "valid_from", "valid_to"],
@@ -164,7 +190,7 @@ class _Generator:
         )
         # Opportunities: per rep and month, Poisson by seasonality; only while employed.
         rows = []
-        for month_index, month in enumerate(self.months):
+        for month in self.months:
             lam = 4.0 * SEASONALITY[(month.month - 1) % 12]
             counts = rng.poisson(lam, len(reps))
             for rep_index, count in enumerate(counts):
@@ -181,13 +207,15 @@ class _Generator:
         owner_idx = np.array([r[0] for r in rows])
         created = pd.Series([r[1] for r in rows]) + pd.to_timedelta(rng.integers(9, 18, n), "h")
         owners = reps.user_id.to_numpy()[owner_idx]
-        rep_accounts = np.arange(n_accounts).reshape(-1, len(reps)) if n_accounts % len(reps) == 0 else None
+        rep_accounts = (
+            np.arange(n_accounts).reshape(-1, len(reps)) if n_accounts % len(reps) == 0 else None
+        )
         account_pick = rep_accounts[rng.integers(0, rep_accounts.shape[0], n), owner_idx]
         usd = rng.random(n) < 0.12
         cents = (rng.lognormal(np.log(90_000), 0.6, n) * 100).astype(np.int64) // 100 * 100
         cents = np.where(usd, cents // 7 // 100 * 100, cents)
         cycle = rng.integers(15, 120, n)
-        close = (created.dt.normalize() + pd.to_timedelta(cycle, "D"))
+        close = created.dt.normalize() + pd.to_timedelta(cycle, "D")
         closed = close < self.end
         outcome = rng.random(n)
         won = closed & (outcome < 0.5)
@@ -210,8 +238,11 @@ class _Generator:
                 "is_closed": np.where(closed, "true", "false"),
                 "is_won": np.where(won, "true", "false"),
                 "product_line": rng.choice(PRODUCT_LINES, n),
-                "updated_at": np.where(closed, close.dt.strftime("%Y-%m-%d 18:00:00"),
-                                       created.dt.strftime("%Y-%m-%d %H:%M:%S")),
+                "updated_at": np.where(
+                    closed,
+                    close.dt.strftime("%Y-%m-%d 18:00:00"),
+                    created.dt.strftime("%Y-%m-%d %H:%M:%S"),
+                ),
             }
         )
         # Stage history: every opportunity walks the stages up to where it is.
@@ -222,11 +253,25 @@ class _Generator:
             steps = int(reached[i])
             for step in range(steps):
                 when = created[i] + (close[i] - created[i]) * (step / max(steps, 1))
-                history.append((opp_ids[i], STAGES[step], when.strftime("%Y-%m-%d %H:%M:%S"),
-                                opportunities.amount[i], opportunities.currency[i]))
+                history.append(
+                    (
+                        opp_ids[i],
+                        STAGES[step],
+                        when.strftime("%Y-%m-%d %H:%M:%S"),
+                        opportunities.amount[i],
+                        opportunities.currency[i],
+                    )
+                )
             if closed[i]:
-                history.append((opp_ids[i], stage[i], close[i].strftime("%Y-%m-%d 18:00:00"),
-                                opportunities.amount[i], opportunities.currency[i]))
+                history.append(
+                    (
+                        opp_ids[i],
+                        stage[i],
+                        close[i].strftime("%Y-%m-%d 18:00:00"),
+                        opportunities.amount[i],
+                        opportunities.currency[i],
+                    )
+                )
         stage_history = pd.DataFrame(
             history, columns=["opportunity_id", "stage", "entered_at", "amount", "currency"]
         )
@@ -235,8 +280,11 @@ class _Generator:
         splits = []
         for i in won_idx:
             mate = reps.user_id.iloc[(owner_idx[i] + 8) % len(reps)]
-            splits += [(opp_ids[i], owners[i], "revenue", "60"), (opp_ids[i], mate, "revenue", "40"),
-                       (opp_ids[i], "M01", "overlay", "100")]
+            splits += [
+                (opp_ids[i], owners[i], "revenue", "60"),
+                (opp_ids[i], mate, "revenue", "40"),
+                (opp_ids[i], "M01", "overlay", "100"),
+            ]
         opportunity_splits = pd.DataFrame(
             splits, columns=["opportunity_id", "user_id", "split_type", "percent"]
         )
@@ -246,8 +294,11 @@ class _Generator:
         lead_created = created.to_numpy()[rng.integers(0, n, n_leads)] - pd.to_timedelta(
             rng.integers(5, 40, n_leads), "D"
         )
-        status = rng.choice(["new", "working", "qualified", "disqualified", "converted"], n_leads,
-                            p=[0.15, 0.2, 0.2, 0.25, 0.2])
+        status = rng.choice(
+            ["new", "working", "qualified", "disqualified", "converted"],
+            n_leads,
+            p=[0.15, 0.2, 0.2, 0.25, 0.2],
+        )
         lead_created = pd.Series(lead_created)
         leads = pd.DataFrame(
             {
@@ -256,10 +307,16 @@ class _Generator:
                 "owner_id": reps.user_id.to_numpy()[lead_owner],
                 "source": rng.choice(["web", "event", "referral", "outbound"], n_leads),
                 "status": status,
-                "qualified_at": np.where(np.isin(status, ["qualified", "converted"]),
-                                         (lead_created + pd.Timedelta(days=3)).dt.strftime("%Y/%m/%d %H:%M"), ""),
-                "converted_at": np.where(status == "converted",
-                                         (lead_created + pd.Timedelta(days=9)).dt.strftime("%Y/%m/%d %H:%M"), ""),
+                "qualified_at": np.where(
+                    np.isin(status, ["qualified", "converted"]),
+                    (lead_created + pd.Timedelta(days=3)).dt.strftime("%Y/%m/%d %H:%M"),
+                    "",
+                ),
+                "converted_at": np.where(
+                    status == "converted",
+                    (lead_created + pd.Timedelta(days=9)).dt.strftime("%Y/%m/%d %H:%M"),
+                    "",
+                ),
                 "opportunity_id": "",
                 "account_id": "",
             }
@@ -310,16 +367,29 @@ class _Generator:
                 "country": "CN",
             }
         )
-        walk_in = pd.DataFrame([{"customer_id": "C99999", "customer_name": "零售散客",
-                                 "crm_account_id": "", "tax_id": "", "country": "CN"}])
+        walk_in = pd.DataFrame(
+            [
+                {
+                    "customer_id": "C99999",
+                    "customer_name": "零售散客",
+                    "crm_account_id": "",
+                    "tax_id": "",
+                    "country": "CN",
+                }
+            ]
+        )
         customers = pd.concat([customers, walk_in], ignore_index=True)
-        account_to_customer = dict(zip(customers.crm_account_id, customers.customer_id, strict=False))
+        account_to_customer = dict(
+            zip(customers.crm_account_id, customers.customer_id, strict=False)
+        )
         products = pd.DataFrame(
             {
                 "sku": [f"SKU-{i:03d}" for i in range(1, 11)],
                 "product_name": [f"Product {i}" for i in range(1, 11)],
                 "product_line": [PRODUCT_LINES[i % 3] for i in range(10)],
-                "unit_cost": money(np.array([400, 650, 300, 1200, 800, 950, 250, 500, 700, 1000]) * 100),
+                "unit_cost": money(
+                    np.array([400, 650, 300, 1200, 800, 950, 250, 500, 700, 1000]) * 100
+                ),
                 "currency": "CNY",
             }
         )
@@ -371,7 +441,9 @@ class _Generator:
                 "status": "posted",
             }
         )[keep].reset_index(drop=True)
-        line_frame = pd.DataFrame(lines, columns=["i", "line_no", "sku", "quantity", "unit_price", "amount_net"])
+        line_frame = pd.DataFrame(
+            lines, columns=["i", "line_no", "sku", "quantity", "unit_price", "amount_net"]
+        )
         line_frame = line_frame[keep.to_numpy()[line_frame.i]]
         invoice_lines = pd.DataFrame(
             {
@@ -386,21 +458,36 @@ class _Generator:
         # Walk-in sales with no rep, no order and no CRM account: unassigned revenue.
         walkins = []
         for j, month in enumerate(self.months):
-            walkins.append((f"INV9{j:05d}", str(month + dt.timedelta(days=9)), "C99999", "", "",
-                            money(np.array([1_250_000 + j * 10_000]))[0], "0.00", "CNY", "invoice", "posted"))
+            walkins.append(
+                (
+                    f"INV9{j:05d}",
+                    str(month + dt.timedelta(days=9)),
+                    "C99999",
+                    "",
+                    "",
+                    money(np.array([1_250_000 + j * 10_000]))[0],
+                    "0.00",
+                    "CNY",
+                    "invoice",
+                    "posted",
+                )
+            )
         walkin_frame = pd.DataFrame(walkins, columns=invoices.columns)
-        # A credit note against the first invoice (exported with a positive sign) and a void invoice.
+        # A credit note on the first invoice (exported with a positive sign) and a void invoice.
         first = invoices.iloc[0]
         credit = first.copy()
         credit["invoice_id"] = "CN000001"
-        credit["invoice_date"] = str((pd.Timestamp(first.invoice_date) + pd.Timedelta(days=40)).date())
+        credit["invoice_date"] = str(
+            (pd.Timestamp(first.invoice_date) + pd.Timedelta(days=40)).date()
+        )
         credit["amount_net"] = money(np.array([int(round(float(first.amount_net) * 100)) // 10]))[0]
         credit["document_type"] = "credit_note"
         void = invoices.iloc[1].copy()
         void["invoice_id"] = "INV-VOID-1"
         void["status"] = "void"
-        invoices = pd.concat([invoices, walkin_frame, credit.to_frame().T, void.to_frame().T],
-                             ignore_index=True)
+        invoices = pd.concat(
+            [invoices, walkin_frame, credit.to_frame().T, void.to_frame().T], ignore_index=True
+        )
         # Payments: most paid in full, some in two parts, some not yet.
         posted = invoices[(invoices.status == "posted") & (invoices.document_type == "invoice")]
         pay_rows = []
@@ -416,10 +503,19 @@ class _Generator:
                 paid = base_day + pd.Timedelta(days=int(rng.integers(10, 45)) + 30 * n_part)
                 if paid >= self.end:
                     continue
-                pay_rows.append((f"P{pay_id:06d}", row.invoice_id, paid.strftime("%Y-%m-%d"),
-                                 money(np.array([part]))[0], row.currency))
+                pay_rows.append(
+                    (
+                        f"P{pay_id:06d}",
+                        row.invoice_id,
+                        paid.strftime("%Y-%m-%d"),
+                        money(np.array([part]))[0],
+                        row.currency,
+                    )
+                )
                 pay_id += 1
-        payments = pd.DataFrame(pay_rows, columns=["payment_id", "invoice_id", "paid_date", "amount", "currency"])
+        payments = pd.DataFrame(
+            pay_rows, columns=["payment_id", "invoice_id", "paid_date", "amount", "currency"]
+        )
         # FX: USD on weekdays only (weekend transactions use Friday's rate), a gentle drift.
         weekdays = pd.date_range(self.first - pd.Timedelta(days=7), self.end, freq="B")
         drift = np.cumsum(rng.normal(0, 0.004, len(weekdays)))
@@ -450,14 +546,33 @@ class _Generator:
 
         def tiers(scope_type, scope_id, metric, period_type, start, value, effective=""):
             for tier, factor in (("floor", 0.8), ("target", 1.0), ("stretch", 1.2)):
-                rows.append((scope_type, scope_id, metric, period_type, str(start), tier,
-                             f"{round(value * factor, -2):.2f}", effective, ""))
+                rows.append(
+                    (
+                        scope_type,
+                        scope_id,
+                        metric,
+                        period_type,
+                        str(start),
+                        tier,
+                        f"{round(value * factor, -2):.2f}",
+                        effective,
+                        "",
+                    )
+                )
 
         n_reps = len(reps)
         # Company: annual targets, bookings revised upward at mid-year (the original is kept).
         tiers("company", "company", "bookings", "year", year_start, n_reps * 12 * 190_000)
         revision = self.months[min(6, len(self.months) - 1)]
-        tiers("company", "company", "bookings", "year", year_start, n_reps * 12 * 200_000, str(revision))
+        tiers(
+            "company",
+            "company",
+            "bookings",
+            "year",
+            year_start,
+            n_reps * 12 * 200_000,
+            str(revision),
+        )
         tiers("company", "company", "revenue", "year", year_start, n_reps * 12 * 180_000)
         # Teams: quarterly bookings targets, allocated to members by member-days.
         for team_id in teams.team_id:
@@ -467,37 +582,71 @@ class _Generator:
                 tiers("team", team_id, "bookings", "quarter", self.months[q], value)
         # Regions: annual collections targets, allocated to reps.
         for region in REGIONS:
-            members = users[(users.role == "rep") & users.team_id.isin(teams.team_id[teams.region == region])].shape[0]
+            members = users[
+                (users.role == "rep") & users.team_id.isin(teams.team_id[teams.region == region])
+            ].shape[0]
             tiers("region", region, "collections", "year", year_start, members * 12 * 170_000)
         # Reps: monthly revenue targets (explicit; prorated for joiners and leavers).
         for user_id in reps.user_id:
             base = 150_000 * (0.85 + 0.3 * rng.random())
             for month in self.months:
                 tiers("rep", user_id, "revenue", "month", month, base)
-        targets = pd.DataFrame(rows, columns=["scope_type", "scope_id", "metric", "period_type",
-                                              "period_start", "tier", "value", "effective_date", "note"])
+        targets = pd.DataFrame(
+            rows,
+            columns=[
+                "scope_type",
+                "scope_id",
+                "metric",
+                "period_type",
+                "period_start",
+                "tier",
+                "value",
+                "effective_date",
+                "note",
+            ],
+        )
         targets.loc[targets.effective_date != "", "note"] = "mid-year revision"
-        phasing = pd.DataFrame({"metric": "bookings", "month_of_year": range(1, 13),
-                                "weight": [f"{w:.2f}" for w in SEASONALITY]})
+        phasing = pd.DataFrame(
+            {
+                "metric": "bookings",
+                "month_of_year": range(1, 13),
+                "weight": [f"{w:.2f}" for w in SEASONALITY],
+            }
+        )
         comp_plans = pd.DataFrame(
-            [("AE-2026", "bookings", "0.6", "month", "0.5", "2.0"),
-             ("AE-2026", "revenue", "0.4", "month", "0.5", "2.0")],
+            [
+                ("AE-2026", "bookings", "0.6", "month", "0.5", "2.0"),
+                ("AE-2026", "revenue", "0.4", "month", "0.5", "2.0"),
+            ],
             columns=["plan_id", "metric", "weight", "period_type", "threshold", "cap"],
         )
         payout_curve = pd.DataFrame(
-            [("AE-2026", "0.5", "0.25", "1.5"), ("AE-2026", "1.0", "1.0", "2.0"),
-             ("AE-2026", "1.5", "2.0", "0.5")],
+            [
+                ("AE-2026", "0.5", "0.25", "1.5"),
+                ("AE-2026", "1.0", "1.0", "2.0"),
+                ("AE-2026", "1.5", "2.0", "0.5"),
+            ],
             columns=["plan_id", "attainment_from", "payout_at_from", "slope"],
         )
         plan_assignments = pd.DataFrame(
-            {"user_id": reps.user_id, "plan_id": "AE-2026", "valid_from": str(year_start),
-             "valid_to": "", "on_target_incentive": "20000.00", "currency": "CNY"}
+            {
+                "user_id": reps.user_id,
+                "plan_id": "AE-2026",
+                "valid_from": str(year_start),
+                "valid_to": "",
+                "on_target_incentive": "20000.00",
+                "currency": "CNY",
+            }
         )
         kpi_weights = pd.DataFrame(
-            [("rep", "bookings", "0.4", "higher_is_better"), ("rep", "revenue", "0.2", "higher_is_better"),
-             ("rep", "calls", "0.1", "higher_is_better"), ("rep", "win_rate", "0.1", "higher_is_better"),
-             ("rep", "teamwork", "0.1", "higher_is_better"),
-             ("rep", "customer_focus", "0.1", "higher_is_better")],
+            [
+                ("rep", "bookings", "0.4", "higher_is_better"),
+                ("rep", "revenue", "0.2", "higher_is_better"),
+                ("rep", "calls", "0.1", "higher_is_better"),
+                ("rep", "win_rate", "0.1", "higher_is_better"),
+                ("rep", "teamwork", "0.1", "higher_is_better"),
+                ("rep", "customer_focus", "0.1", "higher_is_better"),
+            ],
             columns=["role", "kpi", "weight", "direction"],
         )
         review_rows = []
@@ -505,9 +654,12 @@ class _Generator:
             manager = users.manager_id[users.user_id == user_id].iloc[0]
             for month in self.months:
                 for criterion in ("teamwork", "customer_focus"):
-                    review_rows.append((user_id, str(month), criterion, str(int(rng.integers(2, 6))), manager))
-        manager_reviews = pd.DataFrame(review_rows, columns=["user_id", "period_start", "criterion",
-                                                             "score", "reviewer_id"])
+                    review_rows.append(
+                        (user_id, str(month), criterion, str(int(rng.integers(2, 6))), manager)
+                    )
+        manager_reviews = pd.DataFrame(
+            review_rows, columns=["user_id", "period_start", "criterion", "score", "reviewer_id"]
+        )
         return {
             "targets": targets,
             "phasing": phasing,
@@ -520,10 +672,20 @@ class _Generator:
 
 
 CHINESE_HEADERS = {
-    "payments": {"payment_id": "回款编号", "invoice_id": "发票号", "paid_date": "回款日期",
-                 "amount": "回款金额", "currency": "币种"},
-    "customers": {"customer_id": "客户编码", "customer_name": "客户名称",
-                  "crm_account_id": "CRM客户编号", "tax_id": "税号", "country": "国家"},
+    "payments": {
+        "payment_id": "回款编号",
+        "invoice_id": "发票号",
+        "paid_date": "回款日期",
+        "amount": "回款金额",
+        "currency": "币种",
+    },
+    "customers": {
+        "customer_id": "客户编码",
+        "customer_name": "客户名称",
+        "crm_account_id": "CRM客户编号",
+        "tax_id": "税号",
+        "country": "国家",
+    },
 }
 
 
@@ -544,8 +706,15 @@ def write_sample(landing: Path, options: SampleOptions | None = None) -> dict[st
         frame.to_csv(path, index=False, lineterminator="\n", **kw)
         written[f"{source}/{name}"] = len(frame)
 
-    for name in ("teams", "users", "team_assignments", "accounts", "leads", "opportunity_stage_history",
-                 "opportunity_splits"):
+    for name in (
+        "teams",
+        "users",
+        "team_assignments",
+        "accounts",
+        "leads",
+        "opportunity_stage_history",
+        "opportunity_splits",
+    ):
         csv("crm", f"{name}.csv", {**org, **crm}[name])
     # Opportunities: a full export for all but the newest changes, plus a JSON Lines delta in
     # which later versions (by updated_at) of some records win.
@@ -564,13 +733,21 @@ def write_sample(landing: Path, options: SampleOptions | None = None) -> dict[st
     acts = crm["activities"]
     for month, frame in acts.groupby(acts.occurred_at.str[:7], sort=True):
         csv("crm", f"activities_{month}.csv", frame)
-    csv("erp", "customers.csv", erp["customers"].rename(columns=CHINESE_HEADERS["customers"]),
-        encoding="gb18030")
+    csv(
+        "erp",
+        "customers.csv",
+        erp["customers"].rename(columns=CHINESE_HEADERS["customers"]),
+        encoding="gb18030",
+    )
     csv("erp", "products.csv", erp["products"], sep=";")
     for name in ("sales_orders", "invoices", "invoice_lines", "fx_rates"):
         csv("erp", f"{name}.csv", erp[name])
-    csv("erp", "payments.csv", erp["payments"].rename(columns=CHINESE_HEADERS["payments"]),
-        encoding="utf-8-sig")
+    csv(
+        "erp",
+        "payments.csv",
+        erp["payments"].rename(columns=CHINESE_HEADERS["payments"]),
+        encoding="utf-8-sig",
+    )
     for name, frame in plan.items():
         csv("plan", f"{name}.csv", frame)
     return written

@@ -1,5 +1,7 @@
 -- Per month: bookings credited to reps (splits included) equal the won opportunities' total in base
 -- currency: a split never double-counts or loses a cent.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_kpi_monthly'}}}) }}
+
 with
 
 kpis as (

@@ -1,5 +1,7 @@
 -- Per month: credited revenue (every rep scope, unknown and unassigned included) equals the
 -- company figure, and both equal the ERP posted total computed straight from the invoices, to the cent.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_kpi_monthly'}}}) }}
+
 with
 
 kpis as (

@@ -1,5 +1,7 @@
 -- A target for a rep, team or region that does not exist would be allocated to nobody and vanish:
 -- it blocks publication and names the offending rows.
+{{ config(meta={'dagster': {'ref': {'name': 'stg_plan__targets'}}}) }}
+
 with
 
 targets as (

@@ -294,6 +294,8 @@ measured as (
         metrics.unit,
         metrics.direction,
         window_progress.is_open,
+        window_progress.working_days,
+        window_progress.elapsed_working_days,
         {{ safe_ratio('window_progress.elapsed_working_days', 'window_progress.working_days') }}
             as share_elapsed,
         case
@@ -372,7 +374,8 @@ scored as (
             else attainment
         end as pace_index,
         case
-            when is_open and share_elapsed > 0 then cast(cast(actual as double) / cast(share_elapsed as double) as decimal(20, 2))
+            when is_open and elapsed_working_days > 0
+                then cast(round(actual * working_days / elapsed_working_days, 2) as decimal(20, 2))
             when is_open then null
             else actual
         end as forecast,

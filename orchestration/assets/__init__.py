@@ -1,0 +1,1 @@
+"""Assets in the order the data walks: ingest → dbt (staging … scorecards) → publish."""

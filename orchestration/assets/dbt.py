@@ -1,0 +1,106 @@
+"""The dbt project as assets: staging, intermediate, marts and scorecards, with dbt tests as checks.
+
+dbt tests of error severity become blocking asset checks, so a failing test stops publication.
+"""
+
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+    get_asset_key_for_model,
+)
+
+from orchestration.resources import ScorecardsResource, dbt_resource
+from scorecards.settings import BASE_CURRENCY, DBT_PROJECT_DIR, FISCAL_YEAR_START_MONTH
+
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+_DBT_SOURCES = ("models", "macros", "tests", "seeds", "dbt_project.yml")
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
+    """True when manifest.json is missing or older than any file of the dbt project."""
+    if not project.manifest_path.exists():
+        return True
+    built = project.manifest_path.stat().st_mtime
+    for name in _DBT_SOURCES:
+        path = DBT_PROJECT_DIR / name
+        files = [path] if path.is_file() else path.rglob("*")
+        if any(f.is_file() and f.stat().st_mtime > built for f in files):
+            return True
+    return False
+
+
+def ensure_manifest(project: DbtProject = DBT_PROJECT) -> None:
+    """Parse the dbt project when its manifest is missing or stale (a fresh clone has none)."""
+    if manifest_is_stale(project):
+        # Our own resource, not project.preparer: the preparer looks dbt up on PATH, and the
+        # virtualenv need not be activated.
+        os.environ.setdefault("SCORECARDS_BUILD_DB", "build.duckdb")
+        dbt_resource().cli(["parse", "--quiet"], target_path=project.manifest_path.parent).wait()
+
+
+ensure_manifest()
+
+
+class ScorecardsTranslator(DagsterDbtTranslator):
+    """Groups read like the data's walk: staging, intermediate, marts, scorecards, reference."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "reference"
+        if len(fqn) > 2 and fqn[1] == "marts" and fqn[2] == "scorecards":
+            return "scorecards"
+        return fqn[1] if len(fqn) > 2 else "reference"
+
+
+def dbt_vars(scorecards: ScorecardsResource) -> dict[str, object]:
+    return {
+        "as_of_date": scorecards.as_of_date.isoformat(),
+        "base_currency": BASE_CURRENCY,
+        "fiscal_year_start_month": FISCAL_YEAR_START_MONTH,
+    }
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    dagster_dbt_translator=ScorecardsTranslator(),
+)
+def scorecards_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, scorecards: ScorecardsResource
+):
+    """dbt build (models, seeds and tests) against build.duckdb with the run's as-of date."""
+    # The dbt subprocess inherits the environment; the profile reads the database path from it.
+    os.environ["SCORECARDS_BUILD_DB"] = str(scorecards.paths.build_db)
+    args = ["build", "--vars", json.dumps(dbt_vars(scorecards))]
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    yield from invocation.stream()
+    if not invocation.is_successful():
+        failed = failed_dbt_nodes(invocation.get_artifact("run_results.json"))
+        raise dg.Failure(
+            description=f"dbt build failed: {len(failed)} node(s) failed or errored: "
+            + "; ".join(failed[:10]),
+            metadata={"failed_nodes": dg.MetadataValue.json(failed)},
+        )
+
+
+def failed_dbt_nodes(run_results: Mapping[str, Any]) -> list[str]:
+    """'name (status)' for every dbt node that failed or errored, from run_results.json."""
+    return [
+        f"{result['unique_id'].split('.')[-1]} ({result['status']})"
+        for result in run_results.get("results", [])
+        if result.get("status") in ("error", "fail", "runtime error")
+    ]
+
+
+def dbt_model_key(model_name: str) -> dg.AssetKey:
+    """The asset key dagster-dbt gives a model (schema-prefixed), looked up, never spelled out."""
+    return get_asset_key_for_model([scorecards_dbt_models], model_name)

@@ -1,0 +1,86 @@
+"""Ingest: every landed file into the raw tables of build.duckdb, with audit and quarantine."""
+
+import dagster as dg
+import duckdb
+
+from ingest.contract import ENTITIES
+from ingest.loader import load_landing, print_progress
+from ingest.report import write_ingest_report
+from orchestration.resources import ScorecardsResource
+from quality.landing_checks import rejected_files_check
+
+LOAD_LOG_KEY = dg.AssetKey(["audit", "load_log"])
+RAW_KEYS = {entity.qualified: dg.AssetKey([entity.source, entity.name]) for entity in ENTITIES}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            LOAD_LOG_KEY,
+            group_name="ingest",
+            description="audit.load_log and audit.quarantine: what happened to every landed file.",
+        ),
+        *[
+            dg.AssetSpec(
+                key,
+                group_name="ingest",
+                description=f"raw.{name.replace('/', '_')}: accepted rows of "
+                f"landing/{name}* files.",
+            )
+            for name, key in RAW_KEYS.items()
+        ],
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "no_rejected_files",
+            asset=LOAD_LOG_KEY,
+            blocking=True,
+            description="Blocks publication while a landed file is rejected as a whole.",
+        )
+    ],
+    can_subset=False,
+)
+def landed_exports(context: dg.AssetExecutionContext, scorecards: ScorecardsResource):
+    """Load new files (by content hash) from landing/{crm,erp,plan} into build.duckdb."""
+    home = scorecards.paths
+    home.ensure()
+    with duckdb.connect(str(home.build_db)) as con:
+        summary = load_landing(con, home.landing, progress=print_progress)
+        report = write_ingest_report(con, home.reports)
+        check = rejected_files_check(con)
+        totals = con.execute(
+            "select count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_quarantined), 0) "
+            "from audit.load_log"
+        ).fetchone()
+    files_this_run = [f for f in summary.files if f.status != "skipped"]
+    context.log.info(
+        f"ingest: {len(files_this_run)} new file(s), {len(summary.rejected)} rejected, "
+        f"{len(summary.files) - len(files_this_run)} already loaded; report {report}"
+    )
+    yield dg.MaterializeResult(
+        asset_key=LOAD_LOG_KEY,
+        metadata={
+            "files_loaded_total": totals[0],
+            "rows_read_total": totals[1],
+            "rows_quarantined_total": totals[2],
+            "files_this_run": len(files_this_run),
+            "files_rejected_this_run": len(summary.rejected),
+            "report": dg.MetadataValue.path(str(report)),
+        },
+    )
+    for name, counts in summary.by_entity().items():
+        yield dg.MaterializeResult(
+            asset_key=RAW_KEYS[name],
+            metadata={key: dg.MetadataValue.int(value) for key, value in counts.items()},
+        )
+    yield dg.AssetCheckResult(
+        check_name="no_rejected_files",
+        asset_key=LOAD_LOG_KEY,
+        passed=check.passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=check.summary(),
+        metadata={
+            "rejected_files": check.counts.get("rejected_files", 0),
+            "offending_rows": dg.MetadataValue.json(check.offending_rows),
+        },
+    )

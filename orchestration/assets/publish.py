@@ -1,0 +1,49 @@
+"""Publish: after every blocking check passed, swap in a new published.duckdb."""
+
+import dagster as dg
+
+from orchestration.assets.dbt import dbt_model_key
+from orchestration.resources import ScorecardsResource
+from scorecards.publish import PUBLISHED_TABLES, publish
+
+
+def _checks_in_run(context: dg.AssetExecutionContext) -> dict[str, object]:
+    """Every check evaluated in this run, by name, for the publication log."""
+    records = context.instance.all_logs(
+        context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    )
+    results: dict[str, bool] = {}
+    for record in records:
+        evaluation = record.get_dagster_event().event_specific_data
+        name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        results[name] = bool(evaluation.passed)
+    return {
+        "checks_evaluated": len(results),
+        "checks_failed": sorted(name for name, passed in results.items() if not passed),
+    }
+
+
+@dg.asset(
+    key=["published_scorecards"],
+    group_name="publish",
+    deps=[dbt_model_key(table) for _, table in PUBLISHED_TABLES],
+    description="published.duckdb: the audited marts, written as a new file and swapped in "
+    "atomically; readers never see a half-built state.",
+)
+def published_scorecards(
+    context: dg.AssetExecutionContext, scorecards: ScorecardsResource
+) -> dg.MaterializeResult:
+    home = scorecards.paths
+    publication = publish(
+        home.build_db, home.published_db, scorecards.as_of_date, _checks_in_run(context)
+    )
+    context.log.info(f"published version {publication.version} to {publication.path}")
+    return dg.MaterializeResult(
+        metadata={
+            "version": publication.version,
+            "as_of_date": publication.as_of_date.isoformat(),
+            "months_covered": publication.months_covered,
+            "path": dg.MetadataValue.path(str(publication.path)),
+            **{f"rows_{table}": count for table, count in publication.row_counts.items()},
+        }
+    )

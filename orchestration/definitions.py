@@ -1,0 +1,20 @@
+"""Dagster definitions: the same graph for `dagster dev` and `scorecards run`."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.assets.dbt import scorecards_dbt_models
+from orchestration.assets.ingest import landed_exports
+from orchestration.assets.publish import published_scorecards
+from orchestration.checks import gx_scorecard_attainment
+from orchestration.jobs import scorecards_job
+from orchestration.resources import ScorecardsResource, dbt_resource
+
+defs = dg.Definitions(
+    assets=[landed_exports, scorecards_dbt_models, published_scorecards],
+    asset_checks=[gx_scorecard_attainment],
+    jobs=[scorecards_job],
+    resources={"scorecards": ScorecardsResource(), "dbt": dbt_resource()},
+    executor=dg.in_process_executor,
+)

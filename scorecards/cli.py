@@ -1,0 +1,181 @@
+"""`scorecards`: sample exports, run the pipeline, show what is published.
+
+Exit codes: 0 success; 1 bad usage or input (a message says what); 2 the gate blocked publication
+(the failing checks are named and nothing was published); 3 the pipeline failed for another
+reason (the failing step is named).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from scorecards.settings import Home, parse_as_of
+
+EXIT_OK, EXIT_USAGE, EXIT_BLOCKED, EXIT_FAILED = 0, 1, 2, 3
+
+
+def _month(value: str) -> str:
+    try:
+        dt.date.fromisoformat(value + "-01")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {value!r}") from exc
+    return value
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="scorecards", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def home_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--home", help="home folder (default: $SCORECARDS_HOME or ./data)")
+
+    sample = sub.add_parser("sample", help="write deterministic sample exports into landing/")
+    home_arg(sample)
+    sample.add_argument("--seed", type=int, default=7)
+    sample.add_argument("--reps", type=_positive, default=60)
+    sample.add_argument("--months", type=_positive, default=12)
+    sample.add_argument("--start", type=_month, default="2026-01", help="first month, YYYY-MM")
+    sample.add_argument("--force", action="store_true", help="write even if landing/ has files")
+
+    run = sub.add_parser("run", help="ingest, build, check and publish through Dagster")
+    home_arg(run)
+    run.add_argument("--as-of", help="as-of date YYYY-MM-DD (default: today)")
+
+    status = sub.add_parser("status", help="what is published")
+    home_arg(status)
+    return parser
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from scorecards.sample import SampleOptions, write_sample
+
+    home = Home.resolve(args.home)
+    if any(home.landing.rglob("*.*")) and not args.force:
+        print(
+            f"{home.landing} already holds exports; use --force to write the sample anyway",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    home.ensure()
+    written = write_sample(
+        home.landing, SampleOptions(args.seed, args.reps, args.months, args.start)
+    )
+    print(f"wrote {len(written)} sample files ({sum(written.values())} rows) to {home.landing}")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    home = Home.resolve(args.home)
+    try:
+        as_of = parse_as_of(args.as_of)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    if not home.landing.is_dir() or not any(p.is_file() for p in home.landing.rglob("*")):
+        print(
+            f"no exports under {home.landing}: land files there or run `scorecards sample`",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    home.ensure()
+    from scorecards.runner import run_pipeline
+
+    outcome = run_pipeline(home, as_of)
+    if outcome.published:
+        print(f"\npublished version {outcome.version} (as of {as_of}) to {home.published_db}")
+        print(f"reports in {home.reports}")
+        print(summary_table(home.published_db))
+        return EXIT_OK
+    if outcome.failed_checks:
+        print(
+            "\nGATE BLOCKED: nothing was published; the previous publication is unchanged.",
+            file=sys.stderr,
+        )
+        for name in outcome.failed_checks:
+            print(f"  failing check: {name}", file=sys.stderr)
+        print(f"gate report: {outcome.report}", file=sys.stderr)
+        return EXIT_BLOCKED
+    print("\nRUN FAILED: nothing was published.", file=sys.stderr)
+    for message in outcome.errors:
+        print(f"  {message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def summary_table(published_db: Path) -> str:
+    """Company attainment per metric for the latest closed month, as a plain-text table."""
+    import duckdb
+
+    with duckdb.connect(str(published_db), read_only=True) as con:
+        rows = con.execute(
+            """
+            select period_month, metric, target, actual, attainment, tier_reached
+            from scorecard_attainment
+            where scope_type = 'company' and period_grain = 'month'
+                and period_month = (
+                    select max(period_month) from scorecard_attainment
+                    where period_grain = 'month' and not is_open
+                )
+            order by metric
+            """
+        ).fetchall()
+    if not rows:
+        return "(no closed month yet)"
+    lines = [
+        f"company attainment, {rows[0][0]:%Y-%m} (latest closed month)",
+        f"{'metric':<18}{'target':>18}{'actual':>18}{'attainment':>12}  tier",
+    ]
+    for _, metric, target, actual, attainment, tier in rows:
+        target_text = f"{target:,.2f}" if target is not None else "-"
+        attainment_text = f"{attainment:.1%}" if attainment is not None else "-"
+        lines.append(f"{metric:<18}{target_text:>18}{actual:>18,.2f}{attainment_text:>12}  {tier}")
+    return "\n".join(lines)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    import duckdb
+
+    home = Home.resolve(args.home)
+    if not home.published_db.exists():
+        print(f"nothing published yet in {home.published_db}")
+        return EXIT_OK
+    with duckdb.connect(str(home.published_db), read_only=True) as con:
+        log = con.execute(
+            "select version, as_of_date, published_at, months_covered, row_counts, checks_summary "
+            "from publication_log order by version desc"
+        ).fetchall()
+    version, as_of, published_at, months, row_counts, checks = log[0]
+    print(f"published: {home.published_db}")
+    print(f"version {version}, as of {as_of}, published at {published_at:%Y-%m-%d %H:%M:%S} UTC")
+    print(f"months covered: {months}")
+    print("row counts:")
+    for table, count in json.loads(row_counts).items():
+        print(f"  {table:<28}{count:>10}")
+    summary = json.loads(checks)
+    print(
+        f"checks: {summary.get('checks_evaluated', '?')} evaluated, "
+        f"failed: {', '.join(summary.get('checks_failed', [])) or 'none'}"
+    )
+    print(f"earlier versions: {', '.join(str(row[0]) for row in log[1:]) or 'none'}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"sample": cmd_sample, "run": cmd_run, "status": cmd_status}
+    return handlers[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""Run the Dagster job in-process and turn its events into an outcome a person can act on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from ingest.readers import quote_ident
+from quality.outcome import MAX_OFFENDING_ROWS
+from scorecards.settings import Home
+
+PUBLISH_KEY = dg.AssetKey(["published_scorecards"])
+
+
+@dataclass
+class FailedCheck:
+    name: str
+    description: str
+    offending_rows: list[dict[str, object]] = field(default_factory=list)
+
+
+@dataclass
+class RunOutcome:
+    published: bool
+    version: int | None = None
+    failed_checks: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    report: Path | None = None
+
+
+def run_pipeline(home: Home, as_of: dt.date) -> RunOutcome:
+    """Ingest, build, check and publish through the same job `dagster dev` shows."""
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("scorecards_job")
+    result = job.execute_in_process(
+        run_config={
+            "resources": {
+                "scorecards": {"config": {"home": str(home.root), "as_of": as_of.isoformat()}}
+            },
+            "loggers": {"console": {"config": {"log_level": "INFO"}}},
+        },
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    version = None
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        if materialization.asset_key == PUBLISH_KEY:
+            version = materialization.metadata["version"].value
+    failed = [
+        evaluation
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    errors = [
+        f"step {event.step_key} failed: {_first_line(event.event_specific_data.error.message)}"
+        for event in result.get_step_failure_events()
+    ]
+    if version is not None:
+        return RunOutcome(published=True, version=version)
+    checks = [_describe(home, evaluation) for evaluation in failed]
+    report = write_gate_report(home, as_of, checks, errors) if checks or errors else None
+    return RunOutcome(
+        published=False,
+        failed_checks=[check.name for check in checks],
+        errors=errors or ["publish did not run"],
+        report=report,
+    )
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text and text.strip() else "(no message)"
+
+
+def _describe(home: Home, evaluation: dg.AssetCheckEvaluation) -> FailedCheck:
+    name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+    metadata = evaluation.metadata
+    rows = metadata.get("offending_rows")
+    offending = (
+        list(rows.value) if rows is not None else _stored_failures(home, evaluation.check_name)
+    )
+    description = evaluation.description or ""
+    if not description:
+        count = metadata.get("dagster_dbt/failed_row_count")
+        description = f"{count.value} failing row(s)" if count is not None else "failed"
+    return FailedCheck(name, description, offending[:MAX_OFFENDING_ROWS])
+
+
+def _stored_failures(home: Home, test_name: str) -> list[dict[str, object]]:
+    """Offending rows of a failed dbt test, from the table dbt stored them in."""
+    if not home.build_db.exists():
+        return []
+    try:
+        with duckdb.connect(str(home.build_db), read_only=True) as con:
+            cursor = con.execute(
+                f"select * from test_failures.{quote_ident(test_name)} limit {MAX_OFFENDING_ROWS}"
+            )
+            columns = [column[0] for column in cursor.description]
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    except duckdb.Error:
+        return []
+
+
+def write_gate_report(
+    home: Home, as_of: dt.date, checks: list[FailedCheck], errors: list[str]
+) -> Path:
+    """reports/gate_report.md: each failing check with up to 20 offending rows."""
+    home.reports.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "# Gate report: publication blocked",
+        "",
+        f"As of {as_of}. Nothing was published; the previous publication is unchanged.",
+        "",
+    ]
+    for check in checks:
+        lines += [f"## {check.name}", "", check.description, ""]
+        if check.offending_rows:
+            columns = list(check.offending_rows[0])
+            lines.append("| " + " | ".join(columns) + " |")
+            lines.append("|" + "---|" * len(columns))
+            for row in check.offending_rows:
+                cells = [json.dumps(row.get(c), default=str).strip('"') for c in columns]
+                lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+            lines.append("")
+    if errors:
+        lines += ["## Step errors", ""] + [f"- {error}" for error in errors] + [""]
+    target = home.reports / "gate_report.md"
+    target.write_text("\n".join(lines), encoding="utf-8")
+    return target

@@ -77,8 +77,11 @@ def _numeric(frame: pd.DataFrame) -> pd.DataFrame:
 
 def validate_frame(name: str, frame: pd.DataFrame, expectations: list[object]) -> CheckOutcome:
     import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
+    # No progress bars: they flood the run's terminal and log with one line per metric.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     source = context.data_sources.add_pandas(f"{name}_source")
     asset = source.add_dataframe_asset(name)
     batch = asset.add_batch_definition_whole_dataframe(f"{name}_batch").get_batch(

@@ -1,6 +1,7 @@
 {#- Monthly targets for every scope: a rep's is the sum of its pieces; a team's, region's or the
     company's is its own explicit target where one is set, else the sum of the level below
-    (reps → teams → regions → company). target_source says which. -#}
+    (reps → teams → regions → company). target_source says which. A rolled-up floor or stretch
+    exists only where every child with a target has that tier too (child_count counts them). -#}
 with
 
 phased as (
@@ -31,7 +32,8 @@ rep_level as (
         tier,
         sum(target_value) as target_value,
         sum(original_value) as original_value,
-        'allocated' as target_source
+        'allocated' as target_source,
+        count(*) as child_count
     from allocated
     group by user_id, month_start, metric, tier
 
@@ -47,7 +49,8 @@ team_explicit as (
         tier,
         target_value,
         original_value,
-        'explicit' as target_source
+        'explicit' as target_source,
+        cast(null as bigint) as child_count
     from phased
     where scope_type = 'team'
 
@@ -63,7 +66,8 @@ team_rolled as (
         allocated.tier,
         sum(allocated.target_value) as target_value,
         sum(allocated.original_value) as original_value,
-        'sum_of_reps' as target_source
+        'sum_of_reps' as target_source,
+        count(*) as child_count
     from allocated
     left join team_explicit
         on allocated.team_id = team_explicit.scope_id
@@ -75,11 +79,17 @@ team_rolled as (
 
 ),
 
+team_rolled_complete as (
+
+    {{ keep_complete_tiers('team_rolled') }}
+
+),
+
 team_level as (
 
     select * from team_explicit
     union all
-    select * from team_rolled
+    select * from team_rolled_complete
 
 ),
 
@@ -93,7 +103,8 @@ region_explicit as (
         tier,
         target_value,
         original_value,
-        'explicit' as target_source
+        'explicit' as target_source,
+        cast(null as bigint) as child_count
     from phased
     where scope_type = 'region'
 
@@ -109,7 +120,8 @@ region_rolled as (
         team_level.tier,
         sum(team_level.target_value) as target_value,
         sum(team_level.original_value) as original_value,
-        'sum_of_teams' as target_source
+        'sum_of_teams' as target_source,
+        count(*) as child_count
     from team_level
     left join teams
         on team_level.scope_id = teams.team_id
@@ -123,11 +135,17 @@ region_rolled as (
 
 ),
 
+region_rolled_complete as (
+
+    {{ keep_complete_tiers('region_rolled') }}
+
+),
+
 region_level as (
 
     select * from region_explicit
     union all
-    select * from region_rolled
+    select * from region_rolled_complete
 
 ),
 
@@ -141,7 +159,8 @@ company_explicit as (
         tier,
         target_value,
         original_value,
-        'explicit' as target_source
+        'explicit' as target_source,
+        cast(null as bigint) as child_count
     from phased
     where scope_type = 'company'
 
@@ -157,7 +176,8 @@ company_rolled as (
         region_level.tier,
         sum(region_level.target_value) as target_value,
         sum(region_level.original_value) as original_value,
-        'sum_of_regions' as target_source
+        'sum_of_regions' as target_source,
+        count(*) as child_count
     from region_level
     left join company_explicit
         on region_level.month_start = company_explicit.month_start
@@ -165,6 +185,12 @@ company_rolled as (
         and region_level.tier = company_explicit.tier
     where company_explicit.scope_id is null
     group by region_level.month_start, region_level.metric, region_level.tier
+
+),
+
+company_rolled_complete as (
+
+    {{ keep_complete_tiers('company_rolled') }}
 
 ),
 
@@ -178,7 +204,7 @@ all_levels as (
     union all
     select * from company_explicit
     union all
-    select * from company_rolled
+    select * from company_rolled_complete
 
 )
 

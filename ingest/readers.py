@@ -9,6 +9,7 @@ and JSON Lines through the standard library so that one broken line is quarantin
 from __future__ import annotations
 
 import codecs
+import csv
 import json
 import tempfile
 from collections.abc import Iterator
@@ -94,30 +95,65 @@ def _create_from_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.Dat
         con.unregister("__frame")
 
 
+def read_header(path: Path, delim: str) -> list[str]:
+    """The header record (it may itself contain quoted newlines), checked for duplicates."""
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        try:
+            header = next(csv.reader(handle, delimiter=delim))
+        except StopIteration:
+            header = []
+        except csv.Error as exc:
+            raise FileRejected(f"broken CSV structure in the header: {exc}") from exc
+    if not any(name.strip() for name in header):
+        raise FileRejected("empty file: no header line")
+    check_unique_headers(header)
+    return header
+
+
+def check_unique_headers(header: list[str]) -> None:
+    seen: set[str] = set()
+    for name in header:
+        if name.strip() and name.strip() in seen:
+            raise FileRejected(f"duplicate header {name.strip()!r}")
+        seen.add(name.strip())
+
+
 def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
     if path.stat().st_size == 0:
         raise FileRejected("empty file")
     encoding = detect_encoding(path)
     with utf8_copy(path, encoding) as text_path:
-        with text_path.open("r", encoding="utf-8-sig", newline="") as handle:
-            first = handle.readline()
-        if not first.strip():
-            raise FileRejected("empty file: no header line")
         delim = sniff_delimiter(text_path)
+        raw_header = [name.strip() for name in read_header(text_path, delim)]
+        columns = {name: "VARCHAR" for name in _unique(raw_header)}
         try:
-            # all_varchar: the sniffer never types a column (it types money as DOUBLE); typing is
-            # ours. strict_mode rejects ragged rows and broken quoting instead of guessing.
+            # Columns are ours, not the sniffer's (it types money as DOUBLE and can mistake a
+            # ragged row for the header); strict_mode rejects ragged rows and broken quoting.
+            # The header is read as a record too (header = false): with header = true DuckDB
+            # silently returned no rows at all for a header with broken quoting.
             con.execute(
                 f"create or replace temp table {quote_ident(table)} as "
-                "select * from read_csv(?, header = true, all_varchar = true, delim = ?, "
+                "select * from read_csv(?, header = false, columns = ?, delim = ?, "
                 "quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
-                "auto_detect = true, sample_size = -1)",
-                [str(text_path), delim],
+                "auto_detect = false)",
+                [str(text_path), columns, delim],
             )
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
             raise FileRejected(f"broken CSV structure: {message}") from exc
-    _number_lines(con, table, first_data_line=2)
+    _number_lines(con, table, first_data_line=1)
+    _drop_header_record(con, table, raw_header)
+
+
+def _drop_header_record(con: duckdb.DuckDBPyConnection, table: str, header: list[str]) -> None:
+    """Remove line 1 after checking that DuckDB read the same header as the csv module did."""
+    name = quote_ident(table)
+    first = con.execute(f"select * exclude ({LINE_COLUMN}) from {name} where {LINE_COLUMN} = 1")
+    row = first.fetchone()
+    read = [(value or "").strip() for value in row] if row is not None else []
+    if read != header:
+        raise FileRejected("broken CSV structure: the header line could not be read consistently")
+    con.execute(f"delete from {name} where {LINE_COLUMN} = 1")
 
 
 def read_xlsx(
@@ -148,6 +184,7 @@ def read_xlsx(
     header = [str(v).strip() if v is not None else "" for v in rows[header_index]]
     while header and header[-1] == "":
         header.pop()
+    check_unique_headers(header)
     records = []
     lines = []
     for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):

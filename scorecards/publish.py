@@ -85,6 +85,29 @@ def publish(
     tmp = published_db.with_name(f".{published_db.name}.{os.getpid()}.tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
+    try:
+        row_counts, table_hashes, months_covered = _write_candidate(
+            build_db, tmp, previous, version, as_of, checks_summary
+        )
+        _fsync(tmp)
+        os.replace(tmp, published_db)
+    finally:
+        # On any failure the candidate goes; the published file was never touched.
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    _fsync(published_db.parent)
+    return Publication(version, as_of, months_covered, row_counts, table_hashes, published_db)
+
+
+def _write_candidate(
+    build_db: Path,
+    tmp: Path,
+    previous: list[tuple],
+    version: int,
+    as_of: dt.date,
+    checks_summary: dict[str, object],
+) -> tuple[dict[str, int], dict[str, str], str]:
+    """Write the complete candidate database at ``tmp``; returns row counts, hashes, months."""
     row_counts: dict[str, int] = {}
     table_hashes: dict[str, str] = {}
     with duckdb.connect() as con:
@@ -120,10 +143,7 @@ def publish(
         )
         con.execute("checkpoint pub")
         con.execute("detach pub")
-    _fsync(tmp)
-    os.replace(tmp, published_db)
-    _fsync(published_db.parent)
-    return Publication(version, as_of, months_covered, row_counts, table_hashes, published_db)
+    return row_counts, table_hashes, months_covered
 
 
 def _fsync(path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import json
 import os
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ingest.loader import load_landing
 from tests.conftest import write
 
 PAYMENTS_HEADER = "payment_id,invoice_id,paid_date,amount,currency\n"
+PAYMENT = {"invoice_id": "I1", "paid_date": "2026-02-10", "currency": "CNY"}
 
 
 def load(con: duckdb.DuckDBPyConnection, landing: Path):
@@ -256,9 +258,11 @@ def test_jsonl_with_a_broken_line(con, landing):
     write(
         landing,
         "erp/payments_delta.jsonl",
-        '{"payment_id": "P1", "invoice_id": "I1", "paid_date": "2026-02-10", "amount": 5, "currency": "CNY"}\n'
-        '{"payment_id": "P2", "invoice_id": \n'
-        '{"payment_id": "P3", "invoice_id": "I1", "paid_date": "2026-02-12", "amount": "6.5", "currency": "CNY"}\n',
+        json.dumps({**PAYMENT, "payment_id": "P1", "amount": 5})
+        + "\n"
+        + '{"payment_id": "P2", "invoice_id": \n'
+        + json.dumps({**PAYMENT, "payment_id": "P3", "amount": "6.5"})
+        + "\n",
     )
     result = load(con, landing)["erp/payments_delta.jsonl"]
     assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (3, 2, 1)

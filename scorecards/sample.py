@@ -477,9 +477,8 @@ class _Generator:
         first = invoices.iloc[0]
         credit = first.copy()
         credit["invoice_id"] = "CN000001"
-        credit["invoice_date"] = str(
-            (pd.Timestamp(first.invoice_date) + pd.Timedelta(days=40)).date()
-        )
+        credit_day = min(pd.Timestamp(first.invoice_date) + pd.Timedelta(days=40), self.end)
+        credit["invoice_date"] = str((credit_day - pd.Timedelta(days=1)).date())
         credit["amount_net"] = money(np.array([int(round(float(first.amount_net) * 100)) // 10]))[0]
         credit["document_type"] = "credit_note"
         void = invoices.iloc[1].copy()
@@ -492,15 +491,23 @@ class _Generator:
         posted = invoices[(invoices.status == "posted") & (invoices.document_type == "invoice")]
         pay_rows = []
         pay_id = 1
+        earliest = posted.invoice_date.min()
         for row in posted.itertuples():
             draw = rng.random()
             total = int(round(float(row.amount_net) * 100 * 1.13))
             base_day = pd.Timestamp(row.invoice_date)
-            if draw < 0.1:
+            # The earliest invoice is always paid in two parts, so every sample has one.
+            first_invoice = row.invoice_date == earliest
+            if first_invoice:
+                draw = 1.0
+            elif draw < 0.1:
                 continue
             parts = [total] if draw < 0.75 else [total // 2, total - total // 2]
             for n_part, part in enumerate(parts):
-                paid = base_day + pd.Timedelta(days=int(rng.integers(10, 45)) + 30 * n_part)
+                wait = (
+                    10 * (n_part + 1) if first_invoice else int(rng.integers(10, 45)) + 30 * n_part
+                )
+                paid = base_day + pd.Timedelta(days=wait)
                 if paid >= self.end:
                     continue
                 pay_rows.append(

@@ -95,7 +95,7 @@ def scorecards_dbt_models(
 def failed_dbt_nodes(run_results: Mapping[str, Any]) -> list[str]:
     """'name (status)' for every dbt node that failed or errored, from run_results.json."""
     return [
-        f"{result['unique_id'].split('.')[-1]} ({result['status']})"
+        f"{result['unique_id'].split('.')[2]} ({result['status']})"
         for result in run_results.get("results", [])
         if result.get("status") in ("error", "fail", "runtime error")
     ]

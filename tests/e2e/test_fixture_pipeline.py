@@ -1,0 +1,338 @@
+"""The whole pipeline in real processes on hand-made exports, every figure computed by hand.
+
+The fixture (tests/fixtures/e2e/landing) has: a rep (R2) who moves from team T1 to T2 on
+2026-02-15; a company bookings target revised on 2026-02-01 and again on 2026-06-01 (not yet in
+force as of 2026-03-10); USD deals and payments with a weekend date; a credit note exported with a
+positive sign; a void invoice; a walk-in invoice nobody can be credited for (unassigned); an
+invoice and an activity by an unknown user (X9); revenue splits 60/40 with an overlay; a rep
+joining mid-month (R3, 2026-02-11); an opportunity delta in JSON Lines where the later updated_at
+wins in either direction; a GBK file, Chinese headers with a BOM, a semicolon file, and an
+activity row with an impossible date (quarantined).
+
+Hand calculations, as of 2026-03-10 (USD rates: 6.9 from 2026-01-01, 7.0 from 2026-01-30,
+7.2 from 2026-02-02):
+- February revenue: I2 10,000 USD x 7.2 = 72,000 (R2, via the order's opportunity owner) - CN1
+  10,000 (R1) + W1 3,000 (unassigned) + I3 20,000 (R4, via the account owner) + I4 1,000
+  (unknown) = 86,000.00; V1 (void) and I5 (after the as-of date) excluded.
+- February bookings: O2 10,000 USD on Sunday 2026-02-01 at Friday's 7.0 = 70,000 (R2, in T1 that
+  day) + O3 50,000 (R2, in T2 by 2026-02-20, won per the delta) + O4 80,000 split R1 48,000 /
+  R4 32,000 = 200,000.00. T1 = 70,000 + 48,000 = 118,000; T2 = 50,000 + 32,000 = 82,000.
+- Company bookings target: 3,000,000 / 12 = 250,000.00 a month (original 2,400,000 / 12 =
+  200,000.00); February attainment 200,000 / 250,000 = 0.8; Q1-to-date 300,000 / 500,000 = 0.6.
+- T1's quarterly bookings target 300,000 = 100,000 a month, split in February by member-days
+  among reps R1 (28 days) and R2 (14): 66,666.67 and 33,333.33.
+- R3's February revenue target 60,000 prorated for 18 of 28 days = 38,571.43.
+- March is open: 7 of 22 working days elapsed; bookings 40,000 (O7; O8 closes after the as-of
+  date); expected 250,000 x 7/22 = 79,545.45; pace 0.502857; forecast 40,000 x 22/7 = 125,714.29.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import FIXTURE_LANDING
+
+D = decimal.Decimal
+AS_OF = "2026-03-10"
+
+
+def scorecards_command() -> list[str]:
+    script = Path(sys.executable).with_name("scorecards")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "scorecards.cli"]
+
+
+def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*scorecards_command(), *args, "--home", str(home)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def published(home: Path, sql: str, params: list[object] | None = None) -> list[tuple]:
+    with duckdb.connect(str(home / "warehouse" / "published.duckdb"), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def scorecard(home: Path, grain: str, month: str, scope_type: str, scope_id: str, metric: str):
+    rows = published(
+        home,
+        "select target, target_original, target_floor, target_stretch, actual, attainment, "
+        "tier_reached, expected_to_date, pace_index, forecast, is_open, attainment_null_reason "
+        "from scorecard_attainment where period_grain = ? and period_month = ? "
+        "and scope_type = ? and scope_id = ? and metric = ?",
+        [grain, month, scope_type, scope_id, metric],
+    )
+    assert len(rows) == 1, (grain, month, scope_type, scope_id, metric)
+    keys = [
+        "target",
+        "target_original",
+        "target_floor",
+        "target_stretch",
+        "actual",
+        "attainment",
+        "tier_reached",
+        "expected_to_date",
+        "pace_index",
+        "forecast",
+        "is_open",
+        "reason",
+    ]
+    return dict(zip(keys, rows[0], strict=True))
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("e2e")
+    shutil.copytree(FIXTURE_LANDING, root / "landing")
+    result = run(root, "run", "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "published version 1" in result.stdout
+    return root
+
+
+def test_run_prints_where_and_a_summary(home):
+    status = run(home, "status")
+    assert status.returncode == 0
+    assert "version 1, as of 2026-03-10" in status.stdout
+    assert "months covered: 2025-12..2026-03" in status.stdout
+
+
+def test_company_revenue_reconciles_to_erp_to_the_cent(home):
+    revenue = scorecard(home, "month", "2026-02-01", "company", "company", "revenue")
+    assert revenue["actual"] == D("86000.00")
+    by_member = dict(
+        published(
+            home,
+            "select scope_id, actual from fct_kpi_monthly where metric = 'revenue' "
+            "and scope_type = 'rep' and month_start = '2026-02-01'",
+        )
+    )
+    assert by_member == {
+        "R1": D("-10000.00"),
+        "R2": D("72000.00"),
+        "R4": D("20000.00"),
+        "unassigned": D("3000.00"),
+        "unknown": D("1000.00"),
+    }
+    assert scorecard(home, "month", "2026-01-01", "company", "company", "revenue")["actual"] == D(
+        "100000.00"
+    )
+
+
+def test_team_on_the_transaction_date(home):
+    assert scorecard(home, "month", "2026-02-01", "team", "T1", "bookings")["actual"] == D(
+        "118000.00"
+    )
+    assert scorecard(home, "month", "2026-02-01", "team", "T2", "bookings")["actual"] == D(
+        "82000.00"
+    )
+    assert scorecard(home, "month", "2026-02-01", "team", "T1", "revenue")["actual"] == D(
+        "62000.00"
+    )
+    assert scorecard(home, "month", "2026-02-01", "team", "unknown", "revenue")["actual"] == D(
+        "4000.00"
+    )
+    assert scorecard(home, "month", "2026-02-01", "region", "north", "bookings")["actual"] == D(
+        "200000.00"
+    )
+
+
+def test_fx_latest_rate_on_or_before(home):
+    rows = dict(
+        published(
+            home,
+            "select credit_id, fx_rate from fct_credited_transactions "
+            "where credit_id in ('bookings:O2:R2', 'revenue:I2:R2', 'collections:P2:R2', "
+            "'pipeline_created:O2:R2')",
+        )
+    )
+    assert rows == {
+        "bookings:O2:R2": D("7.00000000"),  # Sunday 2026-02-01 → Friday's rate
+        "revenue:I2:R2": D("7.20000000"),
+        "collections:P2:R2": D("7.20000000"),
+        "pipeline_created:O2:R2": D("6.90000000"),
+    }
+
+
+def test_bookings_with_splits_and_the_revised_target(home):
+    feb = scorecard(home, "month", "2026-02-01", "company", "company", "bookings")
+    assert (feb["target"], feb["target_original"], feb["actual"]) == (
+        D("250000.00"),
+        D("200000.00"),
+        D("200000.00"),
+    )
+    assert feb["attainment"] == D("0.800000") and feb["tier_reached"] == "none"
+    qtd = scorecard(home, "qtd", "2026-02-01", "company", "company", "bookings")
+    assert (qtd["target"], qtd["actual"], qtd["attainment"]) == (
+        D("500000.00"),
+        D("300000.00"),
+        D("0.600000"),
+    )
+    splits = dict(
+        published(
+            home,
+            "select credited_user_id, amount_base from fct_credited_transactions "
+            "where metric = 'bookings' and document_id = 'O4'",
+        )
+    )
+    assert splits == {"R1": D("48000.00"), "R4": D("32000.00")}  # no overlay credit
+
+
+def test_targets_allocated_and_prorated(home):
+    pieces = published(
+        home,
+        "select user_id, team_id, target_value from fct_targets where metric = 'bookings' "
+        "and tier = 'target' and month_start = '2026-02-01' order by user_id, team_id",
+    )
+    assert pieces == [("R1", "T1", D("66666.67")), ("R2", "T1", D("33333.33"))]
+    r3 = scorecard(home, "month", "2026-02-01", "rep", "R3", "revenue")
+    assert (r3["target"], r3["actual"], r3["attainment"]) == (D("38571.43"), D("0.00"), D("0E-6"))
+    r2 = published(
+        home,
+        "select team_id, target_value from fct_targets where user_id = 'R2' and metric = 'revenue' "
+        "and month_start = '2026-02-01' order by team_id",
+    )
+    assert r2 == [("T1", D("28000.00")), ("T2", D("28000.00"))]
+
+
+def test_tiers_attainment_and_reasons(home):
+    r1 = scorecard(home, "month", "2026-02-01", "rep", "R1", "revenue")
+    assert (r1["target_floor"], r1["target"], r1["target_stretch"]) == (
+        D("70000.00"),
+        D("90000.00"),
+        D("110000.00"),
+    )
+    assert (r1["actual"], r1["attainment"], r1["tier_reached"]) == (
+        D("-10000.00"),
+        D("-0.111111"),
+        "none",
+    )
+    r2 = scorecard(home, "month", "2026-02-01", "rep", "R2", "revenue")
+    assert (r2["attainment"], r2["tier_reached"]) == (D("1.285714"), "target")
+    r4 = scorecard(home, "month", "2026-02-01", "rep", "R4", "revenue")
+    assert r4["attainment"] is None and r4["reason"] == "no target"
+    # A rolled-up floor exists only when every child with a target has one.
+    company = scorecard(home, "month", "2026-02-01", "company", "company", "revenue")
+    assert company["target"] == D("184571.43") and company["target_floor"] is None
+
+
+def test_open_month_pacing_and_forecast(home):
+    march = scorecard(home, "month", "2026-03-01", "company", "company", "bookings")
+    assert march["is_open"] is True
+    assert (march["actual"], march["expected_to_date"], march["pace_index"], march["forecast"]) == (
+        D("40000.00"),
+        D("79545.45"),
+        D("0.502857"),
+        D("125714.29"),
+    )
+
+
+def test_latest_version_wins_and_delta_is_applied(home):
+    rows = published(
+        home,
+        "select document_id, amount_base from fct_credited_transactions "
+        "where metric = 'bookings' and document_id in ('O1', 'O3')",
+    )
+    assert sorted(rows) == [("O1", D("100000.00")), ("O3", D("50000.00"))]
+
+
+def test_quarantine_and_audit(home):
+    with duckdb.connect(str(home / "warehouse" / "build.duckdb"), read_only=True) as con:
+        assert con.execute(
+            "select file_path, line_number, reason from audit.quarantine"
+        ).fetchall() == [
+            (
+                "crm/activities_2026-02.csv",
+                7,
+                "unparseable timestamp in occurred_at: 2026-02-31 09:00",
+            )
+        ]
+        counts = con.execute(
+            "select rows_read, rows_accepted, rows_quarantined from audit.load_log "
+            "where file_path = 'crm/activities_2026-02.csv'"
+        ).fetchone()
+        assert counts == (7, 6, 1)
+        assert (
+            con.execute(
+                "select count(*) from audit.load_log "
+                "where rows_read <> rows_accepted + rows_quarantined"
+            ).fetchone()[0]
+            == 0
+        )
+    calls = scorecard(home, "month", "2026-02-01", "company", "company", "calls")
+    assert calls["actual"] == D("5.00")  # AC2 is 电话 with a slash date; X9 is kept as unknown
+    report = (home / "reports" / "ingest_report.md").read_text()
+    assert "unparseable timestamp in occurred_at" in report
+
+
+def test_same_inputs_same_tables_and_a_bad_target_blocks(home):
+    """Re-run: identical content hashes. Then a target for an unknown rep blocks publication."""
+    again = run(home, "run", "--as-of", AS_OF)
+    assert again.returncode == 0, again.stderr[-2000:]
+    log = published(home, "select version, table_hashes from publication_log order by version")
+    assert [row[0] for row in log] == [1, 2]
+    assert json.loads(log[0][1]) == json.loads(log[1][1])
+
+    before = (home / "warehouse" / "published.duckdb").read_bytes()
+    bad = home / "landing" / "plan" / "targets_ghost.csv"
+    bad.write_text(
+        "scope_type,scope_id,metric,period_type,period_start,tier,value\n"
+        "rep,GHOST,revenue,month,2026-02-01,target,1000.00\n"
+    )
+    blocked = run(home, "run", "--as-of", AS_OF)
+    assert blocked.returncode == 2
+    assert "assert_targets_reference_known_scopes" in blocked.stderr
+    assert (home / "warehouse" / "published.duckdb").read_bytes() == before
+    report = (home / "reports" / "gate_report.md").read_text()
+    assert "GHOST" in report and "plan/targets_ghost.csv" in report
+
+    bad.unlink()
+    unknown = home / "landing" / "erp" / "receipts.csv"
+    unknown.write_text("a,b\n1,2\n")
+    blocked = run(home, "run", "--as-of", AS_OF)
+    assert blocked.returncode == 2
+    assert "no_rejected_files" in blocked.stderr
+    assert (home / "warehouse" / "published.duckdb").read_bytes() == before
+
+    unknown.unlink()
+    fixed = run(home, "run", "--as-of", AS_OF)
+    assert fixed.returncode == 0, fixed.stderr[-2000:]
+    log = published(home, "select version, table_hashes from publication_log order by version")
+    assert [row[0] for row in log] == [1, 2, 3]
+    assert json.loads(log[2][1]) == json.loads(log[0][1])
+
+
+def test_other_as_of_changes_the_revision_in_force(tmp_path):
+    shutil.copytree(FIXTURE_LANDING, tmp_path / "landing")
+    result = run(tmp_path, "run", "--as-of", "2026-01-31")
+    assert result.returncode == 0, result.stderr[-2000:]
+    jan = scorecard(tmp_path, "month", "2026-01-01", "company", "company", "bookings")
+    assert (jan["target"], jan["target_original"], jan["is_open"]) == (
+        D("200000.00"),
+        D("200000.00"),
+        False,
+    )
+    assert published(tmp_path, "select max(period_month) from scorecard_attainment") == [
+        (dt.date(2026, 1, 1),)
+    ]
+
+
+def test_sample_publishes(tmp_path):
+    sample = run(tmp_path, "sample", "--reps", "12", "--months", "4")
+    assert sample.returncode == 0, sample.stderr
+    result = run(tmp_path, "run", "--as-of", "2026-04-15")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "company attainment, 2026-03 (latest closed month)" in result.stdout
+    assert "bookings" in result.stdout

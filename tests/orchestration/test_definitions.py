@@ -1,0 +1,70 @@
+import dagster as dg
+
+from orchestration.assets.dbt import dbt_model_key, failed_dbt_nodes
+from orchestration.definitions import defs
+
+
+def test_definitions_load_and_validate():
+    dg.Definitions.validate_loadable(defs)
+
+
+def graph():
+    return defs.resolve_asset_graph()
+
+
+def test_groups_read_like_the_data_walk():
+    groups = {
+        key.to_user_string(): graph().get(key).group_name for key in graph().get_all_asset_keys()
+    }
+    assert groups["crm/opportunities"] == "ingest"
+    assert groups["audit/load_log"] == "ingest"
+    assert groups["staging/stg_crm__opportunities"] == "staging"
+    assert groups["intermediate/int_transactions_credited"] == "intermediate"
+    assert groups["marts/fct_kpi_monthly"] == "marts"
+    assert groups["marts/scorecard_attainment"] == "scorecards"
+    assert groups["reference/metrics"] == "reference"
+    assert groups["published_scorecards"] == "publish"
+
+
+def test_dbt_sources_are_the_ingest_assets():
+    staging = graph().get(dbt_model_key("stg_crm__opportunities"))
+    assert dg.AssetKey(["crm", "opportunities"]) in staging.parent_keys
+
+
+def test_publish_waits_for_the_scorecard_and_its_blocking_checks():
+    publish = graph().get(dg.AssetKey(["published_scorecards"]))
+    assert dbt_model_key("scorecard_attainment") in publish.parent_keys
+    checks = {key.name: key for key in graph().asset_check_keys}
+    assert "gx_scorecard_attainment" in checks
+    assert "no_rejected_files" in checks
+    assert "assert_revenue_reconciles_to_erp" in checks
+    assert "assert_targets_reference_known_scopes" in checks
+    for name in (
+        "gx_scorecard_attainment",
+        "no_rejected_files",
+        "assert_revenue_reconciles_to_erp",
+    ):
+        assert graph().get_check_spec(checks[name]).blocking, name
+
+
+def test_every_asset_is_described():
+    for key in graph().get_all_asset_keys():
+        node = graph().get(key)
+        if node.is_materializable:
+            assert node.description, key
+
+
+def test_the_job_runs_in_one_process():
+    job = defs.resolve_job_def("scorecards_job")
+    assert job.executor_def.name == "in_process"
+
+
+def test_failed_dbt_nodes_are_named():
+    results = {
+        "results": [
+            {"unique_id": "model.scorecards.fct_targets", "status": "success"},
+            {"unique_id": "test.scorecards.assert_x.abc", "status": "fail"},
+            {"unique_id": "model.scorecards.dim_date", "status": "error"},
+        ]
+    }
+    assert failed_dbt_nodes(results) == ["assert_x (fail)", "dim_date (error)"]

@@ -1,0 +1,33 @@
+import pytest
+
+from scorecards.cli import EXIT_USAGE, main
+from tests.conftest import write
+
+
+def test_bad_as_of_is_a_usage_error(tmp_path, capsys, landing):
+    write(landing, "crm/teams.csv", "team_id,team_name,region\nT1,One,north\n")
+    assert main(["run", "--home", str(tmp_path), "--as-of", "2026-13-01"]) == EXIT_USAGE
+    assert "--as-of must be a date as YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_run_without_exports_says_so(tmp_path, capsys):
+    assert main(["run", "--home", str(tmp_path)]) == EXIT_USAGE
+    assert "no exports under" in capsys.readouterr().err
+
+
+def test_sample_refuses_to_overwrite_exports(tmp_path, capsys, landing):
+    write(landing, "crm/teams.csv", "team_id,team_name,region\n")
+    assert main(["sample", "--home", str(tmp_path)]) == EXIT_USAGE
+    assert "--force" in capsys.readouterr().err
+
+
+def test_status_when_nothing_is_published(tmp_path, capsys):
+    assert main(["status", "--home", str(tmp_path)]) == 0
+    assert "nothing published yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["sample", "--start", "2026-13"], ["sample", "--reps", "0"]])
+def test_bad_sample_options_exit_with_argparse_error(argv):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2

@@ -48,6 +48,12 @@ def money(cents: np.ndarray | pd.Series) -> pd.Series:
     )
 
 
+def ids(prefix: str, n: int, width: int) -> np.ndarray:
+    """prefix + zero-padded 1..n, vectorised (tens of millions of ids in seconds)."""
+    numbers = np.char.zfill(np.arange(1, n + 1).astype(str), width)
+    return np.char.add(prefix, numbers).astype(object)
+
+
 def _month_starts(start: str, months: int) -> list[dt.date]:
     year, month = (int(part) for part in start.split("-"))
     out = []
@@ -189,23 +195,23 @@ class _Generator:
             }
         )
         # Opportunities: per rep and month, Poisson by seasonality; only while employed.
-        rows = []
-        for month in self.months:
-            lam = 4.0 * SEASONALITY[(month.month - 1) % 12]
-            counts = rng.poisson(lam, len(reps))
-            for rep_index, count in enumerate(counts):
-                month_ts = pd.Timestamp(month)
-                month_end = month_ts + pd.offsets.MonthEnd(0)
-                lo = max(month_ts, hire[rep_index])
-                hi = month_end if pd.isna(leave[rep_index]) else min(month_end, leave[rep_index])
-                if hi < lo:
-                    continue
-                span = (hi - lo).days + 1
-                for _ in range(count):
-                    rows.append((rep_index, lo + pd.Timedelta(days=int(rng.integers(0, span)))))
-        n = len(rows)
-        owner_idx = np.array([r[0] for r in rows])
-        created = pd.Series([r[1] for r in rows]) + pd.to_timedelta(rng.integers(9, 18, n), "h")
+        month_starts = pd.DatetimeIndex([pd.Timestamp(m) for m in self.months])
+        month_ends = month_starts + pd.offsets.MonthEnd(0)
+        lam = 4.0 * np.array([SEASONALITY[(m.month - 1) % 12] for m in self.months])
+        counts = rng.poisson(lam[:, None], (len(self.months), len(reps)))  # months x reps
+        lo = np.maximum(month_starts.to_numpy()[:, None], hire.to_numpy()[None, :])
+        leave_or_never = leave.fillna(pd.Timestamp.max.normalize()).to_numpy()
+        hi = np.minimum(month_ends.to_numpy()[:, None], leave_or_never[None, :])
+        span_days = (hi - lo).astype("timedelta64[D]").astype(np.int64) + 1
+        counts = np.where(span_days > 0, counts, 0).ravel()
+        owner_idx = np.repeat(np.tile(np.arange(len(reps)), len(self.months)), counts)
+        n = len(owner_idx)
+        offsets = (rng.random(n) * np.repeat(span_days.ravel().clip(min=1), counts)).astype(int)
+        created = pd.Series(
+            np.repeat(lo.ravel(), counts)
+            + offsets.astype("timedelta64[D]")
+            + rng.integers(9, 18, n).astype("timedelta64[h]")
+        )
         owners = reps.user_id.to_numpy()[owner_idx]
         rep_accounts = (
             np.arange(n_accounts).reshape(-1, len(reps)) if n_accounts % len(reps) == 0 else None
@@ -222,13 +228,13 @@ class _Generator:
         lost = closed & ~won
         open_stage = np.array(STAGES)[rng.integers(0, 4, n)]
         stage = np.where(won, "closed_won", np.where(lost, "closed_lost", open_stage))
-        opp_ids = [f"OP{i:06d}" for i in range(1, n + 1)]
+        opp_ids = ids("OP", n, 6)
         opportunities = pd.DataFrame(
             {
                 "opportunity_id": opp_ids,
                 "account_id": accounts.account_id.to_numpy()[account_pick],
                 "owner_id": owners,
-                "opportunity_name": [f"Deal {i}" for i in range(1, n + 1)],
+                "opportunity_name": ids("Deal ", n, 1),
                 "type": rng.choice(["new_business", "expansion", "renewal"], n, p=[0.5, 0.3, 0.2]),
                 "stage": stage,
                 "amount": money(cents),
@@ -245,35 +251,43 @@ class _Generator:
                 ),
             }
         )
-        # Stage history: every opportunity walks the stages up to where it is.
-        history = []
+        # Stage history: every opportunity walks the stages up to where it is, evenly spaced
+        # between creation and close, then enters its closed stage on the close date.
         stage_rank = {name: rank for rank, name in enumerate(STAGES, start=1)}
         reached = np.where(closed, 4, [stage_rank[s] for s in open_stage])
-        for i in range(n):
-            steps = int(reached[i])
-            for step in range(steps):
-                when = created[i] + (close[i] - created[i]) * (step / max(steps, 1))
-                history.append(
-                    (
-                        opp_ids[i],
-                        STAGES[step],
-                        when.strftime("%Y-%m-%d %H:%M:%S"),
-                        opportunities.amount[i],
-                        opportunities.currency[i],
-                    )
-                )
-            if closed[i]:
-                history.append(
-                    (
-                        opp_ids[i],
-                        stage[i],
-                        close[i].strftime("%Y-%m-%d 18:00:00"),
-                        opportunities.amount[i],
-                        opportunities.currency[i],
-                    )
-                )
-        stage_history = pd.DataFrame(
-            history, columns=["opportunity_id", "stage", "entered_at", "amount", "currency"]
+        walk = np.repeat(np.arange(n), reached)
+        step = np.arange(len(walk)) - np.repeat(np.cumsum(reached) - reached, reached)
+        duration = (close - created).to_numpy()[walk]
+        entered = created.to_numpy()[walk] + duration * step // reached[walk]
+        closing = np.flatnonzero(closed)
+        stage_history = (
+            pd.DataFrame(
+                {
+                    "opportunity_id": np.concatenate([opp_ids[walk], opp_ids[closing]]),
+                    "stage": np.concatenate([np.array(STAGES)[step], stage[closing]]),
+                    "entered_at": np.concatenate(
+                        [
+                            pd.Series(entered).dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(),
+                            close.dt.strftime("%Y-%m-%d 18:00:00").to_numpy()[closing],
+                        ]
+                    ),
+                    "amount": np.concatenate(
+                        [
+                            opportunities.amount.to_numpy()[walk],
+                            opportunities.amount.to_numpy()[closing],
+                        ]
+                    ),
+                    "currency": np.concatenate(
+                        [
+                            opportunities.currency.to_numpy()[walk],
+                            opportunities.currency.to_numpy()[closing],
+                        ]
+                    ),
+                    "_order": np.concatenate([walk * 8 + step, closing * 8 + 7]),
+                }
+            )
+            .sort_values("_order", kind="stable")
+            .drop(columns="_order")
         )
         # Revenue splits on a few won deals: 60/40 with a teammate, plus an overlay.
         won_idx = np.flatnonzero(won)[:6]
@@ -410,23 +424,31 @@ class _Generator:
         )
         invoice_date = order_date + pd.to_timedelta(rng.integers(1, 12, k), "D")
         keep = invoice_date < self.end
-        lines = []
-        invoice_cents = np.zeros(k, dtype=np.int64)
+        # Lines: one to three distinct SKUs per invoice; the deal amount split evenly, each line
+        # a whole quantity at a unit price in cents, so line amounts are exact.
         amount_cents = (pd.to_numeric(won.amount) * 100).round().astype(np.int64).to_numpy()
-        for i in range(k):
-            n_lines = int(rng.integers(1, 4))
-            skus = rng.choice(10, n_lines, replace=False)
-            remaining = amount_cents[i]
-            for line_no, sku in enumerate(skus, start=1):
-                share = remaining if line_no == n_lines else remaining // (n_lines - line_no + 1)
-                price = int(product_price[sku])
-                qty = max(1, share // price)
-                unit_price_cents = share // qty
-                line_cents = unit_price_cents * qty
-                invoice_cents[i] += line_cents
-                remaining -= line_cents
-                lines.append((i, line_no, f"SKU-{sku + 1:03d}", qty, unit_price_cents, line_cents))
-        invoice_ids = [f"INV{i:06d}" for i in range(1, k + 1)]
+        n_lines = rng.integers(1, 4, k)
+        line_invoice = np.repeat(np.arange(k), n_lines)
+        line_no = np.arange(len(line_invoice)) - np.repeat(np.cumsum(n_lines) - n_lines, n_lines)
+        sku_order = rng.random((k, 10)).argsort(axis=1)
+        sku = sku_order[line_invoice, line_no]
+        share = amount_cents[line_invoice] // n_lines[line_invoice]
+        price = product_price[sku]
+        qty = np.maximum(1, share // price)
+        unit_price_cents = share // qty
+        line_cents = unit_price_cents * qty
+        invoice_cents = np.bincount(line_invoice, weights=line_cents, minlength=k).astype(np.int64)
+        line_frame = pd.DataFrame(
+            {
+                "i": line_invoice,
+                "line_no": line_no + 1,
+                "sku": np.char.add("SKU-", np.char.zfill((sku + 1).astype(str), 3)),
+                "quantity": qty,
+                "unit_price": unit_price_cents,
+                "amount_net": line_cents,
+            }
+        )
+        invoice_ids = ids("INV", k, 6)
         invoices = pd.DataFrame(
             {
                 "invoice_id": invoice_ids,
@@ -441,9 +463,6 @@ class _Generator:
                 "status": "posted",
             }
         )[keep].reset_index(drop=True)
-        line_frame = pd.DataFrame(
-            lines, columns=["i", "line_no", "sku", "quantity", "unit_price", "amount_net"]
-        )
         line_frame = line_frame[keep.to_numpy()[line_frame.i]]
         invoice_lines = pd.DataFrame(
             {
@@ -489,40 +508,37 @@ class _Generator:
         )
         # Payments: most paid in full, some in two parts, some not yet.
         posted = invoices[(invoices.status == "posted") & (invoices.document_type == "invoice")]
-        pay_rows = []
-        pay_id = 1
-        earliest = posted.invoice_date.min()
-        for row in posted.itertuples():
-            draw = rng.random()
-            total = int(round(float(row.amount_net) * 100 * 1.13))
-            base_day = pd.Timestamp(row.invoice_date)
-            # The earliest invoice is always paid in two parts, so every sample has one.
-            first_invoice = row.invoice_date == earliest
-            if first_invoice:
-                draw = 1.0
-            elif draw < 0.1:
-                continue
-            parts = [total] if draw < 0.75 else [total // 2, total - total // 2]
-            for n_part, part in enumerate(parts):
-                wait = (
-                    10 * (n_part + 1) if first_invoice else int(rng.integers(10, 45)) + 30 * n_part
-                )
-                paid = base_day + pd.Timedelta(days=wait)
-                if paid >= self.end:
-                    continue
-                pay_rows.append(
-                    (
-                        f"P{pay_id:06d}",
-                        row.invoice_id,
-                        paid.strftime("%Y-%m-%d"),
-                        money(np.array([part]))[0],
-                        row.currency,
-                    )
-                )
-                pay_id += 1
-        payments = pd.DataFrame(
-            pay_rows, columns=["payment_id", "invoice_id", "paid_date", "amount", "currency"]
+        # The earliest invoice is always paid in two parts, so every sample has a partial payment.
+        total = (pd.to_numeric(posted.amount_net).to_numpy() * 113).round().astype(np.int64)
+        first_invoice = (posted.invoice_date == posted.invoice_date.min()).to_numpy()
+        draw = np.where(first_invoice, 1.0, rng.random(len(posted)))
+        n_parts = np.where(draw < 0.1, 0, np.where(draw < 0.75, 1, 2))
+        pay_invoice = np.repeat(np.arange(len(posted)), n_parts)
+        part = np.arange(len(pay_invoice)) - np.repeat(np.cumsum(n_parts) - n_parts, n_parts)
+        halves = total[pay_invoice] // 2
+        part_cents = np.where(
+            n_parts[pay_invoice] == 1,
+            total[pay_invoice],
+            np.where(part == 0, halves, total[pay_invoice] - halves),
         )
+        wait = np.where(
+            first_invoice[pay_invoice],
+            10 * (part + 1),
+            rng.integers(10, 45, len(pay_invoice)) + 30 * part,
+        )
+        paid = pd.to_datetime(posted.invoice_date.to_numpy()[pay_invoice]) + pd.to_timedelta(
+            wait, "D"
+        )
+        in_period = np.asarray(paid < self.end)
+        payments = pd.DataFrame(
+            {
+                "invoice_id": posted.invoice_id.to_numpy()[pay_invoice][in_period],
+                "paid_date": paid[in_period].strftime("%Y-%m-%d"),
+                "amount": money(part_cents[in_period]).to_numpy(),
+                "currency": posted.currency.to_numpy()[pay_invoice][in_period],
+            }
+        )
+        payments.insert(0, "payment_id", ids("P", len(payments), 6))
         # FX: USD on weekdays only (weekend transactions use Friday's rate), a gentle drift.
         weekdays = pd.date_range(self.first - pd.Timedelta(days=7), self.end, freq="B")
         drift = np.cumsum(rng.normal(0, 0.004, len(weekdays)))

@@ -9,18 +9,28 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from scorecards.settings import DBT_PROJECT_DIR, Home, parse_as_of
+from scorecards.settings import (
+    DBT_PROJECT_DIR,
+    Home,
+    base_currency,
+    fiscal_year_start_month,
+    parse_as_of,
+)
 
 
 class ScorecardsResource(dg.ConfigurableResource):
-    """The home folder and the as-of date of a run.
+    """The home folder, as-of date and settings of a run.
 
-    Both come from run config (the CLI sets them); in ``dagster dev`` the home defaults to
-    ``SCORECARDS_HOME`` and the as-of date to today.
+    They come from run config (the CLI sets them); left empty, the home defaults to
+    ``SCORECARDS_HOME``, the as-of date to today, the base currency to
+    ``SCORECARDS_BASE_CURRENCY`` (CNY) and the fiscal year start to
+    ``SCORECARDS_FISCAL_YEAR_START_MONTH`` (January).
     """
 
     home: str = ""
     as_of: str = ""
+    base_currency: str = ""
+    fiscal_year_start_month: int = 0
 
     @property
     def paths(self) -> Home:
@@ -29,6 +39,14 @@ class ScorecardsResource(dg.ConfigurableResource):
     @property
     def as_of_date(self) -> dt.date:
         return parse_as_of(self.as_of or None)
+
+    def dbt_vars(self) -> dict[str, object]:
+        """The run's settings as dbt vars (empty fields fall back to the environment)."""
+        return {
+            "as_of_date": self.as_of_date.isoformat(),
+            "base_currency": base_currency(self.base_currency or None),
+            "fiscal_year_start_month": fiscal_year_start_month(self.fiscal_year_start_month),
+        }
 
 
 def dbt_resource() -> DbtCliResource:

@@ -14,7 +14,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scorecards.settings import Home, parse_as_of
+from scorecards.settings import (
+    Home,
+    RunSettings,
+    base_currency,
+    fiscal_year_start_month,
+    parse_as_of,
+)
 
 EXIT_OK, EXIT_USAGE, EXIT_BLOCKED, EXIT_FAILED = 0, 1, 2, 3
 
@@ -52,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="ingest, build, check and publish through Dagster")
     home_arg(run)
     run.add_argument("--as-of", help="as-of date YYYY-MM-DD (default: today)")
+    run.add_argument("--base-currency", help="ISO code (default: $SCORECARDS_BASE_CURRENCY or CNY)")
+    run.add_argument(
+        "--fiscal-year-start-month",
+        help="1-12 (default: $SCORECARDS_FISCAL_YEAR_START_MONTH or 1)",
+    )
 
     status = sub.add_parser("status", help="what is published")
     home_arg(status)
@@ -80,6 +91,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     home = Home.resolve(args.home)
     try:
         as_of = parse_as_of(args.as_of)
+        settings = RunSettings(
+            base_currency=base_currency(args.base_currency),
+            fiscal_year_start_month=fiscal_year_start_month(args.fiscal_year_start_month),
+        )
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
@@ -92,7 +107,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     home.ensure()
     from scorecards.runner import run_pipeline
 
-    outcome = run_pipeline(home, as_of)
+    outcome = run_pipeline(home, as_of, settings)
     if outcome.published:
         print(f"\npublished version {outcome.version} (as of {as_of}) to {home.published_db}")
         print(f"reports in {home.reports}")

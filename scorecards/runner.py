@@ -12,7 +12,7 @@ import duckdb
 
 from ingest.readers import quote_ident
 from quality.outcome import MAX_OFFENDING_ROWS
-from scorecards.settings import Home
+from scorecards.settings import Home, RunSettings
 
 PUBLISH_KEY = dg.AssetKey(["published_scorecards"])
 
@@ -33,16 +33,21 @@ class RunOutcome:
     report: Path | None = None
 
 
-def run_pipeline(home: Home, as_of: dt.date) -> RunOutcome:
+def run_pipeline(home: Home, as_of: dt.date, settings: RunSettings | None = None) -> RunOutcome:
     """Ingest, build, check and publish through the same job `dagster dev` shows."""
     from orchestration.definitions import defs
 
+    settings = settings or RunSettings()
+    config = {
+        "home": str(home.root),
+        "as_of": as_of.isoformat(),
+        "base_currency": settings.base_currency,
+        "fiscal_year_start_month": settings.fiscal_year_start_month,
+    }
     job = defs.resolve_job_def("scorecards_job")
     result = job.execute_in_process(
         run_config={
-            "resources": {
-                "scorecards": {"config": {"home": str(home.root), "as_of": as_of.isoformat()}}
-            },
+            "resources": {"scorecards": {"config": config}},
             "loggers": {"console": {"config": {"log_level": "INFO"}}},
         },
         instance=dg.DagsterInstance.ephemeral(),

@@ -14,11 +14,21 @@ from pathlib import Path
 
 HOME_ENV = "SCORECARDS_HOME"
 AS_OF_ENV = "SCORECARDS_AS_OF"
+BASE_CURRENCY_ENV = "SCORECARDS_BASE_CURRENCY"
+FISCAL_YEAR_START_ENV = "SCORECARDS_FISCAL_YEAR_START_MONTH"
 DEFAULT_HOME = "./data"
-BASE_CURRENCY = "CNY"
-FISCAL_YEAR_START_MONTH = 1
+DEFAULT_BASE_CURRENCY = "CNY"
+DEFAULT_FISCAL_YEAR_START_MONTH = 1
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Settings of one run that change figures (so they are part of what makes a run repeatable)."""
+
+    base_currency: str = DEFAULT_BASE_CURRENCY
+    fiscal_year_start_month: int = DEFAULT_FISCAL_YEAR_START_MONTH
 
 
 @dataclass(frozen=True)
@@ -68,3 +78,25 @@ def parse_as_of(value: str | None) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise ValueError(f"--as-of must be a date as YYYY-MM-DD, got {value!r}") from exc
+
+
+def base_currency(value: str | None = None) -> str:
+    """The base currency: explicit value, else ``SCORECARDS_BASE_CURRENCY``, else CNY."""
+    code = (value or os.environ.get(BASE_CURRENCY_ENV) or DEFAULT_BASE_CURRENCY).strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise ValueError(f"base currency must be a three-letter ISO code, got {code!r}")
+    return code
+
+
+def fiscal_year_start_month(value: int | str | None = None) -> int:
+    """First month of the fiscal year (1-12): explicit, else the environment, else January."""
+    raw = value if value not in (None, "", 0) else os.environ.get(FISCAL_YEAR_START_ENV)
+    if raw in (None, ""):
+        return DEFAULT_FISCAL_YEAR_START_MONTH
+    try:
+        month = int(raw)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"fiscal year start month must be 1-12, got {raw!r}") from exc
+    if not 1 <= month <= 12:
+        raise ValueError(f"fiscal year start month must be 1-12, got {raw!r}")
+    return month

@@ -36,8 +36,18 @@
     floor(({{ numerator }}) / ({{ denominator }}))
 {%- endmacro %}
 
+{#- Floor division in exact integers. DuckDB's // truncates toward zero (-7 // 2 = -3), which
+    would round negative amounts (credit notes, clawbacks) the other way; floor gives -4. -#}
 {% macro duckdb__int_div(numerator, denominator) -%}
-    (({{ numerator }}) // ({{ denominator }}))
+    (
+        ({{ numerator }}) // ({{ denominator }})
+        - case
+            when ({{ numerator }}) % ({{ denominator }}) <> 0
+                and (({{ numerator }}) < 0) <> (({{ denominator }}) < 0)
+                then 1
+            else 0
+        end
+    )
 {%- endmacro %}
 
 {#- ISO day of week, Monday = 1 ... Sunday = 7. -#}
@@ -49,12 +59,21 @@
     extract(isodow from {{ date_expr }})
 {%- endmacro %}
 
-{#- A ratio as DECIMAL, null when the denominator is null or zero. -#}
+{#- numerator / denominator as DECIMAL(18, scale), rounded half up, null when the denominator is
+    null or zero. Exact: both sides are taken in hundredths (money and counts have two decimals)
+    and divided as integers, because attainment decides pay and DOUBLE division does not. -#}
 {% macro safe_ratio(numerator, denominator, scale=6) -%}
+    {%- set num = "cast(round((" ~ numerator ~ ") * 100, 0) as hugeint)" -%}
+    {%- set den = "cast(round((" ~ denominator ~ ") * 100, 0) as hugeint)" -%}
     cast(
         case
-            when {{ denominator }} is null or {{ denominator }} = 0 then null
-            else cast({{ numerator }} as double) / cast({{ denominator }} as double)
+            when {{ denominator }} is null or {{ den }} = 0 then null
+            else cast(
+                {{ int_div(
+                    num ~ " * sign(" ~ den ~ ") * " ~ (2 * 10 ** scale) ~ " + abs(" ~ den ~ ")",
+                    "2 * abs(" ~ den ~ ")"
+                ) }} as decimal(38, 0)
+            ) * {{ "0." ~ "0" * (scale - 1) ~ "1" }}
         end as decimal(18, {{ scale }})
     )
 {%- endmacro %}

@@ -18,7 +18,7 @@ from dagster_dbt import (
 )
 
 from orchestration.resources import ScorecardsResource, dbt_resource
-from scorecards.settings import BASE_CURRENCY, DBT_PROJECT_DIR, FISCAL_YEAR_START_MONTH
+from scorecards.settings import DBT_PROJECT_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 _DBT_SOURCES = ("models", "macros", "tests", "seeds", "dbt_project.yml")
@@ -61,14 +61,6 @@ class ScorecardsTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "reference"
 
 
-def dbt_vars(scorecards: ScorecardsResource) -> dict[str, object]:
-    return {
-        "as_of_date": scorecards.as_of_date.isoformat(),
-        "base_currency": BASE_CURRENCY,
-        "fiscal_year_start_month": FISCAL_YEAR_START_MONTH,
-    }
-
-
 @dbt_assets(
     manifest=DBT_PROJECT.manifest_path,
     project=DBT_PROJECT,
@@ -80,7 +72,7 @@ def scorecards_dbt_models(
     """dbt build (models, seeds and tests) against build.duckdb with the run's as-of date."""
     # The dbt subprocess inherits the environment; the profile reads the database path from it.
     os.environ["SCORECARDS_BUILD_DB"] = str(scorecards.paths.build_db)
-    args = ["build", "--vars", json.dumps(dbt_vars(scorecards))]
+    args = ["build", "--vars", json.dumps(scorecards.dbt_vars())]
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     yield from invocation.stream()
     if not invocation.is_successful():

@@ -314,10 +314,24 @@ def test_same_inputs_same_tables_and_a_bad_target_blocks(home):
     assert json.loads(log[2][1]) == json.loads(log[0][1])
 
 
-def test_other_as_of_changes_the_revision_in_force(tmp_path):
+def test_other_as_of_and_fiscal_year(tmp_path):
+    """As of 2026-01-31 the February revision is not in force; with a fiscal year starting in
+    April, January 2026 lies in fiscal Q4 of the year that began on 2025-04-01."""
     shutil.copytree(FIXTURE_LANDING, tmp_path / "landing")
-    result = run(tmp_path, "run", "--as-of", "2026-01-31")
+    result = run(tmp_path, "run", "--as-of", "2026-01-31", "--fiscal-year-start-month", "4")
     assert result.returncode == 0, result.stderr[-2000:]
+    starts = dict(
+        published(
+            tmp_path,
+            "select period_grain, period_start from scorecard_attainment "
+            "where period_month = '2026-01-01' and scope_type = 'company' and metric = 'bookings'",
+        )
+    )
+    assert starts == {
+        "month": dt.date(2026, 1, 1),
+        "qtd": dt.date(2026, 1, 1),
+        "ytd": dt.date(2025, 4, 1),
+    }
     jan = scorecard(tmp_path, "month", "2026-01-01", "company", "company", "bookings")
     assert (jan["target"], jan["target_original"], jan["is_open"]) == (
         D("200000.00"),

@@ -31,3 +31,17 @@ def test_bad_sample_options_exit_with_argparse_error(argv):
     with pytest.raises(SystemExit) as exc:
         main(argv)
     assert exc.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--base-currency", "YUAN", "three-letter ISO code"),
+        ("--fiscal-year-start-month", "13", "fiscal year start month must be 1-12"),
+        ("--fiscal-year-start-month", "April", "fiscal year start month must be 1-12"),
+    ],
+)
+def test_bad_settings_are_usage_errors(tmp_path, capsys, landing, option, value, message):
+    write(landing, "crm/teams.csv", "team_id,team_name,region\nT1,One,north\n")
+    assert main(["run", "--home", str(tmp_path), option, value]) == EXIT_USAGE
+    assert message in capsys.readouterr().err

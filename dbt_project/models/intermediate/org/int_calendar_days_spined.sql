@@ -53,7 +53,7 @@ month_sizes as (
     select
         *,
         cast(extract(year from fiscal_year_start) as integer) as fiscal_year,
-        cast(fiscal_month_index / 3 as integer) + 1 as fiscal_quarter,
+        cast({{ int_div('fiscal_month_index', '3') }} as integer) + 1 as fiscal_quarter,
         cast({{ dbt.dateadd('month', '1', 'month_start') }} as date) as next_month_start,
         count(*) over (partition by month_start) as days_in_month,
         sum(case when is_working_day then 1 else 0 end) over (partition by month_start)

@@ -375,7 +375,7 @@ scored as (
         end as pace_index,
         case
             when is_open and elapsed_working_days > 0
-                then cast(round(actual * working_days / elapsed_working_days, 2) as decimal(20, 2))
+                then {{ allocate_piece('actual', 'working_days', '0', 'elapsed_working_days') }}
             when is_open then null
             else actual
         end as forecast,

@@ -1,0 +1,37 @@
+import datetime as dt
+
+import pytest
+
+from scorecards.settings import Home, base_currency, fiscal_year_start_month, parse_as_of
+
+
+def test_home_layout(tmp_path):
+    home = Home.resolve(tmp_path / "h")
+    home.ensure()
+    assert home.build_db == tmp_path / "h" / "warehouse" / "build.duckdb"
+    assert home.published_db == tmp_path / "h" / "warehouse" / "published.duckdb"
+    assert all((home.landing / s).is_dir() for s in ("crm", "erp", "plan"))
+    assert home.reports.is_dir()
+
+
+def test_home_from_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCORECARDS_HOME", str(tmp_path / "env-home"))
+    assert Home.resolve().root == tmp_path / "env-home"
+
+
+def test_as_of(monkeypatch):
+    assert parse_as_of("2026-03-10") == dt.date(2026, 3, 10)
+    monkeypatch.setenv("SCORECARDS_AS_OF", "2026-01-31")
+    assert parse_as_of(None) == dt.date(2026, 1, 31)
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        parse_as_of("10/03/2026")
+
+
+def test_settings_defaults_and_environment(monkeypatch):
+    monkeypatch.delenv("SCORECARDS_BASE_CURRENCY", raising=False)
+    monkeypatch.delenv("SCORECARDS_FISCAL_YEAR_START_MONTH", raising=False)
+    assert (base_currency(), fiscal_year_start_month()) == ("CNY", 1)
+    monkeypatch.setenv("SCORECARDS_BASE_CURRENCY", "usd")
+    monkeypatch.setenv("SCORECARDS_FISCAL_YEAR_START_MONTH", "4")
+    assert (base_currency(), fiscal_year_start_month()) == ("USD", 4)
+    assert (base_currency("eur"), fiscal_year_start_month(7)) == ("EUR", 7)

@@ -32,7 +32,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format .
 
 dagster-dev: $(STAMP)
-	SCORECARDS_HOME=$(abspath $(HOME_DIR)) $(BIN)/dagster dev -h 127.0.0.1 -p 3000
+	@mkdir -p $(abspath $(HOME_DIR))/dagster
+	SCORECARDS_HOME=$(abspath $(HOME_DIR)) DAGSTER_HOME=$(abspath $(HOME_DIR))/dagster \
+		$(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs

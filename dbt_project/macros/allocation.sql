@@ -77,17 +77,3 @@
         end as decimal(18, {{ scale }})
     )
 {%- endmacro %}
-
-{#- Rolled-up floor and stretch tiers are kept only when every child with a target also has that
-    tier: summing the floors of some children against the targets of all would be misleading.
-    `relation` has scope_type, scope_id, month_start, metric, tier and child_count. -#}
-{% macro keep_complete_tiers(relation) -%}
-    select rolled.*
-    from {{ relation }} as rolled
-    left join {{ relation }} as target_tier
-        on rolled.scope_id = target_tier.scope_id
-        and rolled.month_start = target_tier.month_start
-        and rolled.metric = target_tier.metric
-        and target_tier.tier = 'target'
-    where rolled.tier = 'target' or rolled.child_count = target_tier.child_count
-{%- endmacro %}

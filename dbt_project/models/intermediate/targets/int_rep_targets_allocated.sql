@@ -115,49 +115,7 @@ teams_without_rep_targets as (
 
 ),
 
-team_weighted as (
-
-    select
-        teams_without_rep_targets.*,
-        rep_member_days.user_id,
-        rep_member_days.region,
-        rep_member_days.member_days as weight,
-        sum(rep_member_days.member_days) over (
-            partition by teams_without_rep_targets.scope_id, teams_without_rep_targets.metric,
-            teams_without_rep_targets.tier, teams_without_rep_targets.month_start
-            order by rep_member_days.user_id rows between unbounded preceding and current row
-        ) as cum_weight,
-        sum(rep_member_days.member_days) over (
-            partition by teams_without_rep_targets.scope_id, teams_without_rep_targets.metric,
-            teams_without_rep_targets.tier, teams_without_rep_targets.month_start
-        ) as total_weight
-    from teams_without_rep_targets
-    inner join rep_member_days
-        on teams_without_rep_targets.scope_id = rep_member_days.team_id
-        and teams_without_rep_targets.month_start = rep_member_days.month_start
-
-),
-
-team_pieces as (
-
-    select
-        user_id,
-        scope_id as team_id,
-        region,
-        month_start,
-        metric,
-        tier,
-        {{ allocate_piece('target_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
-            as target_value,
-        {{ allocate_piece('original_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
-            as original_value,
-        'team' as source_scope_type,
-        scope_id as source_scope_id,
-        source_period_type,
-        'split_by_member_days' as allocation_method
-    from team_weighted
-
-),
+{{ split_by_member_days('team', 'teams_without_rep_targets', 'rep_member_days', 'team_id', 'team') }},
 
 regions_with_targets_below as (
 
@@ -190,50 +148,7 @@ regions_without_targets_below as (
 
 ),
 
-region_weighted as (
-
-    select
-        regions_without_targets_below.*,
-        rep_member_days.user_id,
-        rep_member_days.team_id,
-        rep_member_days.member_days as weight,
-        sum(rep_member_days.member_days) over (
-            partition by regions_without_targets_below.scope_id, regions_without_targets_below.metric,
-            regions_without_targets_below.tier, regions_without_targets_below.month_start
-            order by rep_member_days.user_id, rep_member_days.team_id
-            rows between unbounded preceding and current row
-        ) as cum_weight,
-        sum(rep_member_days.member_days) over (
-            partition by regions_without_targets_below.scope_id, regions_without_targets_below.metric,
-            regions_without_targets_below.tier, regions_without_targets_below.month_start
-        ) as total_weight
-    from regions_without_targets_below
-    inner join rep_member_days
-        on regions_without_targets_below.scope_id = rep_member_days.region
-        and regions_without_targets_below.month_start = rep_member_days.month_start
-
-),
-
-region_pieces as (
-
-    select
-        user_id,
-        team_id,
-        scope_id as region,
-        month_start,
-        metric,
-        tier,
-        {{ allocate_piece('target_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
-            as target_value,
-        {{ allocate_piece('original_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
-            as original_value,
-        'region' as source_scope_type,
-        scope_id as source_scope_id,
-        source_period_type,
-        'split_by_member_days' as allocation_method
-    from region_weighted
-
-),
+{{ split_by_member_days('region', 'regions_without_targets_below', 'rep_member_days', 'region', 'region') }},
 
 allocated as (
 

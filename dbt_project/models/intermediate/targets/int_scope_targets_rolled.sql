@@ -56,40 +56,13 @@ team_explicit as (
 
 ),
 
-team_rolled as (
-
-    select
-        'team' as scope_type,
-        allocated.team_id as scope_id,
-        allocated.month_start,
-        allocated.metric,
-        allocated.tier,
-        sum(allocated.target_value) as target_value,
-        sum(allocated.original_value) as original_value,
-        'sum_of_reps' as target_source,
-        count(*) as child_count
-    from allocated
-    left join team_explicit
-        on allocated.team_id = team_explicit.scope_id
-        and allocated.month_start = team_explicit.month_start
-        and allocated.metric = team_explicit.metric
-        and allocated.tier = team_explicit.tier
-    where team_explicit.scope_id is null
-    group by allocated.team_id, allocated.month_start, allocated.metric, allocated.tier
-
-),
-
-team_rolled_complete as (
-
-    {{ keep_complete_tiers('team_rolled') }}
-
-),
+{{ roll_up_targets('team', 'allocated', 'team', 'allocated.team_id', 'team_explicit', 'sum_of_reps') }},
 
 team_level as (
 
     select * from team_explicit
     union all
-    select * from team_rolled_complete
+    select * from team_complete
 
 ),
 
@@ -110,42 +83,21 @@ region_explicit as (
 
 ),
 
-region_rolled as (
-
-    select
-        'region' as scope_type,
-        coalesce(teams.region, 'unknown') as scope_id,
-        team_level.month_start,
-        team_level.metric,
-        team_level.tier,
-        sum(team_level.target_value) as target_value,
-        sum(team_level.original_value) as original_value,
-        'sum_of_teams' as target_source,
-        count(*) as child_count
-    from team_level
-    left join teams
-        on team_level.scope_id = teams.team_id
-    left join region_explicit
-        on coalesce(teams.region, 'unknown') = region_explicit.scope_id
-        and team_level.month_start = region_explicit.month_start
-        and team_level.metric = region_explicit.metric
-        and team_level.tier = region_explicit.tier
-    where region_explicit.scope_id is null
-    group by coalesce(teams.region, 'unknown'), team_level.month_start, team_level.metric, team_level.tier
-
-),
-
-region_rolled_complete as (
-
-    {{ keep_complete_tiers('region_rolled') }}
-
-),
+{{ roll_up_targets(
+    'region',
+    'team_level',
+    'region',
+    "coalesce(teams.region, 'unknown')",
+    'region_explicit',
+    'sum_of_teams',
+    join='left join teams on team_level.scope_id = teams.team_id',
+) }},
 
 region_level as (
 
     select * from region_explicit
     union all
-    select * from region_rolled_complete
+    select * from region_complete
 
 ),
 
@@ -166,33 +118,7 @@ company_explicit as (
 
 ),
 
-company_rolled as (
-
-    select
-        'company' as scope_type,
-        'company' as scope_id,
-        region_level.month_start,
-        region_level.metric,
-        region_level.tier,
-        sum(region_level.target_value) as target_value,
-        sum(region_level.original_value) as original_value,
-        'sum_of_regions' as target_source,
-        count(*) as child_count
-    from region_level
-    left join company_explicit
-        on region_level.month_start = company_explicit.month_start
-        and region_level.metric = company_explicit.metric
-        and region_level.tier = company_explicit.tier
-    where company_explicit.scope_id is null
-    group by region_level.month_start, region_level.metric, region_level.tier
-
-),
-
-company_rolled_complete as (
-
-    {{ keep_complete_tiers('company_rolled') }}
-
-),
+{{ roll_up_targets('company', 'region_level', 'company', "'company'", 'company_explicit', 'sum_of_regions') }},
 
 all_levels as (
 
@@ -204,7 +130,7 @@ all_levels as (
     union all
     select * from company_explicit
     union all
-    select * from company_rolled_complete
+    select * from company_complete
 
 )
 

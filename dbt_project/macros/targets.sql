@@ -1,0 +1,101 @@
+{#- Target allocation and roll-up, each written once for every level it applies to. -#}
+
+{#- Split each parent target (a phased team or region target) among the reps who were members of
+    it in the month, in proportion to member-days, to the cent. Emits two CTEs:
+    <name>_weighted and <name>_pieces (the pieces have the columns of int_rep_targets_allocated).
+    `member_key` is the member-days column that matches the parent's scope_id. -#}
+{% macro split_by_member_days(name, parents, members, member_key, source_scope_type) -%}
+{{ name }}_weighted as (
+
+    select
+        {{ parents }}.*,
+        {{ members }}.user_id,
+        {{ members }}.team_id,
+        {{ members }}.region,
+        {{ members }}.member_days as weight,
+        sum({{ members }}.member_days) over (
+            partition by {{ parents }}.scope_id, {{ parents }}.metric, {{ parents }}.tier, {{ parents }}.month_start
+            order by {{ members }}.user_id, {{ members }}.team_id
+            rows between unbounded preceding and current row
+        ) as cum_weight,
+        sum({{ members }}.member_days) over (
+            partition by {{ parents }}.scope_id, {{ parents }}.metric, {{ parents }}.tier, {{ parents }}.month_start
+        ) as total_weight
+    from {{ parents }}
+    inner join {{ members }}
+        on {{ parents }}.scope_id = {{ members }}.{{ member_key }}
+        and {{ parents }}.month_start = {{ members }}.month_start
+
+),
+
+{{ name }}_pieces as (
+
+    select
+        user_id,
+        team_id,
+        region,
+        month_start,
+        metric,
+        tier,
+        {{ allocate_piece('target_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
+            as target_value,
+        {{ allocate_piece('original_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
+            as original_value,
+        '{{ source_scope_type }}' as source_scope_type,
+        scope_id as source_scope_id,
+        source_period_type,
+        'split_by_member_days' as allocation_method
+    from {{ name }}_weighted
+
+)
+{%- endmacro %}
+
+{#- Sum the children's monthly targets into their parent where the parent has no explicit target
+    of its own (same month, metric and tier). Emits <name>_rolled and <name>_complete (floor and
+    stretch kept only where every child with a target has them). `parent_id` is an expression over
+    the children (and `join`, an optional join clause that brings in what it needs). -#}
+{% macro roll_up_targets(name, children, parent_type, parent_id, explicit, target_source, join='') -%}
+{{ name }}_rolled as (
+
+    select
+        '{{ parent_type }}' as scope_type,
+        {{ parent_id }} as scope_id,
+        {{ children }}.month_start,
+        {{ children }}.metric,
+        {{ children }}.tier,
+        sum({{ children }}.target_value) as target_value,
+        sum({{ children }}.original_value) as original_value,
+        '{{ target_source }}' as target_source,
+        count(*) as child_count
+    from {{ children }}
+    {{ join }}
+    left join {{ explicit }}
+        on {{ parent_id }} = {{ explicit }}.scope_id
+        and {{ children }}.month_start = {{ explicit }}.month_start
+        and {{ children }}.metric = {{ explicit }}.metric
+        and {{ children }}.tier = {{ explicit }}.tier
+    where {{ explicit }}.scope_id is null
+    group by {{ parent_id }}, {{ children }}.month_start, {{ children }}.metric, {{ children }}.tier
+
+),
+
+{{ name }}_complete as (
+
+    {{ keep_complete_tiers(name ~ '_rolled') }}
+
+)
+{%- endmacro %}
+
+{#- Rolled-up floor and stretch tiers are kept only when every child with a target also has that
+    tier: summing the floors of some children against the targets of all would be misleading.
+    `relation` has scope_type, scope_id, month_start, metric, tier and child_count. -#}
+{% macro keep_complete_tiers(relation) -%}
+    select rolled.*
+    from {{ relation }} as rolled
+    left join {{ relation }} as target_tier
+        on rolled.scope_id = target_tier.scope_id
+        and rolled.month_start = target_tier.month_start
+        and rolled.metric = target_tier.metric
+        and target_tier.tier = 'target'
+    where rolled.tier = 'target' or rolled.child_count = target_tier.child_count
+{%- endmacro %}

@@ -59,7 +59,7 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
         "prospecting": ("prospect", "初步接洽", "验证客户"),
         "qualification": ("qualify", "需求确认", "资格审查"),
         "proposal": ("proposal/price quote", "方案报价", "方案"),
-        "negotiation": ("negotiation/review", "商务谈判", "谈判"),
+        "negotiation": ("negotiation/review", "商务谈判", "谈判", "谈判中"),
         "closed_won": ("won", "closed won", "赢单", "成交"),
         "closed_lost": ("lost", "closed lost", "输单", "丢单"),
     },
@@ -110,6 +110,8 @@ class Column:
     default: str | None = None  # a literal default for an optional column left empty
     default_from: str | None = None  # another column's value when this one is left empty
     percent_units: bool = False  # 60 means 60% (a trailing % is just stripped), not 0.6
+    min_value: str | None = None  # inclusive bounds, as SQL literals; outside → quarantined
+    max_value: str | None = None
 
     @property
     def sql_type(self) -> str:
@@ -226,7 +228,7 @@ ENTITIES: tuple[Entity, ...] = (
             c("opportunity_name", "text", "name", "opportunity", "商机名称"),
             c("type", "enum", "opportunity type", "商机类型", req=True, enum="opportunity_type"),
             c("stage", "enum", "sales stage", "阶段", "销售阶段", req=True, enum="stage"),
-            c("amount", "money", "opportunity amount", "金额", "商机金额", req=True),
+            c("amount", "money", "opportunity amount", "金额", "商机金额", req=True, min_value="0"),
             c("currency", "currency", "currency code", "币种", "货币", req=True),
             c("created_at", "timestamp", "created", "created date", "创建时间", req=True),
             c("close_date", "date", "expected close date", "结单日期", "预计成交日期", req=True),
@@ -265,6 +267,8 @@ ENTITIES: tuple[Entity, ...] = (
                 "分成比例",
                 req=True,
                 percent_units=True,
+                min_value="0",
+                max_value="100",
             ),
         ),
         key=("opportunity_id", "user_id", "split_type"),
@@ -280,7 +284,7 @@ ENTITIES: tuple[Entity, ...] = (
             c("occurred_at", "timestamp", "date", "activity date", "发生时间", req=True),
             c("account_id", "text", "account", "客户编号"),
             c("opportunity_id", "text", "opportunity", "商机编号"),
-            c("duration_minutes", "int", "duration", "时长", "时长(分钟)"),
+            c("duration_minutes", "int", "duration", "时长", "时长(分钟)", min_value="0"),
             c("outcome", "text", "result", "结果"),
         ),
         key=("activity_id",),
@@ -304,7 +308,7 @@ ENTITIES: tuple[Entity, ...] = (
             c("sku", "text", "item", "item code", "物料编码", "产品编码", req=True),
             c("product_name", "text", "item name", "name", "产品名称", req=True),
             c("product_line", "text", "product family", "产品线", req=True),
-            c("unit_cost", "price", "cost", "standard cost", "单位成本", req=True),
+            c("unit_cost", "price", "cost", "standard cost", "单位成本", req=True, min_value="0"),
             c("currency", "currency", "币种", req=True),
         ),
         key=("sku",),
@@ -345,7 +349,7 @@ ENTITIES: tuple[Entity, ...] = (
         "invoice_lines",
         (
             c("invoice_id", "text", "invoice", "发票号", req=True),
-            c("line_no", "int", "line", "line number", "行号", req=True),
+            c("line_no", "int", "line", "line number", "行号", req=True, min_value="1"),
             c("sku", "text", "item", "物料编码", req=True),
             c("quantity", "price", "qty", "数量", req=True),
             c("unit_price", "price", "price", "单价", req=True),
@@ -371,7 +375,15 @@ ENTITIES: tuple[Entity, ...] = (
         (
             c("rate_date", "date", "date", "日期", "汇率日期", req=True),
             c("currency", "currency", "currency code", "币种", req=True),
-            c("rate_to_base", "rate", "rate", "exchange rate", "汇率", req=True),
+            c(
+                "rate_to_base",
+                "rate",
+                "rate",
+                "exchange rate",
+                "汇率",
+                req=True,
+                min_value="0.00000001",
+            ),
         ),
         key=("rate_date", "currency"),
     ),
@@ -385,7 +397,7 @@ ENTITIES: tuple[Entity, ...] = (
             c("period_type", "enum", "period", "周期类型", req=True, enum="period_type"),
             c("period_start", "date", "period start", "周期开始", req=True),
             c("tier", "enum", "level", "档位", enum="tier", default="target"),
-            c("value", "price", "target", "target value", "目标值", req=True),
+            c("value", "price", "target", "target value", "目标值", req=True, min_value="0"),
             c("effective_date", "date", "effective", "生效日期", default_from="period_start"),
             c("note", "text", "comment", "备注"),
         ),
@@ -404,8 +416,8 @@ ENTITIES: tuple[Entity, ...] = (
         "phasing",
         (
             c("metric", "text", "kpi", "指标", req=True),
-            c("month_of_year", "int", "month", "月份", req=True),
-            c("weight", "ratio", "权重", req=True),
+            c("month_of_year", "int", "month", "月份", req=True, min_value="1", max_value="12"),
+            c("weight", "ratio", "权重", req=True, min_value="0"),
         ),
         key=("metric", "month_of_year"),
         optional=True,
@@ -416,10 +428,10 @@ ENTITIES: tuple[Entity, ...] = (
         (
             c("plan_id", "text", "plan", "方案编号", req=True),
             c("metric", "text", "kpi", "指标", req=True),
-            c("weight", "ratio", "权重", req=True),
+            c("weight", "ratio", "权重", req=True, min_value="0", max_value="1"),
             c("period_type", "enum", "period", "周期类型", req=True, enum="period_type"),
-            c("threshold", "ratio", "门槛", req=True),
-            c("cap", "ratio", "封顶", req=True),
+            c("threshold", "ratio", "门槛", req=True, min_value="0"),
+            c("cap", "ratio", "封顶", req=True, min_value="0"),
         ),
         key=("plan_id", "metric"),
     ),
@@ -442,7 +454,15 @@ ENTITIES: tuple[Entity, ...] = (
             c("plan_id", "text", "plan", "方案编号", req=True),
             c("valid_from", "date", "from", "生效日期", req=True),
             c("valid_to", "date", "to", "失效日期"),
-            c("on_target_incentive", "money", "oti", "target incentive", "目标奖金", req=True),
+            c(
+                "on_target_incentive",
+                "money",
+                "oti",
+                "target incentive",
+                "目标奖金",
+                req=True,
+                min_value="0",
+            ),
             c("currency", "currency", "币种", req=True),
         ),
         key=("user_id", "plan_id", "valid_from"),
@@ -453,7 +473,7 @@ ENTITIES: tuple[Entity, ...] = (
         (
             c("role", "enum", "角色", req=True, enum="role"),
             c("kpi", "text", "metric", "指标", req=True),
-            c("weight", "ratio", "权重", req=True),
+            c("weight", "ratio", "权重", req=True, min_value="0", max_value="1"),
             c("direction", "enum", "方向", req=True, enum="direction"),
         ),
         key=("role", "kpi"),
@@ -465,7 +485,7 @@ ENTITIES: tuple[Entity, ...] = (
             c("user_id", "text", "user", "员工编号", req=True),
             c("period_start", "date", "period", "周期开始", req=True),
             c("criterion", "text", "评估项", req=True),
-            c("score", "int", "评分", req=True),
+            c("score", "int", "评分", req=True, min_value="1", max_value="5"),
             c("reviewer_id", "text", "reviewer", "评估人"),
         ),
         key=("user_id", "period_start", "criterion"),

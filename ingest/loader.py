@@ -37,6 +37,7 @@ from ingest.contract import (
 from ingest.readers import (
     BROKEN_LINE_COLUMN,
     LINE_COLUMN,
+    RAW_LINE_COLUMN,
     FileRejected,
     quote_ident,
     read_any,
@@ -47,6 +48,7 @@ META_COLUMNS = (
     ("_load_id", "BIGINT"),
     ("_file_path", "VARCHAR"),
     ("_line_number", "BIGINT"),
+    ("_extra_columns", "VARCHAR"),  # JSON of the file's columns the contract does not know
 )
 DATE_FORMATS = [
     "%Y-%m-%d",
@@ -139,9 +141,11 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for entity in ENTITIES:
         columns = [f"{quote_ident(col.name)} {col.sql_type}" for col in entity.columns]
         columns += [f"{quote_ident(name)} {type_}" for name, type_ in META_COLUMNS]
-        con.execute(
-            f"create table if not exists raw.{quote_ident(entity.raw_table)} ({', '.join(columns)})"
-        )
+        table = f"raw.{quote_ident(entity.raw_table)}"
+        con.execute(f"create table if not exists {table} ({', '.join(columns)})")
+        # A build database from an earlier version gains the columns added since.
+        for name, type_ in META_COLUMNS:
+            con.execute(f"alter table {table} add column if not exists {quote_ident(name)} {type_}")
 
 
 def file_sha256(path: Path) -> str:
@@ -171,10 +175,23 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _cleaned_number(text: str) -> str:
-    """Strip thousands separators and currency marks; (1,234.50) is negative."""
+    """SQL: the number in ``text`` as plain digits, or NULL when it is not a number we can read.
+
+    Currency marks, spaces (also no-break and full-width) and thousands separators go; (1,234.50)
+    and SAP's 1,234.50- are negative. Only unambiguous forms pass: 1234.5, 1,234.5, 1.2E+05, 50%.
+    A European 1.234,50 or a bare 1234,5 is refused (quarantined), never read as 1.2345.
+    """
+    stripped = (
+        f"replace(regexp_replace({text}, '[\\s\u00a0\u3000¥￥$€£元]|CNY|RMB|USD|EUR', '', 'g'), "
+        f"'，', ',')"
+    )
+    signed = (
+        f"regexp_replace(regexp_replace({stripped}, '^\\((.*)\\)$', '-\\1'), "
+        f"'^([0-9.,]+)-$', '-\\1')"
+    )
+    grammar = "[+-]?(([0-9]+|[0-9]{1,3}(,[0-9]{3})+)([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?%?"
     return (
-        f"regexp_replace(regexp_replace({text}, '[\\s,¥￥$€£元]|CNY|RMB|USD|EUR', '', 'g'), "
-        f"'^\\((.*)\\)$', '-\\1')"
+        f"(case when regexp_full_match({signed}, '{grammar}') then replace({signed}, ',', '') end)"
     )
 
 
@@ -199,7 +216,10 @@ def _parse_expr(col: Column, ref: str) -> str:
         parsed = f"try_strptime({text}, $date_formats)"
         return f"cast({parsed} as date)" if col.type == "date" else parsed
     if col.type == "int":
-        return f"try_cast({_cleaned_number(text)} as bigint)"
+        # Whole numbers only: DuckDB would round '4.5' to 5 in a cast, which is a silent guess.
+        cleaned = _cleaned_number(text)
+        whole = f"regexp_full_match({cleaned}, '[+-]?[0-9]+')"
+        return f"(case when {whole} then try_cast({cleaned} as bigint) end)"
     if col.type in ("money", "price", "rate", "ratio"):
         return f"try_cast({_wide_number(col, text)} as {col.sql_type})"
     if col.type == "bool":
@@ -242,6 +262,16 @@ def _problem_expr(col: Column, ref: str, value: str) -> str:
             f"when not regexp_full_match({value}, '[A-Z]{{3}}') then "
             f"'invalid currency code in {col.name}: ' || {text}"
         )
+    if col.min_value is not None:
+        checks.append(
+            f"when {value} < {col.min_value} then "
+            f"'{col.name} out of range (at least {col.min_value}): ' || {text}"
+        )
+    if col.max_value is not None:
+        checks.append(
+            f"when {value} > {col.max_value} then "
+            f"'{col.name} out of range (at most {col.max_value}): ' || {text}"
+        )
     if not checks:
         return "null"
     guard = f"when {text} is null and {str(not col.required).lower()} then null"
@@ -272,7 +302,9 @@ def _map_headers(
 ) -> tuple[dict[str, str], list[str]]:
     """Canonical column → file header; plus the headers that match nothing (reported, kept raw)."""
     headers = [
-        name for name in _stage_columns(con) if name not in (LINE_COLUMN, BROKEN_LINE_COLUMN)
+        name
+        for name in _stage_columns(con)
+        if name not in (LINE_COLUMN, BROKEN_LINE_COLUMN, RAW_LINE_COLUMN)
     ]
     aliases = alias_map(entity)
     mapping: dict[str, str] = {}
@@ -293,13 +325,22 @@ def _map_headers(
     return mapping, extra
 
 
-def _type_rows(con: duckdb.DuckDBPyConnection, entity: Entity, mapping: dict[str, str]) -> None:
-    """Build ``__typed``: typed canonical columns, the line, the raw record and the reason."""
+def _json_object(names: list[str], prefix: str) -> tuple[str, dict[str, str]]:
+    """SQL for a JSON object of stage columns, keys bound as parameters (headers are input)."""
+    if not names:
+        return "cast(null as varchar)", {}
+    params = {f"{prefix}{i}": name for i, name in enumerate(names)}
+    pairs = ", ".join(f"${prefix}{i}, stage.{quote_ident(name)}" for i, name in enumerate(names))
+    return f"cast(json_object({pairs}) as varchar)", params
+
+
+def _type_rows(
+    con: duckdb.DuckDBPyConnection, entity: Entity, mapping: dict[str, str], extra: list[str]
+) -> None:
+    """Build ``__typed``: typed canonical columns, the line, unknown columns and the reason."""
     has_broken = BROKEN_LINE_COLUMN in _stage_columns(con)
     selects: list[str] = []
     problems: list[str] = []
-    if has_broken:
-        problems.append(f"stage.{quote_ident(BROKEN_LINE_COLUMN)}")
     for col in entity.columns:
         header = mapping.get(col.name)
         if header is None:
@@ -316,19 +357,34 @@ def _type_rows(con: duckdb.DuckDBPyConnection, entity: Entity, mapping: dict[str
         selects.append(f"{parsed} as {quote_ident(col.name)}")
         problems.append(_problem_expr(col, ref, parsed))
     reason = f"concat_ws('; ', {', '.join(problems)})" if problems else "''"
+    # A header line repeated inside the data (concatenated exports) gets one clear reason.
+    header_params = {f"header_{i}": header for i, header in enumerate(mapping.values())}
+    repeated = " and ".join(
+        f"trim(stage.{quote_ident(header)}) is not distinct from $header_{i}"
+        for i, header in enumerate(mapping.values())
+    )
+    if repeated:
+        reason = f"(case when {repeated} then 'repeated header line' else {reason} end)"
+    if has_broken:
+        # A line that is not JSON has one reason, not a list of the fields it could not give.
+        broken = f"stage.{quote_ident(BROKEN_LINE_COLUMN)}"
+        reason = f"coalesce({broken}, {reason})"
+    extra_json, extra_params = _json_object(extra, "extra_")
     sql = f"""
         create or replace temp table {_TYPED} as
         with typed as (
             select
                 stage.{LINE_COLUMN} as __line,
-                to_json(stage) as __raw,
                 {reason} as __reason,
+                {extra_json} as __extra,
                 {", ".join(selects) if selects else "null as __none"}
             from {_STAGE} as stage
         )
         select * from typed
         """
-    params = {"date_formats": DATE_FORMATS} if "$date_formats" in sql else {}
+    params: dict[str, object] = {**header_params, **extra_params}
+    if "$date_formats" in sql:
+        params["date_formats"] = DATE_FORMATS
     con.execute(sql, params)
     for col in entity.columns:
         if col.default_from is not None and col.name not in mapping:
@@ -367,20 +423,34 @@ def _load_one(
     hint = set(alias_map(entity))
     read_any(con, path, _STAGE, hint)
     mapping, extra = _map_headers(con, entity)
-    _type_rows(con, entity, mapping)
+    _type_rows(con, entity, mapping, extra)
     rows_read = con.execute(f"select count(*) from {_STAGE}").fetchone()[0]
     columns = ", ".join(quote_ident(c.name) for c in entity.columns)
     con.execute(
         f"insert into raw.{quote_ident(entity.raw_table)} ({columns}, _load_id, _file_path, "
-        f"_line_number) select {columns}, ?, ?, __line from {_TYPED} where __reason = '' "
-        "order by __line",
+        f"_line_number, _extra_columns) select {columns}, ?, ?, __line, __extra from {_TYPED} "
+        "where __reason = '' order by __line",
         [load_id, rel],
     )
+    # The raw record (every column of the file, as text) is built for quarantined rows only.
+    headers = [
+        name
+        for name in _stage_columns(con)
+        if name not in (LINE_COLUMN, BROKEN_LINE_COLUMN, RAW_LINE_COLUMN)
+    ]
+    raw_json, raw_params = _json_object(headers, "raw_")
+    if RAW_LINE_COLUMN in _stage_columns(con):
+        raw_json = f"coalesce(stage.{quote_ident(RAW_LINE_COLUMN)}, {raw_json})"
     con.execute(
-        "insert into audit.quarantine "
-        "select ?, ?, __line, ?, __reason, __raw from " + _TYPED + " where __reason <> '' "
-        "order by __line",
-        [load_id, rel, entity.qualified],
+        f"""
+        insert into audit.quarantine
+        select $load_id, $file_path, typed.__line, $entity, typed.__reason, {raw_json}
+        from {_TYPED} as typed
+        inner join {_STAGE} as stage on stage.{LINE_COLUMN} = typed.__line
+        where typed.__reason <> ''
+        order by typed.__line
+        """,
+        {**raw_params, "load_id": load_id, "file_path": rel, "entity": entity.qualified},
     )
     accepted, quarantined = con.execute(
         f"select count(*) filter (where __reason = ''), count(*) filter (where __reason <> '') "
@@ -393,7 +463,7 @@ def _load_one(
     message = "header only: no data rows" if rows_read == 0 else ""
     if extra:
         message = (message + "; " if message else "") + (
-            "unknown columns kept in raw_record only: " + ", ".join(extra)
+            "unknown columns kept in _extra_columns: " + ", ".join(extra)
         )
     return FileResult(rel, entity.qualified, "loaded", rows_read, accepted, quarantined, message)
 

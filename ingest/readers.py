@@ -11,9 +11,11 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -21,7 +23,7 @@ import pandas as pd
 
 LINE_COLUMN = "__line"
 _BROKEN_LINE_COLUMN = "__broken"
-_SNIFF_BYTES = 1 << 16
+RAW_LINE_COLUMN = "__raw_text"  # the text of a line that could not be parsed (JSON Lines)
 
 
 class FileRejected(Exception):
@@ -33,49 +35,121 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) or GB18030 (a superset of GBK, as Chinese Excel saves CSV).
+@dataclass(frozen=True)
+class TextProfile:
+    """What one pass over a text file's bytes found: its encoding and its line endings."""
 
-    The whole file is decoded incrementally, so a stray byte at the end is found, not guessed.
+    encoding: str  # utf-8, utf-8-sig, utf-16, gb18030
+    lines: int  # physical lines; a last line without a newline counts
+    crlf: int
+    bare_cr: int
+    lf: int
+
+    @property
+    def needs_copy(self) -> bool:
+        """DuckDB reads UTF-8 with one kind of line ending; anything else is normalised first."""
+        mixed = (0 < self.crlf < self.lf) or self.bare_cr > 0
+        return self.encoding in ("utf-16", "gb18030") or mixed
+
+
+def _gbk_is_plausible(sample: bytes) -> bool:
+    """True when the double-byte characters look like Chinese text, not misread Western text.
+
+    Every Latin-1/cp1252 file with an accent, and every Big5 file, also decodes as GB18030 (to
+    nonsense such as 'M黮ler' for 'Müller'). Chinese text keeps almost all its characters in the
+    GB2312 region (both bytes 0xA1-0xFE); misread text lands mostly in the GBK extension
+    (trail byte below 0xA1). More than a fifth in the extension is not taken for GBK.
+    """
+    pairs = re.findall(
+        rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]|[\x81-\xfe][\x40-\xfe]", sample
+    )
+    two_byte = [pair for pair in pairs if len(pair) == 2]
+    if not two_byte:
+        return True
+    extension = sum(1 for pair in two_byte if pair[0] < 0xA1 or pair[1] < 0xA1)
+    return extension <= len(two_byte) / 5
+
+
+def profile_text(path: Path) -> TextProfile:
+    """Decide the encoding and count line endings in one streaming pass over the bytes.
+
+    UTF-8 (BOM or not) and UTF-16 with a BOM (Excel's "Unicode text") are taken as they are;
+    otherwise the whole file must decode as GB18030 (a superset of GBK, as Chinese Excel saves
+    CSV) and look like Chinese text. Anything else is refused rather than guessed.
     """
     with path.open("rb") as handle:
-        head = handle.read(3)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+        head = handle.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return TextProfile("utf-16", 0, 0, 0, 0)
     for encoding in ("utf-8", "gb18030"):
         decoder = codecs.getincrementaldecoder(encoding)()
+        crlf = bare_cr = lf = 0
+        previous = b""
+        last = b""
+        sample = b""
         try:
             with path.open("rb") as handle:
                 while chunk := handle.read(1 << 20):
                     decoder.decode(chunk)
+                    joined = previous + chunk
+                    crlf += joined.count(b"\r\n") - previous.count(b"\r\n")
+                    lf += chunk.count(b"\n")
+                    bare_cr += chunk.count(b"\r")
+                    previous, last = chunk[-1:], chunk[-1:]
+                    if len(sample) < (1 << 20):
+                        sample += chunk[: (1 << 20) - len(sample)]
                 decoder.decode(b"", final=True)
-            return encoding
         except UnicodeDecodeError:
             continue
-    raise FileRejected("unreadable encoding: the file is neither UTF-8 nor GBK/GB18030")
+        if encoding == "gb18030" and not _gbk_is_plausible(sample):
+            break
+        lines = lf + (1 if last not in (b"", b"\n") else 0)
+        if head.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+        return TextProfile(encoding, lines, crlf, bare_cr - crlf, lf)
+    raise FileRejected(
+        "unreadable encoding: the file is neither UTF-8 (or UTF-16 with a BOM) nor GBK/GB18030 "
+        "Chinese text; save it as UTF-8"
+    )
 
 
 @contextmanager
-def utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
-    """Yield a UTF-8 (no BOM) path with the file's text: the file itself when already UTF-8."""
-    if encoding == "utf-8":
-        yield path
+def utf8_text(path: Path, profile: TextProfile) -> Iterator[tuple[Path, int]]:
+    """Yield a UTF-8 path DuckDB can read and its physical line count.
+
+    The file itself when it already is UTF-8 with one kind of line ending; else a normalised copy
+    (UTF-8, newlines as LF) in a temporary folder that is removed afterwards.
+    """
+    if not profile.needs_copy:
+        yield path, profile.lines
         return
     with tempfile.TemporaryDirectory(prefix="scorecards-") as tmp:
         target = Path(tmp) / (path.stem + ".utf8.csv")
+        lines = 0
+        ends_with_newline = True
+        source_encoding = "utf-16" if profile.encoding == "utf-16" else profile.encoding
         with (
-            path.open("r", encoding=encoding, newline="") as src,
-            target.open("w", encoding="utf-8", newline="") as dst,
+            path.open("r", encoding=source_encoding, newline=None) as src,
+            target.open("w", encoding="utf-8", newline="\n") as dst,
         ):
             while chunk := src.read(1 << 20):
                 dst.write(chunk)
-        yield target
+                lines += chunk.count("\n")
+                ends_with_newline = chunk.endswith("\n")
+        yield target, lines + (0 if ends_with_newline else 1)
 
 
-def sniff_delimiter(path: Path) -> str:
-    """Pick the delimiter by counting candidates on the header line (outside quotes)."""
-    with path.open("r", encoding="utf-8", newline="") as handle:
+def sniff_delimiter(path: Path) -> tuple[str, int]:
+    """The delimiter and how many lines precede the header.
+
+    Excel writes a ``sep=;`` line above the header when asked to; otherwise the delimiter is the
+    candidate seen most often on the header line outside quotes.
+    """
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
         header = handle.readline()
+    hint = re.fullmatch(r"sep=(.)\s*", header)
+    if hint:
+        return hint.group(1), 1
     counts = {delim: 0 for delim in (",", ";", "\t", "|")}
     in_quotes = False
     for char in header:
@@ -84,7 +158,7 @@ def sniff_delimiter(path: Path) -> str:
         elif not in_quotes and char in counts:
             counts[char] += 1
     best = max(counts, key=lambda delim: counts[delim])
-    return best if counts[best] > 0 else ","
+    return (best if counts[best] > 0 else ","), 0
 
 
 def _create_from_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
@@ -95,9 +169,11 @@ def _create_from_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.Dat
         con.unregister("__frame")
 
 
-def read_header(path: Path, delim: str) -> list[str]:
+def read_header(path: Path, delim: str, skip: int = 0) -> list[str]:
     """The header record (it may itself contain quoted newlines), checked for duplicates."""
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        for _ in range(skip):
+            handle.readline()
         try:
             header = next(csv.reader(handle, delimiter=delim))
         except StopIteration:
@@ -121,10 +197,10 @@ def check_unique_headers(header: list[str]) -> None:
 def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
     if path.stat().st_size == 0:
         raise FileRejected("empty file")
-    encoding = detect_encoding(path)
-    with utf8_copy(path, encoding) as text_path:
-        delim = sniff_delimiter(text_path)
-        raw_header = [name.strip() for name in read_header(text_path, delim)]
+    profile = profile_text(path)
+    with utf8_text(path, profile) as (text_path, physical_lines):
+        delim, skip = sniff_delimiter(text_path)
+        raw_header = [name.strip() for name in read_header(text_path, delim, skip)]
         columns = {name: "VARCHAR" for name in _unique(raw_header)}
         try:
             # Columns are ours, not the sniffer's (it types money as DOUBLE and can mistake a
@@ -133,27 +209,65 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
             # silently returned no rows at all for a header with broken quoting.
             con.execute(
                 f"create or replace temp table {quote_ident(table)} as "
-                "select * from read_csv(?, header = false, columns = ?, delim = ?, "
+                "select * from read_csv(?, header = false, columns = ?, delim = ?, skip = ?, "
                 "quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
                 "auto_detect = false)",
-                [str(text_path), columns, delim],
+                [str(text_path), columns, delim, skip],
             )
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
             raise FileRejected(f"broken CSV structure: {message}") from exc
-    _number_lines(con, table, first_data_line=1)
+        _number_lines(con, table, first_data_line=1 + skip)
+        [(records,)] = con.execute(f"select count(*) from {quote_ident(table)}").fetchall()
+        if records + skip != physical_lines:
+            # Blank lines (which DuckDB skips) or quoted newlines: take each record's first line
+            # from the csv module so that quarantine points at the right line.
+            _renumber_from_csv_module(con, table, text_path, delim, skip, records)
     _drop_header_record(con, table, raw_header)
 
 
+def _renumber_from_csv_module(
+    con: duckdb.DuckDBPyConnection, table: str, path: Path, delim: str, skip: int, records: int
+) -> None:
+    starts: list[int] = []
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        for _ in range(skip):
+            handle.readline()
+        reader = csv.reader(handle, delimiter=delim, strict=True)
+        previous_end = skip
+        try:
+            for record in reader:
+                if record:
+                    starts.append(previous_end + 1)
+                previous_end = reader.line_num + skip
+        except csv.Error as exc:
+            raise FileRejected(f"broken CSV structure: {exc}") from exc
+    if len(starts) != records:
+        raise FileRejected(
+            f"broken CSV structure: {records} records read but {len(starts)} found line by line"
+        )
+    frame = pd.DataFrame({"ordinal": range(1 + skip, 1 + skip + records), "line": starts})
+    con.register("__line_map", frame)
+    try:
+        con.execute(
+            f"update {quote_ident(table)} as target set {LINE_COLUMN} = line_map.line "
+            f"from __line_map as line_map where target.{LINE_COLUMN} = line_map.ordinal"
+        )
+    finally:
+        con.unregister("__line_map")
+
+
 def _drop_header_record(con: duckdb.DuckDBPyConnection, table: str, header: list[str]) -> None:
-    """Remove line 1 after checking that DuckDB read the same header as the csv module did."""
+    """Remove the header record after checking DuckDB read the same header as the csv module."""
     name = quote_ident(table)
-    first = con.execute(f"select * exclude ({LINE_COLUMN}) from {name} where {LINE_COLUMN} = 1")
-    row = first.fetchone()
+    first_line = f"(select min({LINE_COLUMN}) from {name})"
+    row = con.execute(
+        f"select * exclude ({LINE_COLUMN}) from {name} where {LINE_COLUMN} = {first_line}"
+    ).fetchone()
     read = [(value or "").strip() for value in row] if row is not None else []
     if read != header:
         raise FileRejected("broken CSV structure: the header line could not be read consistently")
-    con.execute(f"delete from {name} where {LINE_COLUMN} = 1")
+    con.execute(f"delete from {name} where {LINE_COLUMN} = {first_line}")
 
 
 def read_xlsx(
@@ -223,7 +337,8 @@ def _unique(names: list[str]) -> list[str]:
 
 def read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
     """One JSON object per line; a broken line becomes a quarantined record, not a lost one."""
-    encoding = detect_encoding(path)
+    profile = profile_text(path)
+    encoding = "utf-16" if profile.encoding == "utf-16" else profile.encoding
     records: list[dict[str, object]] = []
     with path.open("r", encoding=encoding) as handle:
         for number, line in enumerate(handle, start=1):
@@ -234,7 +349,13 @@ def read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
                 if not isinstance(obj, dict):
                     raise ValueError("not a JSON object")
             except ValueError as exc:
-                records.append({LINE_COLUMN: number, _BROKEN_LINE_COLUMN: f"broken JSON: {exc}"})
+                records.append(
+                    {
+                        LINE_COLUMN: number,
+                        _BROKEN_LINE_COLUMN: f"broken JSON: {exc}",
+                        RAW_LINE_COLUMN: line.rstrip("\r\n"),
+                    }
+                )
                 continue
             row: dict[str, object] = {
                 k: (

@@ -100,7 +100,8 @@ def test_dbt_sources_match_the_contract():
             declared[f"{source}/{table['name']}"] = [c["name"] for c in table["columns"]]
             assert table["identifier"] == f"{source}_{table['name']}"
     expected = {
-        e.qualified: [c.name for c in e.columns] + ["_load_id", "_file_path", "_line_number"]
+        e.qualified: [c.name for c in e.columns]
+        + ["_load_id", "_file_path", "_line_number", "_extra_columns"]
         for e in ENTITIES
     }
     assert declared == expected

@@ -372,7 +372,9 @@ def test_hostile_headers_and_cells_never_become_sql(con, landing):
     )
     result = load(con, landing)["erp/payments.csv"]
     assert result.status == "loaded" and result.rows_accepted == 1
-    assert "unknown columns kept in raw_record only" in result.message
+    assert "unknown columns kept in _extra_columns" in result.message
+    extra = con.execute("select _extra_columns from raw.erp_payments").fetchone()[0]
+    assert json.loads(extra) == {'x"); drop table audit.load_log; --': "y"}
     assert con.execute("select payment_id, invoice_id from raw.erp_payments").fetchone() == (
         "'); drop table raw.erp_payments; --",
         "=cmd|' /C calc'!A0",

@@ -39,6 +39,7 @@ from ingest.readers import (
     LINE_COLUMN,
     RAW_LINE_COLUMN,
     FileRejected,
+    drop_stage,
     quote_ident,
     read_any,
 )
@@ -50,20 +51,17 @@ META_COLUMNS = (
     ("_line_number", "BIGINT"),
     ("_extra_columns", "VARCHAR"),  # JSON of the file's columns the contract does not know
 )
-DATE_FORMATS = [
-    "%Y-%m-%d",
-    "%Y/%m/%d",
-    "%Y.%m.%d",
-    "%Y%m%d",
-    "%Y年%m月%d日",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M:%SZ",
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-]
+# Date and time shapes read, after the date part's separators are normalised to '-' (2026/02/10,
+# 2026.02.10 and 2026年02月10日 all become 2026-02-10) and an ISO 'T' to a space. Each value is
+# matched to one shape first, then parsed with that one format: trying a list of formats per value
+# cost ten times more. Ambiguous forms (10/02/2026) and Excel serial numbers are not read.
+DATE_SHAPES: tuple[tuple[str, str], ...] = (
+    (r"\d{4}-\d{1,2}-\d{1,2}", "%Y-%m-%d"),
+    (r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}", "%Y-%m-%d %H:%M"),
+    (r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}:\d{2}", "%Y-%m-%d %H:%M:%S"),
+    (r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}:\d{2}\.\d{1,6}", "%Y-%m-%d %H:%M:%S.%f"),
+    (r"\d{8}", "%Y%m%d"),
+)
 _STAGE = "__stage"
 _TYPED = "__typed"
 
@@ -207,13 +205,28 @@ def _wide_number(col: Column, text: str) -> str:
     return number
 
 
+def _timestamp_expr(text: str) -> str:
+    """SQL: the timestamp in ``text`` (one of DATE_SHAPES), or NULL."""
+    normalised = (
+        f"regexp_replace(regexp_replace({text}, "
+        f"'^([0-9]{{4}})[-/.年]([0-9]{{1,2}})[-/.月]([0-9]{{1,2}})日?', '\\1-\\2-\\3'), "
+        f"'^([0-9-]+)T([0-9])', '\\1 \\2')"
+    )
+    branches = " ".join(
+        f"when regexp_full_match(value, '{shape}') then try_strptime(value, '{fmt}')"
+        for shape, fmt in DATE_SHAPES
+    )
+    # A lambda binds the normalised text once instead of repeating it in every branch.
+    return f"list_transform([{normalised}], lambda value: case {branches} end)[1]"
+
+
 def _parse_expr(col: Column, ref: str) -> str:
     """SQL that turns the text value ``ref`` into the column's type; NULL when it does not parse."""
     text = f"nullif(trim({ref}), '')"
     if col.type == "text":
         return text
     if col.type in ("date", "timestamp"):
-        parsed = f"try_strptime({text}, $date_formats)"
+        parsed = _timestamp_expr(text)
         return f"cast({parsed} as date)" if col.type == "date" else parsed
     if col.type == "int":
         # Whole numbers only: DuckDB would round '4.5' to 5 in a cast, which is a silent guess.
@@ -382,10 +395,7 @@ def _type_rows(
         )
         select * from typed
         """
-    params: dict[str, object] = {**header_params, **extra_params}
-    if "$date_formats" in sql:
-        params["date_formats"] = DATE_FORMATS
-    con.execute(sql, params)
+    con.execute(sql, {**header_params, **extra_params})
     for col in entity.columns:
         if col.default_from is not None and col.name not in mapping:
             con.execute(
@@ -518,6 +528,9 @@ def load_landing(
         except Exception:
             con.execute("rollback")
             raise
+        finally:
+            drop_stage(con, _STAGE)
+            con.execute(f"drop table if exists {_TYPED}")
         _log(con, result, sha, load_id)
         con.execute("commit")
         summary.files.append(result)

@@ -162,11 +162,21 @@ def sniff_delimiter(path: Path) -> tuple[str, int]:
 
 
 def _create_from_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Stage a frame that already carries ``__line`` (XLSX, JSON Lines) as rows plus a view."""
+    rows = quote_ident(table + "_rows")
     con.register("__frame", frame)
     try:
-        con.execute(f"create or replace temp table {quote_ident(table)} as select * from __frame")
+        con.execute(f"create or replace temp table {rows} as select * from __frame")
     finally:
         con.unregister("__frame")
+    con.execute(f"create or replace temp view {quote_ident(table)} as select * from {rows}")
+
+
+def drop_stage(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Free what staging one file held (the view first, then its tables)."""
+    con.execute(f"drop view if exists {quote_ident(table)}")
+    for suffix in ("_numbered", "_rows"):
+        con.execute(f"drop table if exists {quote_ident(table + suffix)}")
 
 
 def read_header(path: Path, delim: str, skip: int = 0) -> list[str]:
@@ -202,13 +212,14 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
         delim, skip = sniff_delimiter(text_path)
         raw_header = [name.strip() for name in read_header(text_path, delim, skip)]
         columns = {name: "VARCHAR" for name in _unique(raw_header)}
+        rows = quote_ident(table + "_rows")
         try:
             # Columns are ours, not the sniffer's (it types money as DOUBLE and can mistake a
             # ragged row for the header); strict_mode rejects ragged rows and broken quoting.
             # The header is read as a record too (header = false): with header = true DuckDB
             # silently returned no rows at all for a header with broken quoting.
             con.execute(
-                f"create or replace temp table {quote_ident(table)} as "
+                f"create or replace temp table {rows} as "
                 "select * from read_csv(?, header = false, columns = ?, delim = ?, skip = ?, "
                 "quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
                 "auto_detect = false)",
@@ -217,18 +228,42 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
             raise FileRejected(f"broken CSV structure: {message}") from exc
-        _number_lines(con, table, first_data_line=1 + skip)
-        [(records,)] = con.execute(f"select count(*) from {quote_ident(table)}").fetchall()
-        if records + skip != physical_lines:
-            # Blank lines (which DuckDB skips) or quoted newlines: take each record's first line
-            # from the csv module so that quarantine points at the right line.
-            _renumber_from_csv_module(con, table, text_path, delim, skip, records)
-    _drop_header_record(con, table, raw_header)
+        [(first_rowid, records)] = con.execute(
+            f"select min(rowid), count(*) from {rows}"
+        ).fetchall()
+        _drop_header_record(con, rows, first_rowid, raw_header)
+        if records + skip == physical_lines:
+            # One record per line: the line is the row's position (header = line 1 + skip).
+            _line_view(con, table, rows, f"rowid - {int(first_rowid)} + {1 + skip}")
+            return
+        # Blank lines (which DuckDB skips) or quoted newlines: take each record's first line
+        # from the csv module so that quarantine points at the right line.
+        starts = _record_start_lines(text_path, delim, skip, records)
+    frame = pd.DataFrame({"ordinal": range(records), "line": starts})
+    numbered = quote_ident(table + "_numbered")
+    con.register("__line_map", frame)
+    try:
+        con.execute(
+            f"create or replace temp table {numbered} as "
+            f"select line_map.line as {LINE_COLUMN}, source.* from {rows} as source "
+            f"inner join __line_map as line_map "
+            f"on source.rowid - {int(first_rowid)} = line_map.ordinal"
+        )
+    finally:
+        con.unregister("__line_map")
+    con.execute(f"create or replace temp view {quote_ident(table)} as select * from {numbered}")
 
 
-def _renumber_from_csv_module(
-    con: duckdb.DuckDBPyConnection, table: str, path: Path, delim: str, skip: int, records: int
-) -> None:
+def _line_view(con: duckdb.DuckDBPyConnection, table: str, rows: str, line_expr: str) -> None:
+    """The staged rows as a view that adds ``__line`` without copying them."""
+    con.execute(
+        f"create or replace temp view {quote_ident(table)} as "
+        f"select {line_expr} as {LINE_COLUMN}, * from {rows}"
+    )
+
+
+def _record_start_lines(path: Path, delim: str, skip: int, records: int) -> list[int]:
+    """The physical line on which each record (header included) starts, by the csv module."""
     starts: list[int] = []
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
         for _ in range(skip):
@@ -246,28 +281,18 @@ def _renumber_from_csv_module(
         raise FileRejected(
             f"broken CSV structure: {records} records read but {len(starts)} found line by line"
         )
-    frame = pd.DataFrame({"ordinal": range(1 + skip, 1 + skip + records), "line": starts})
-    con.register("__line_map", frame)
-    try:
-        con.execute(
-            f"update {quote_ident(table)} as target set {LINE_COLUMN} = line_map.line "
-            f"from __line_map as line_map where target.{LINE_COLUMN} = line_map.ordinal"
-        )
-    finally:
-        con.unregister("__line_map")
+    return starts
 
 
-def _drop_header_record(con: duckdb.DuckDBPyConnection, table: str, header: list[str]) -> None:
+def _drop_header_record(
+    con: duckdb.DuckDBPyConnection, rows: str, first_rowid: int, header: list[str]
+) -> None:
     """Remove the header record after checking DuckDB read the same header as the csv module."""
-    name = quote_ident(table)
-    first_line = f"(select min({LINE_COLUMN}) from {name})"
-    row = con.execute(
-        f"select * exclude ({LINE_COLUMN}) from {name} where {LINE_COLUMN} = {first_line}"
-    ).fetchone()
+    row = con.execute(f"select * from {rows} where rowid = ?", [first_rowid]).fetchone()
     read = [(value or "").strip() for value in row] if row is not None else []
     if read != header:
         raise FileRejected("broken CSV structure: the header line could not be read consistently")
-    con.execute(f"delete from {name} where {LINE_COLUMN} = {first_line}")
+    con.execute(f"delete from {rows} where rowid = ?", [first_rowid])
 
 
 def read_xlsx(
@@ -383,28 +408,15 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None
         select = ", ".join(
             f"cast({quote_ident(n)} as varchar) as {quote_ident(n)}" for n in columns
         )
+        rows = quote_ident(table + "_rows")
         con.execute(
-            f"create or replace temp table {quote_ident(table)} as "
-            f"select {select} from read_parquet(?)",
+            f"create or replace temp table {rows} as select {select} from read_parquet(?)",
             [str(path)],
         )
     except duckdb.Error as exc:
         raise FileRejected(f"unreadable Parquet file: {str(exc).splitlines()[0]}") from exc
-    _number_lines(con, table, first_data_line=1)
-
-
-def _number_lines(con: duckdb.DuckDBPyConnection, table: str, first_data_line: int) -> None:
-    """Add ``__line`` from insertion order (DuckDB preserves it on CREATE TABLE AS).
-
-    Temp-table row ids start at an offset, so the first row's id is subtracted. For a CSV whose
-    quoted fields span lines this is the record's number (header = line 1), not its physical line.
-    """
-    name = quote_ident(table)
-    con.execute(
-        f"create or replace temp table {name} as "
-        f"select rowid - (select min(rowid) from {name}) + ? as {LINE_COLUMN}, * from {name}",
-        [first_data_line],
-    )
+    [(first_rowid,)] = con.execute(f"select coalesce(min(rowid), 0) from {rows}").fetchall()
+    _line_view(con, table, rows, f"rowid - {int(first_rowid)} + 1")
 
 
 BROKEN_LINE_COLUMN = _BROKEN_LINE_COLUMN

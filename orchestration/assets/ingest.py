@@ -46,7 +46,7 @@ def landed_exports(context: dg.AssetExecutionContext, scorecards: ScorecardsReso
     home.ensure()
     with duckdb.connect(str(home.build_db)) as con:
         summary = load_landing(con, home.landing, progress=print_progress)
-        report = write_ingest_report(con, home.reports)
+        report = write_ingest_report(con, home.reports, summary)
         check = rejected_files_check(con)
         totals = con.execute(
             "select count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_quarantined), 0) "

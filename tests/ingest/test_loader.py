@@ -389,3 +389,21 @@ def test_progress_reports_files_and_rows(con, landing):
     load_landing(con, landing, progress=lines.append)
     assert lines[0].startswith("[1/2] erp/payments.csv: loaded read=1")
     assert lines[1].endswith("(total rows 2)")
+
+
+def test_formats_mixed_in_one_run(con, landing):
+    write(landing, "erp/payments_a.csv", PAYMENTS_HEADER + "P1,I1,2026-02-10,1,CNY\n")
+    write(landing, "erp/payments_b.jsonl", json.dumps({**PAYMENT, "payment_id": "P2", "amount": 2}))
+    workbook = Workbook()
+    workbook.active.append(["payment_id", "invoice_id", "paid_date", "amount", "currency"])
+    workbook.active.append(["P3", "I1", "2026-02-10", 3, "CNY"])
+    workbook.save(landing / "erp" / "payments_c.xlsx")
+    write(landing, "erp/payments_d.csv", PAYMENTS_HEADER + "P4,I1,2026-02-10,4,CNY\n")
+    results = load(con, landing)
+    assert {r.status for r in results.values()} == {"loaded"}
+    assert con.execute("select sum(amount) from raw.erp_payments").fetchone()[0] == 10
+    leftovers = con.execute(
+        "select table_name from duckdb_tables() where temporary union all "
+        "select view_name from duckdb_views() where temporary and not internal"
+    ).fetchall()
+    assert [name for (name,) in leftovers if name.startswith("__stage")] == []

@@ -64,10 +64,14 @@ def main() -> None:
         [result] = summary.files
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"file: {args.rows:,} rows, {size_mb:,.0f} MB (written in {written:.1f} s)")
-        print(f"status: {result.status}; read {result.rows_read:,}, accepted "
-              f"{result.rows_accepted:,}, quarantined {result.rows_quarantined:,}")
-        print(f"ingest: {elapsed:.1f} s = {result.rows_read / elapsed:,.0f} rows/s "
-              f"({size_mb / elapsed:,.0f} MB/s)")
+        print(
+            f"status: {result.status}; read {result.rows_read:,}, accepted "
+            f"{result.rows_accepted:,}, quarantined {result.rows_quarantined:,}"
+        )
+        print(
+            f"ingest: {elapsed:.1f} s = {result.rows_read / elapsed:,.0f} rows/s "
+            f"({size_mb / elapsed:,.0f} MB/s)"
+        )
         print(f"peak RSS: {peak_mb:,.0f} MB")
 
 

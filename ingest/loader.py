@@ -81,24 +81,29 @@ class FileResult:
 class LoadSummary:
     files: list[FileResult] = field(default_factory=list)
 
-    def by_entity(self) -> dict[str, dict[str, int]]:
-        """Rows read/accepted/quarantined per entity, for asset metadata."""
-        out: dict[str, dict[str, int]] = {
-            e.qualified: {"files": 0, "rows_read": 0, "rows_accepted": 0, "rows_quarantined": 0}
-            for e in ENTITIES
-        }
-        for result in self.files:
-            if result.entity and result.status == "loaded":
-                counts = out[result.entity]
-                counts["files"] += 1
-                counts["rows_read"] += result.rows_read
-                counts["rows_accepted"] += result.rows_accepted
-                counts["rows_quarantined"] += result.rows_quarantined
-        return out
-
     @property
     def rejected(self) -> list[FileResult]:
         return [f for f in self.files if f.status == "rejected"]
+
+
+def entity_counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
+    """Per entity, over the files in force: files, rows read, accepted and quarantined."""
+    counts = {
+        e.qualified: {"files": 0, "rows_read": 0, "rows_accepted": 0, "rows_quarantined": 0}
+        for e in ENTITIES
+    }
+    rows = con.execute(
+        "select entity, count(*), sum(rows_read), sum(rows_accepted), sum(rows_quarantined) "
+        "from audit.load_log where retired_at is null and status = 'loaded' group by entity"
+    ).fetchall()
+    for entity, files, read, accepted, quarantined in rows:
+        counts[entity] = {
+            "files": files,
+            "rows_read": int(read),
+            "rows_accepted": int(accepted),
+            "rows_quarantined": int(quarantined),
+        }
+    return counts
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -4,7 +4,7 @@ import dagster as dg
 import duckdb
 
 from ingest.contract import ENTITIES
-from ingest.loader import load_landing, print_progress
+from ingest.loader import entity_counts, load_landing, print_progress
 from ingest.report import write_ingest_report
 from orchestration.resources import ScorecardsResource
 from quality.landing_checks import rejected_files_check
@@ -48,6 +48,7 @@ def landed_exports(context: dg.AssetExecutionContext, scorecards: ScorecardsReso
         summary = load_landing(con, home.landing, progress=print_progress)
         report = write_ingest_report(con, home.reports, summary)
         check = rejected_files_check(con)
+        per_entity = entity_counts(con)
         totals = con.execute(
             "select count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_quarantined), 0) "
             "from audit.load_log"
@@ -68,7 +69,7 @@ def landed_exports(context: dg.AssetExecutionContext, scorecards: ScorecardsReso
             "report": dg.MetadataValue.path(str(report)),
         },
     )
-    for name, counts in summary.by_entity().items():
+    for name, counts in per_entity.items():
         yield dg.MaterializeResult(
             asset_key=RAW_KEYS[name],
             metadata={key: dg.MetadataValue.int(value) for key, value in counts.items()},

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook
 
-from ingest.loader import load_landing
+from ingest.loader import entity_counts, load_landing
 from tests.conftest import write
 
 PAYMENTS_HEADER = "payment_id,invoice_id,paid_date,amount,currency\n"
@@ -407,3 +407,18 @@ def test_formats_mixed_in_one_run(con, landing):
         "select view_name from duckdb_views() where temporary and not internal"
     ).fetchall()
     assert [name for (name,) in leftovers if name.startswith("__stage")] == []
+
+
+def test_entity_counts_describe_the_files_in_force(con, landing):
+    write(landing, "erp/payments.csv", PAYMENTS_HEADER + "P1,I1,2026-02-10,1,CNY\nP2,I1,x,1,CNY\n")
+    write(landing, "erp/payments_2.csv", PAYMENTS_HEADER + "P3,I1,2026-02-10,1,CNY\n")
+    load(con, landing)
+    load(con, landing)  # a rerun loads nothing new but the counts still describe the data
+    counts = entity_counts(con)
+    assert counts["erp/payments"] == {
+        "files": 2,
+        "rows_read": 3,
+        "rows_accepted": 2,
+        "rows_quarantined": 1,
+    }
+    assert counts["crm/teams"]["files"] == 0

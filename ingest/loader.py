@@ -333,13 +333,14 @@ def _map_headers(
             extra.append(header)
         elif canonical in mapping:
             raise FileRejected(
-                f"ambiguous headers: {mapping[canonical]!r} and {header!r} both mean {canonical}"
+                f"ambiguous headers: {mapping[canonical]!r} and {header!r} both mean {canonical} "
+                "(header line)"
             )
         else:
             mapping[canonical] = header
     missing = [c.name for c in entity.columns if c.required and c.name not in mapping]
     if missing:
-        raise FileRejected(f"missing required column(s): {', '.join(missing)}")
+        raise FileRejected(f"missing required column(s): {', '.join(missing)} (header line)")
     return mapping, extra
 
 

@@ -81,12 +81,14 @@ def profile_text(path: Path) -> TextProfile:
         head = handle.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return TextProfile("utf-16", 0, 0, 0, 0)
+    utf8_error_line = 0
     for encoding in ("utf-8", "gb18030"):
         decoder = codecs.getincrementaldecoder(encoding)()
         crlf = bare_cr = lf = 0
         previous = b""
         last = b""
         sample = b""
+        chunk = b""
         try:
             with path.open("rb") as handle:
                 while chunk := handle.read(1 << 20):
@@ -99,7 +101,11 @@ def profile_text(path: Path) -> TextProfile:
                     if len(sample) < (1 << 20):
                         sample += chunk[: (1 << 20) - len(sample)]
                 decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8":
+                # The chunk being decoded is not counted in lf yet (exact to within the 3 bytes
+                # an incremental decoder may carry across a chunk boundary).
+                utf8_error_line = lf + chunk[: max(exc.start, 0)].count(b"\n") + 1
             continue
         if encoding == "gb18030" and not _gbk_is_plausible(sample):
             break
@@ -108,8 +114,8 @@ def profile_text(path: Path) -> TextProfile:
             encoding = "utf-8-sig"
         return TextProfile(encoding, lines, crlf, bare_cr - crlf, lf)
     raise FileRejected(
-        "unreadable encoding: the file is neither UTF-8 (or UTF-16 with a BOM) nor GBK/GB18030 "
-        "Chinese text; save it as UTF-8"
+        f"unreadable encoding (first byte that is not UTF-8 on line {utf8_error_line}): the file "
+        "is neither UTF-8 (or UTF-16 with a BOM) nor GBK/GB18030 Chinese text; save it as UTF-8"
     )
 
 
@@ -200,7 +206,7 @@ def check_unique_headers(header: list[str]) -> None:
     seen: set[str] = set()
     for name in header:
         if name.strip() and name.strip() in seen:
-            raise FileRejected(f"duplicate header {name.strip()!r}")
+            raise FileRejected(f"duplicate header {name.strip()!r} (header line)")
         seen.add(name.strip())
 
 

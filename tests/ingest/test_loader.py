@@ -236,12 +236,13 @@ def test_unreadable_files_are_rejected_whole(con, landing, rel, text, message):
     assert logged[0] == "rejected" and message in logged[1] and logged[2] == 0
 
 
-def test_undecodable_bytes_are_rejected(con, landing):
+def test_undecodable_bytes_are_rejected_with_their_line(con, landing):
     (landing / "erp" / "payments.csv").write_bytes(
-        PAYMENTS_HEADER.encode() + b"P1,\xff\xfe\xfa,x\n"
+        PAYMENTS_HEADER.encode() + b"P0,I1,2026-02-10,1,CNY\nP1,\xff\xfe\xfa,x\n"
     )
     result = load(con, landing)["erp/payments.csv"]
-    assert result.status == "rejected" and "unreadable encoding" in result.message
+    assert result.status == "rejected"
+    assert result.message.startswith("unreadable encoding (first byte that is not UTF-8 on line 3)")
 
 
 def test_header_only_is_loaded_with_zero_rows(con, landing):

@@ -13,7 +13,8 @@ def test_rejected_file_blocks_until_fixed(con, landing):
     assert outcome.offending_rows == [
         {
             "file_path": "erp/payments.csv",
-            "message": "missing required column(s): invoice_id, paid_date, amount, currency",
+            "message": "missing required column(s): invoice_id, paid_date, amount, currency "
+            "(header line)",
         }
     ]
     path.write_text(HEADER + "P1,I1,2026-02-10,1,CNY\n")

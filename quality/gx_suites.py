@@ -37,7 +37,14 @@ def scorecard_attainment_expectations() -> list[object]:
     return [
         exp.ExpectTableRowCountToBeBetween(min_value=1),
         exp.ExpectCompoundColumnsToBeUnique(column_list=key),
-        *[exp.ExpectColumnValuesToNotBeNull(column=column) for column in [*key, "actual"]],
+        *[exp.ExpectColumnValuesToNotBeNull(column=column) for column in key],
+        # Additive metrics always have an actual; a ratio only when it has a denominator.
+        exp.ExpectColumnValuesToNotBeNull(
+            column="actual",
+            row_condition='aggregation == "sum" or denominator > 0',
+            condition_parser="pandas",
+        ),
+        exp.ExpectColumnValuesToBeInSet(column="aggregation", value_set=["sum", "ratio"]),
         exp.ExpectColumnValuesToBeInSet(column="period_grain", value_set=PERIOD_GRAINS),
         exp.ExpectColumnValuesToBeInSet(column="scope_type", value_set=SCOPE_TYPES),
         exp.ExpectColumnValuesToBeInSet(column="tier_reached", value_set=TIERS),

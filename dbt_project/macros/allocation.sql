@@ -60,11 +60,12 @@
 {%- endmacro %}
 
 {#- numerator / denominator as DECIMAL(18, scale), rounded half up, null when the denominator is
-    null or zero. Exact: both sides are taken in hundredths (money and counts have two decimals)
-    and divided as integers, because attainment decides pay and DOUBLE division does not. -#}
+    null or zero. Exact: both sides are taken in millionths (money has two decimals, ratios and
+    means six) and divided as integers, because attainment decides pay and DOUBLE division does
+    not. HUGEINT holds 10^16 x 10^6 x 2 x 10^6 with room to spare. -#}
 {% macro safe_ratio(numerator, denominator, scale=6) -%}
-    {%- set num = "cast(round((" ~ numerator ~ ") * 100, 0) as hugeint)" -%}
-    {%- set den = "cast(round((" ~ denominator ~ ") * 100, 0) as hugeint)" -%}
+    {%- set num = "cast(round(cast(" ~ numerator ~ " as decimal(38, 6)) * 1000000, 0) as hugeint)" -%}
+    {%- set den = "cast(round(cast(" ~ denominator ~ " as decimal(38, 6)) * 1000000, 0) as hugeint)" -%}
     cast(
         case
             when {{ denominator }} is null or {{ den }} = 0 then null

@@ -14,7 +14,9 @@
     end
 {%- endmacro %}
 
-{#- Money in the base currency, rounded to the cent per transaction. -#}
+{#- Money in the base currency, rounded to the cent per transaction. The amount is widened
+    first: DuckDB multiplies two DECIMAL(18, x) in 64-bit integers, which overflows from about
+    130 million at an 8-place rate. -#}
 {% macro to_base(amount_expr, rate_expr) -%}
-    cast(round({{ amount_expr }} * {{ rate_expr }}, 2) as decimal(18, 2))
+    cast(round(cast({{ amount_expr }} as decimal(38, 10)) * {{ rate_expr }}, 2) as decimal(18, 2))
 {%- endmacro %}

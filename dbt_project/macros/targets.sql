@@ -37,21 +37,22 @@
         month_start,
         metric,
         tier,
-        {{ allocate_piece('target_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
-            as target_value,
-        {{ allocate_piece('original_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
-            as original_value,
+        aggregation,
+        {{ piece_unless_ratio('target_value') }} as target_value,
+        {{ piece_unless_ratio('original_value') }} as original_value,
         '{{ source_scope_type }}' as source_scope_type,
         scope_id as source_scope_id,
         source_period_type,
-        'split_by_member_days' as allocation_method
+        case when aggregation = 'ratio' then 'inherited_ratio' else 'split_by_member_days' end
+            as allocation_method
     from {{ name }}_weighted
 
 )
 {%- endmacro %}
 
 {#- Sum the children's monthly targets into their parent where the parent has no explicit target
-    of its own (same month, metric and tier). Emits <name>_rolled and <name>_complete (floor and
+    of its own (same month, metric and tier). Ratio metrics are not summed: a parent without its
+    own ratio target has none. Emits <name>_rolled and <name>_complete (floor and
     stretch kept only where every child with a target has them). `parent_id` is an expression over
     the children (and `join`, an optional join clause that brings in what it needs). -#}
 {% macro roll_up_targets(name, children, parent_type, parent_id, explicit, target_source, join='') -%}
@@ -66,6 +67,7 @@
         sum({{ children }}.target_value) as target_value,
         sum({{ children }}.original_value) as original_value,
         '{{ target_source }}' as target_source,
+        'sum' as aggregation,
         count(*) as child_count
     from {{ children }}
     {{ join }}
@@ -75,6 +77,7 @@
         and {{ children }}.metric = {{ explicit }}.metric
         and {{ children }}.tier = {{ explicit }}.tier
     where {{ explicit }}.scope_id is null
+        and {{ children }}.aggregation = 'sum'
     group by {{ parent_id }}, {{ children }}.month_start, {{ children }}.metric, {{ children }}.tier
 
 ),
@@ -98,4 +101,21 @@
         and rolled.metric = target_tier.metric
         and target_tier.tier = 'target'
     where rolled.tier = 'target' or rolled.child_count = target_tier.child_count
+{%- endmacro %}
+
+{#- A member-day piece of a target, or the target itself for a ratio metric (never split).
+    Expects cum_weight, weight, total_weight and aggregation in scope. -#}
+{% macro piece_unless_ratio(value) -%}
+    cast(
+        case
+            when aggregation = 'ratio' then {{ value }}
+            else {{ allocate_piece(value, 'cum_weight', 'cum_weight - weight', 'total_weight') }}
+        end as decimal(18, 4)
+    )
+{%- endmacro %}
+
+{#- A target over a period window: the sum of the months' for additive metrics, the mean for
+    ratio metrics (a 45% win-rate target per month is a 45% target for the quarter). -#}
+{% macro window_target(column) -%}
+    case when max(monthly.aggregation) = 'ratio' then cast(avg({{ column }}) as decimal(18, 4)) else sum({{ column }}) end
 {%- endmacro %}

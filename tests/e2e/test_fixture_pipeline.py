@@ -228,6 +228,49 @@ def test_tiers_attainment_and_reasons(home):
     assert company["target"] == D("184571.43") and company["target_floor"] is None
 
 
+def test_ratio_metrics_divide_sums_and_take_targets_as_they_are(home):
+    """Feb closed deals: O2, O3, O4 won (R2, R2, R1), O5 lost (R3). Cycle days: O2 22, O3 36,
+    O4 36. T1 on the close dates: O2 (R2 until 02-14) and O4 (R1); O1 (R1) won in January."""
+    win = scorecard(home, "month", "2026-02-01", "company", "company", "win_rate")
+    assert win["actual"] == D("0.750000") and win["target"] is None
+    deal = scorecard(home, "month", "2026-02-01", "company", "company", "avg_deal_size")
+    assert deal["actual"] == D("66666.666667")
+    cycle = scorecard(home, "month", "2026-02-01", "company", "company", "sales_cycle_days")
+    assert (cycle["target"], cycle["actual"]) == (D("30.0000"), D("31.333333"))
+    assert cycle["attainment"] == D("0.957447")  # lower is better: target / actual
+    assert cycle["tier_reached"] == "none"
+    t1 = scorecard(home, "month", "2026-02-01", "team", "T1", "win_rate")
+    assert (t1["target"], t1["actual"], t1["attainment"], t1["tier_reached"]) == (
+        D("0.5000"),
+        D("1.000000"),
+        D("2.000000"),
+        "target",
+    )
+    t1_qtd = scorecard(home, "qtd", "2026-02-01", "team", "T1", "win_rate")
+    assert (t1_qtd["target"], t1_qtd["actual"]) == (D("0.5000"), D("1.000000"))  # 3 of 3
+    r1 = scorecard(home, "month", "2026-02-01", "rep", "R1", "win_rate")
+    assert (r1["target"], r1["actual"]) == (D("0.5000"), D("1.000000"))  # inherited, not split
+    r3 = scorecard(home, "month", "2026-02-01", "rep", "R3", "win_rate")
+    assert r3["actual"] == D("0E-6") and r3["target"] is None  # O5 lost
+    r4 = scorecard(home, "month", "2026-02-01", "rep", "R4", "win_rate")
+    assert r4["actual"] is None  # no closed deal: nothing to divide by
+    north = scorecard(home, "month", "2026-02-01", "region", "north", "win_rate")
+    assert north["target"] is None  # ratio targets are never summed into a parent
+
+
+def test_margin_and_new_customers(home):
+    margin = scorecard(home, "month", "2026-01-01", "rep", "R1", "gross_margin")
+    assert margin["actual"] == D("60000.00")  # I1: 100,000 - 100 x 400
+    new = dict(
+        published(
+            home,
+            "select month_start, actual from fct_kpi_monthly "
+            "where metric = 'new_customers' and scope_type = 'company'",
+        )
+    )
+    assert new == {dt.date(2026, 1, 1): D("1.000000"), dt.date(2026, 2, 1): D("1.000000")}
+
+
 def test_open_month_pacing_and_forecast(home):
     march = scorecard(home, "month", "2026-03-01", "company", "company", "bookings")
     assert march["is_open"] is True

@@ -17,6 +17,9 @@ def scorecard_rows(**overrides):
         "target": decimal.Decimal("90000.00"),
         "target_stretch": decimal.Decimal("110000.00"),
         "actual": decimal.Decimal("45000.00"),
+        "aggregation": "sum",
+        "numerator": decimal.Decimal("45000.00"),
+        "denominator": None,
         "attainment": decimal.Decimal("0.500000"),
         "attainment_null_reason": None,
         "tier_reached": "none",
@@ -62,6 +65,25 @@ def test_bad_values_fail_and_are_named():
         "column": "period_grain",
         "value": "fortnight",
     } in outcome.offending_rows
+
+
+def test_a_ratio_without_denominator_may_lack_an_actual_but_money_may_not():
+    ratio = {
+        "metric": "win_rate",
+        "aggregation": "ratio",
+        "actual": None,
+        "numerator": decimal.Decimal("0"),
+        "denominator": decimal.Decimal("0"),
+        "attainment": None,
+        "attainment_null_reason": "no actual: nothing to divide by",
+    }
+    ok = validate_frame(
+        "scorecard_attainment", scorecard_rows(r0=ratio), scorecard_attainment_expectations()
+    )
+    assert ok.passed, ok.failures
+    money = scorecard_rows(r0={"actual": None})
+    bad = validate_frame("scorecard_attainment", money, scorecard_attainment_expectations())
+    assert any("expect_column_values_to_not_be_null on actual" in f for f in bad.failures)
 
 
 def test_duplicate_keys_fail():

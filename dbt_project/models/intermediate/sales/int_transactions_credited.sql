@@ -1,10 +1,13 @@
-{#- The credit ledger: one row per credited piece of every transaction, for every additive metric.
+{#- The credit ledger: one row per credited piece of every transaction, for every metric.
 
     Each row says which metric it feeds, which document it came from (file and line), who is
     credited and on what basis, the amount in original and base currency with the rate used, and
     the team and region the credited user belonged to ON THE TRANSACTION DATE. Rep, team, region
     and company figures are sums over this ledger, so a rep who moved team mid-month splits that
-    month, and company totals include unknown and unassigned members. -#}
+    month, and company totals include unknown and unassigned members. For ratio metrics (win
+    rate, average deal size, sales-cycle days, lead conversion) amount_base is the row's share of
+    the numerator and denominator its share of the denominator; sums of both roll up, and the
+    ratio is taken last. -#}
 with
 
 opportunities as (
@@ -34,6 +37,24 @@ payments as (
 activities as (
 
     select * from {{ ref('stg_crm__activities') }}
+
+),
+
+leads as (
+
+    select * from {{ ref('stg_crm__leads') }}
+
+),
+
+invoice_lines as (
+
+    select * from {{ ref('stg_erp__invoice_lines') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_erp__products') }}
 
 ),
 
@@ -106,6 +127,7 @@ bookings_unsplit as (
         amount as amount_original,
         close_fx_rate as fx_rate,
         {{ to_base('amount', 'close_fx_rate') }} as amount_base,
+        cast(null as decimal(18, 2)) as denominator,
         source_file,
         source_line
     from opportunities_converted
@@ -136,6 +158,7 @@ bookings_split as (
             'weights.cum_weight - weights.weight',
             'weights.total_weight',
         ) }} as amount_base,
+        cast(null as decimal(18, 2)) as denominator,
         won.source_file,
         won.source_line
     from opportunities_converted as won
@@ -159,6 +182,7 @@ pipeline_created as (
         amount as amount_original,
         created_fx_rate as fx_rate,
         {{ to_base('amount', 'created_fx_rate') }} as amount_base,
+        cast(null as decimal(18, 2)) as denominator,
         source_file,
         source_line
     from opportunities_converted
@@ -179,6 +203,7 @@ revenue as (
         invoices.signed_amount_net as amount_original,
         invoices.fx_rate,
         invoices.amount_base,
+        cast(null as decimal(18, 2)) as denominator,
         invoices.source_file,
         invoices.source_line
     from invoices
@@ -201,6 +226,7 @@ collections as (
         payments.amount as amount_original,
         {{ fx_rate('fx_rates', 'payments.currency') }} as fx_rate,
         {{ to_base('payments.amount', fx_rate('fx_rates', 'payments.currency')) }} as amount_base,
+        cast(null as decimal(18, 2)) as denominator,
         payments.source_file,
         payments.source_line
     from payments
@@ -225,9 +251,178 @@ activity_counts as (
         cast(1 as decimal(18, 2)) as amount_original,
         cast(1 as decimal(18, 8)) as fx_rate,
         cast(1 as decimal(18, 2)) as amount_base,
+        cast(null as decimal(18, 2)) as denominator,
         source_file,
         source_line
     from activities
+
+),
+
+gross_margin as (
+
+    select
+        'gross_margin' as metric,
+        'erp' as source_system,
+        'invoice_line' as source_entity,
+        {{ dbt.concat(["invoice_lines.invoice_id", "'#'", "cast(invoice_lines.line_no as varchar)"]) }}
+            as document_id,
+        invoices.invoice_date as transaction_date,
+        invoices.credited_user_id as chain_user_id,
+        invoices.credit_basis,
+        invoices.currency,
+        -- A credit note's lines lower margin whatever sign they show, like its amount.
+        case when invoices.document_type = 'credit_note' then -1 else 1 end
+        * (
+            abs(invoice_lines.amount_net)
+            - cast(abs(invoice_lines.quantity) as decimal(38, 10)) * coalesce(products.unit_cost, 0)
+        ) as amount_original,
+        invoices.fx_rate,
+        case when invoices.document_type = 'credit_note' then -1 else 1 end
+        * (
+            {{ to_base('abs(invoice_lines.amount_net)', 'invoices.fx_rate') }}
+            - {{ to_base(
+                'cast(abs(invoice_lines.quantity) as decimal(38, 10)) * coalesce(products.unit_cost, 0)',
+                fx_rate('cost_fx', 'coalesce(products.currency, invoices.currency)'),
+            ) }}
+        ) as amount_base,
+        cast(null as decimal(18, 2)) as denominator,
+        invoice_lines.source_file,
+        invoice_lines.source_line
+    from invoice_lines
+    inner join invoices
+        on invoice_lines.invoice_id = invoices.invoice_id
+    left join products
+        on invoice_lines.sku = products.sku
+    left join fx_rates as cost_fx
+        on {{ fx_join_condition(
+            'cost_fx', 'coalesce(products.currency, invoices.currency)', 'invoices.invoice_date'
+        ) }}
+    where invoices.is_revenue
+
+),
+
+first_wins as (
+
+    select
+        opportunities_converted.*,
+        row_number() over (
+            partition by account_id order by close_date, opportunity_id
+        ) as win_order
+    from opportunities_converted
+    where is_won
+
+),
+
+new_customers as (
+
+    select
+        'new_customers' as metric,
+        'crm' as source_system,
+        'account' as source_entity,
+        account_id as document_id,
+        close_date as transaction_date,
+        owner_id as chain_user_id,
+        'first_won_opportunity_owner' as credit_basis,
+        cast(null as varchar) as currency,
+        cast(1 as decimal(18, 2)) as amount_original,
+        cast(1 as decimal(18, 8)) as fx_rate,
+        cast(1 as decimal(18, 2)) as amount_base,
+        cast(null as decimal(18, 2)) as denominator,
+        source_file,
+        source_line
+    from first_wins
+    where win_order = 1
+
+),
+
+win_rate as (
+
+    select
+        'win_rate' as metric,
+        'crm' as source_system,
+        'opportunity' as source_entity,
+        opportunity_id as document_id,
+        close_date as transaction_date,
+        owner_id as chain_user_id,
+        'opportunity_owner' as credit_basis,
+        cast(null as varchar) as currency,
+        cast(case when is_won then 1 else 0 end as decimal(18, 2)) as amount_original,
+        cast(1 as decimal(18, 8)) as fx_rate,
+        cast(case when is_won then 1 else 0 end as decimal(18, 2)) as amount_base,
+        cast(1 as decimal(18, 2)) as denominator,
+        source_file,
+        source_line
+    from opportunities_converted
+    where is_closed
+
+),
+
+avg_deal_size as (
+
+    select
+        'avg_deal_size' as metric,
+        'crm' as source_system,
+        'opportunity' as source_entity,
+        opportunity_id as document_id,
+        close_date as transaction_date,
+        owner_id as chain_user_id,
+        'opportunity_owner' as credit_basis,
+        currency,
+        amount as amount_original,
+        close_fx_rate as fx_rate,
+        {{ to_base('amount', 'close_fx_rate') }} as amount_base,
+        cast(1 as decimal(18, 2)) as denominator,
+        source_file,
+        source_line
+    from opportunities_converted
+    where is_won
+
+),
+
+sales_cycle_days as (
+
+    select
+        'sales_cycle_days' as metric,
+        'crm' as source_system,
+        'opportunity' as source_entity,
+        opportunity_id as document_id,
+        close_date as transaction_date,
+        owner_id as chain_user_id,
+        'opportunity_owner' as credit_basis,
+        cast(null as varchar) as currency,
+        cast({{ dbt.datediff('cast(created_at as date)', 'close_date', 'day') }} as decimal(18, 2))
+            as amount_original,
+        cast(1 as decimal(18, 8)) as fx_rate,
+        cast({{ dbt.datediff('cast(created_at as date)', 'close_date', 'day') }} as decimal(18, 2))
+            as amount_base,
+        cast(1 as decimal(18, 2)) as denominator,
+        source_file,
+        source_line
+    from opportunities_converted
+    where is_won
+
+),
+
+lead_conversion_rate as (
+
+    select
+        'lead_conversion_rate' as metric,
+        'crm' as source_system,
+        'lead' as source_entity,
+        lead_id as document_id,
+        cast(created_at as date) as transaction_date,
+        owner_id as chain_user_id,
+        'lead_owner' as credit_basis,
+        cast(null as varchar) as currency,
+        cast(case when status = 'converted' or converted_at is not null then 1 else 0 end as decimal(18, 2))
+            as amount_original,
+        cast(1 as decimal(18, 8)) as fx_rate,
+        cast(case when status = 'converted' or converted_at is not null then 1 else 0 end as decimal(18, 2))
+            as amount_base,
+        cast(1 as decimal(18, 2)) as denominator,
+        source_file,
+        source_line
+    from leads
 
 ),
 
@@ -244,6 +439,18 @@ unioned as (
     select * from collections
     union all
     select * from activity_counts
+    union all
+    select * from gross_margin
+    union all
+    select * from new_customers
+    union all
+    select * from win_rate
+    union all
+    select * from avg_deal_size
+    union all
+    select * from sales_cycle_days
+    union all
+    select * from lead_conversion_rate
 
 ),
 
@@ -312,6 +519,7 @@ ledger as (
         team_on_date.amount_original,
         team_on_date.fx_rate,
         team_on_date.amount_base,
+        team_on_date.denominator,
         team_on_date.source_file,
         team_on_date.source_line
     from team_on_date

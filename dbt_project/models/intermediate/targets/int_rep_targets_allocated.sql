@@ -1,5 +1,6 @@
 {#- Monthly targets per rep and team (a rep who moved mid-month has a row for each team).
 
+    - A ratio metric's target is never split or prorated: each piece carries it as it is.
     - Explicit rep targets are prorated by member-days (a rep who joins or leaves mid-month gets
       the month's target times active days / days in month) and attributed to the rep's teams by
       member-days.
@@ -78,14 +79,14 @@ explicit_pieces as (
         month_start,
         metric,
         tier,
-        {{ allocate_piece('target_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
-            as target_value,
-        {{ allocate_piece('original_value', 'cum_weight', 'cum_weight - weight', 'total_weight') }}
-            as original_value,
+        aggregation,
+        {{ piece_unless_ratio('target_value') }} as target_value,
+        {{ piece_unless_ratio('original_value') }} as original_value,
         'rep' as source_scope_type,
         scope_id as source_scope_id,
         source_period_type,
-        'prorated_by_active_days' as allocation_method
+        case when aggregation = 'ratio' then 'ratio_as_is' else 'prorated_by_active_days' end
+            as allocation_method
     from explicit_weighted
 
 ),

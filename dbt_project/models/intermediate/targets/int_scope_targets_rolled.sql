@@ -30,9 +30,13 @@ rep_level as (
         month_start,
         metric,
         tier,
-        sum(target_value) as target_value,
-        sum(original_value) as original_value,
+        -- A rep in two teams in a month has two pieces: money adds up, a ratio is the same twice.
+        case when max(aggregation) = 'ratio' then max(target_value) else sum(target_value) end
+            as target_value,
+        case when max(aggregation) = 'ratio' then max(original_value) else sum(original_value) end
+            as original_value,
         'allocated' as target_source,
+        max(aggregation) as aggregation,
         count(*) as child_count
     from allocated
     group by user_id, month_start, metric, tier
@@ -50,6 +54,7 @@ team_explicit as (
         target_value,
         original_value,
         'explicit' as target_source,
+        aggregation,
         cast(null as bigint) as child_count
     from phased
     where scope_type = 'team'
@@ -77,6 +82,7 @@ region_explicit as (
         target_value,
         original_value,
         'explicit' as target_source,
+        aggregation,
         cast(null as bigint) as child_count
     from phased
     where scope_type = 'region'
@@ -112,6 +118,7 @@ company_explicit as (
         target_value,
         original_value,
         'explicit' as target_source,
+        aggregation,
         cast(null as bigint) as child_count
     from phased
     where scope_type = 'company'

@@ -1,5 +1,6 @@
 {#- Targets phased to months. A year or quarter target is spread over its months by the
     plan/phasing weights of its metric where given (normalised within the period), else evenly.
+    A ratio metric's target (win rate, cycle days, ...) applies as it is to every month.
     Pieces are allocated to the cent so the months of a period sum exactly to its target. Where a
     scope has targets of several period types for one month, the finest period wins. -#}
 with
@@ -13,6 +14,12 @@ targets as (
 phasing as (
 
     select * from {{ ref('stg_plan__phasing') }}
+
+),
+
+metrics as (
+
+    select * from {{ ref('metrics') }}
 
 ),
 
@@ -57,9 +64,13 @@ weighted as (
 month_weights as (
 
     select
-        *,
-        case when period_phasing_weight > 0 then phasing_weight else 1 end as month_weight
+        weighted.*,
+        metrics.aggregation,
+        case when weighted.period_phasing_weight > 0 then weighted.phasing_weight else 1 end
+            as month_weight
     from weighted
+    inner join metrics
+        on weighted.metric = metrics.metric
 
 ),
 
@@ -88,12 +99,20 @@ phased as (
         month_start,
         period_type as source_period_type,
         period_start as source_period_start,
-        case when period_phasing_weight > 0 and period_type <> 'month' then 'phasing' else 'even' end
-            as phasing_method,
-        {{ allocate_piece('current_value', 'cum_weight', 'cum_weight - month_weight', 'total_weight') }}
-            as target_value,
-        {{ allocate_piece('original_value', 'cum_weight', 'cum_weight - month_weight', 'total_weight') }}
-            as original_value,
+        aggregation,
+        case
+            when aggregation = 'ratio' then 'ratio_as_is'
+            when period_phasing_weight > 0 and period_type <> 'month' then 'phasing'
+            else 'even'
+        end as phasing_method,
+        case
+            when aggregation = 'ratio' then cast(current_value as decimal(18, 4))
+            else cast({{ allocate_piece('current_value', 'cum_weight', 'cum_weight - month_weight', 'total_weight') }} as decimal(18, 4))
+        end as target_value,
+        case
+            when aggregation = 'ratio' then cast(original_value as decimal(18, 4))
+            else cast({{ allocate_piece('original_value', 'cum_weight', 'cum_weight - month_weight', 'total_weight') }} as decimal(18, 4))
+        end as original_value,
         revision_count,
         source_file,
         source_line,

@@ -1,12 +1,19 @@
 {#- Actuals per scope, month and metric, summed from the credit ledger up to the as-of date.
     Team and region figures use the team of the credited user on each transaction's date;
-    the company figure includes unknown and unassigned members. -#}
+    the company figure includes unknown and unassigned members. Ratio metrics keep their
+    numerator and denominator so that any roll-up divides sums, never averages ratios. -#}
 with
 
 ledger as (
 
     select * from {{ ref('int_transactions_credited') }}
     where transaction_date <= cast('{{ var("as_of_date") }}' as date)
+
+),
+
+metrics as (
+
+    select * from {{ ref('metrics') }}
 
 ),
 
@@ -17,7 +24,8 @@ rep_level as (
         credited_user_id as scope_id,
         month_start,
         metric,
-        sum(amount_base) as actual,
+        sum(amount_base) as numerator,
+        sum(denominator) as denominator,
         count(*) as transaction_count
     from ledger
     group by credited_user_id, month_start, metric
@@ -31,7 +39,8 @@ team_level as (
         team_id as scope_id,
         month_start,
         metric,
-        sum(amount_base) as actual,
+        sum(amount_base) as numerator,
+        sum(denominator) as denominator,
         count(*) as transaction_count
     from ledger
     group by team_id, month_start, metric
@@ -45,7 +54,8 @@ region_level as (
         region as scope_id,
         month_start,
         metric,
-        sum(amount_base) as actual,
+        sum(amount_base) as numerator,
+        sum(denominator) as denominator,
         count(*) as transaction_count
     from ledger
     group by region, month_start, metric
@@ -59,7 +69,8 @@ company_level as (
         'company' as scope_id,
         month_start,
         metric,
-        sum(amount_base) as actual,
+        sum(amount_base) as numerator,
+        sum(denominator) as denominator,
         count(*) as transaction_count
     from ledger
     group by month_start, metric
@@ -78,17 +89,25 @@ unioned as (
 
 ),
 
-typed as (
+measured as (
 
     select
-        scope_type,
-        scope_id,
-        month_start,
-        metric,
-        cast(actual as decimal(20, 2)) as actual,
-        transaction_count
+        unioned.scope_type,
+        unioned.scope_id,
+        unioned.month_start,
+        unioned.metric,
+        cast(unioned.numerator as decimal(24, 2)) as numerator,
+        cast(unioned.denominator as decimal(24, 2)) as denominator,
+        case
+            when metrics.aggregation = 'ratio'
+                then cast({{ safe_ratio('unioned.numerator', 'unioned.denominator') }} as decimal(24, 6))
+            else cast(unioned.numerator as decimal(24, 6))
+        end as actual,
+        unioned.transaction_count
     from unioned
+    inner join metrics
+        on unioned.metric = metrics.metric
 
 )
 
-select * from typed
+select * from measured

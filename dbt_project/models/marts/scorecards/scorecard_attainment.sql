@@ -141,16 +141,24 @@ monthly as (
         targets_pivoted.target_stretch,
         targets_pivoted.target_original,
         targets_pivoted.target_source,
-        coalesce(kpis.actual, 0) as actual,
-        {{ allocate_piece(
-            'targets_pivoted.target',
-            'month_progress.elapsed_working_days',
-            '0',
-            'month_progress.working_days_in_month',
-        ) }} as expected_to_date
+        metrics.aggregation,
+        coalesce(kpis.numerator, 0) as numerator,
+        coalesce(kpis.denominator, 0) as denominator,
+        case
+            -- A ratio target (win rate, cycle days) does not accrue over the month.
+            when metrics.aggregation = 'ratio' then targets_pivoted.target
+            else {{ allocate_piece(
+                'targets_pivoted.target',
+                'month_progress.elapsed_working_days',
+                '0',
+                'month_progress.working_days_in_month',
+            ) }}
+        end as expected_to_date
     from scorecard_keys
     inner join month_progress
         on scorecard_keys.month_start = month_progress.month_start
+    inner join metrics
+        on scorecard_keys.metric = metrics.metric
     left join targets_pivoted
         on scorecard_keys.scope_type = targets_pivoted.scope_type
         and scorecard_keys.scope_id = targets_pivoted.scope_id
@@ -201,13 +209,16 @@ windowed as (
         monthly.scope_type,
         monthly.scope_id,
         monthly.metric,
-        sum(monthly.target_floor) as target_floor,
-        sum(monthly.target) as target,
-        sum(monthly.target_stretch) as target_stretch,
-        sum(monthly.target_original) as target_original,
+        -- Money and counts add up over a window; a ratio target is the mean of its months'.
+        {{ window_target('monthly.target_floor') }} as target_floor,
+        {{ window_target('monthly.target') }} as target,
+        {{ window_target('monthly.target_stretch') }} as target_stretch,
+        {{ window_target('monthly.target_original') }} as target_original,
         max(monthly.target_source) as target_source,
-        sum(monthly.actual) as actual,
-        sum(monthly.expected_to_date) as expected_to_date
+        max(monthly.aggregation) as aggregation,
+        sum(monthly.numerator) as numerator,
+        sum(monthly.denominator) as denominator,
+        {{ window_target('monthly.expected_to_date') }} as expected_to_date
     from period_windows
     inner join monthly
         on monthly.month_start between period_windows.period_start and period_windows.period_month
@@ -261,6 +272,19 @@ with_parents as (
 
 ),
 
+with_actuals as (
+
+    select
+        with_parents.*,
+        case
+            when with_parents.aggregation = 'ratio'
+                then cast({{ safe_ratio('with_parents.numerator', 'with_parents.denominator') }} as decimal(24, 6))
+            else cast(with_parents.numerator as decimal(24, 6))
+        end as actual
+    from with_parents
+
+),
+
 activity_totals as (
 
     select
@@ -269,7 +293,7 @@ activity_totals as (
         scope_id,
         parent_scope_id,
         sum(actual) as activity_count
-    from with_parents
+    from with_actuals
     where scope_type = 'rep' and metric in ('calls', 'visits', 'emails', 'meetings', 'demos')
     group by period_grain, period_month, scope_id, parent_scope_id
 
@@ -290,7 +314,7 @@ team_activity_averages as (
 measured as (
 
     select
-        with_parents.*,
+        with_actuals.*,
         metrics.unit,
         metrics.direction,
         window_progress.is_open,
@@ -299,36 +323,38 @@ measured as (
         {{ safe_ratio('window_progress.elapsed_working_days', 'window_progress.working_days') }}
             as share_elapsed,
         case
-            when with_parents.target is null then null
-            when with_parents.target = 0 then null
-            when metrics.direction = 'lower_is_better' and with_parents.actual = 0 then null
+            when with_actuals.target is null then null
+            when with_actuals.target = 0 then null
+            when with_actuals.actual is null then null
+            when metrics.direction = 'lower_is_better' and with_actuals.actual = 0 then null
             when metrics.direction = 'lower_is_better'
-                then {{ safe_ratio('with_parents.target', 'with_parents.actual') }}
-            else {{ safe_ratio('with_parents.actual', 'with_parents.target') }}
+                then {{ safe_ratio('with_actuals.target', 'with_actuals.actual') }}
+            else {{ safe_ratio('with_actuals.actual', 'with_actuals.target') }}
         end as attainment,
         case
-            when with_parents.target is null then 'no target'
-            when with_parents.target = 0 then 'target is zero'
-            when metrics.direction = 'lower_is_better' and with_parents.actual = 0 then 'actual is zero'
+            when with_actuals.target is null then 'no target'
+            when with_actuals.target = 0 then 'target is zero'
+            when with_actuals.actual is null then 'no actual: nothing to divide by'
+            when metrics.direction = 'lower_is_better' and with_actuals.actual = 0 then 'actual is zero'
         end as attainment_null_reason,
         activity_totals.activity_count,
         team_activity_averages.team_average_activity
-    from with_parents
+    from with_actuals
     inner join metrics
-        on with_parents.metric = metrics.metric
+        on with_actuals.metric = metrics.metric
     inner join window_progress
-        on with_parents.period_grain = window_progress.period_grain
-        and with_parents.period_month = window_progress.period_month
+        on with_actuals.period_grain = window_progress.period_grain
+        and with_actuals.period_month = window_progress.period_month
     left join activity_totals
-        on with_parents.scope_type = 'rep'
-        and with_parents.period_grain = activity_totals.period_grain
-        and with_parents.period_month = activity_totals.period_month
-        and with_parents.scope_id = activity_totals.scope_id
+        on with_actuals.scope_type = 'rep'
+        and with_actuals.period_grain = activity_totals.period_grain
+        and with_actuals.period_month = activity_totals.period_month
+        and with_actuals.scope_id = activity_totals.scope_id
     left join team_activity_averages
-        on with_parents.scope_type = 'rep'
-        and with_parents.period_grain = team_activity_averages.period_grain
-        and with_parents.period_month = team_activity_averages.period_month
-        and with_parents.parent_scope_id = team_activity_averages.parent_scope_id
+        on with_actuals.scope_type = 'rep'
+        and with_actuals.period_grain = team_activity_averages.period_grain
+        and with_actuals.period_month = team_activity_averages.period_month
+        and with_actuals.parent_scope_id = team_activity_averages.parent_scope_id
 
 ),
 
@@ -346,6 +372,9 @@ scored as (
         metric,
         unit,
         direction,
+        aggregation,
+        numerator,
+        denominator,
         target_floor,
         target,
         target_stretch,
@@ -370,10 +399,11 @@ scored as (
         share_elapsed,
         case when is_open then expected_to_date else target end as expected_to_date,
         case
-            when is_open then {{ safe_ratio('actual', 'expected_to_date') }}
+            when is_open and aggregation = 'sum' then {{ safe_ratio('actual', 'expected_to_date') }}
             else attainment
         end as pace_index,
         case
+            when aggregation = 'ratio' then actual
             when is_open and elapsed_working_days > 0
                 then {{ allocate_piece('actual', 'working_days', '0', 'elapsed_working_days') }}
             when is_open then null

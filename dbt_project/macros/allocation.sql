@@ -78,3 +78,16 @@
         end as decimal(18, {{ scale }})
     )
 {%- endmacro %}
+
+{#- Median, portably (DuckDB has median; the default is the SQL standard ordered-set form). -#}
+{% macro median(expr) -%}
+    {{ return(adapter.dispatch('median', 'scorecards')(expr)) }}
+{%- endmacro %}
+
+{% macro default__median(expr) -%}
+    percentile_cont(0.5) within group (order by {{ expr }})
+{%- endmacro %}
+
+{% macro duckdb__median(expr) -%}
+    median({{ expr }})
+{%- endmacro %}

@@ -271,6 +271,88 @@ def test_margin_and_new_customers(home):
     assert new == {dt.date(2026, 1, 1): D("1.000000"), dt.date(2026, 2, 1): D("1.000000")}
 
 
+def test_every_fact_by_hand(home):
+    assert published(
+        home,
+        "select activity_count, duration_minutes, team_id from fct_activities "
+        "where user_id = 'R1' and activity_date = '2026-02-03'",
+    ) == [(1, 10, "T1")]  # AC2: 电话, slash date
+    assert published(
+        home,
+        "select team_id_on_created, team_id_on_close, amount_base_won, cycle_days "
+        "from fct_opportunities where opportunity_id = 'O2'",
+    ) == [("T1", "T1", D("70000.00"), 22)]
+    invoices = published(
+        home,
+        "select invoice_id, credited_user_id, credit_basis, team_id, is_revenue, amount_base "
+        "from fct_invoices where invoice_id in ('I3', 'V1', 'W1', 'CN1') order by 1",
+    )
+    assert invoices == [
+        ("CN1", "R1", "invoice_rep", "T1", True, D("-10000.00")),
+        ("I3", "R4", "account_owner", "T2", True, D("20000.00")),
+        ("V1", "R4", "invoice_rep", None, False, D("5000.00")),
+        ("W1", "unassigned", "unassigned", "unknown", True, D("3000.00")),
+    ]
+    assert published(
+        home,
+        "select payment_id, credited_user_id, team_id, amount_base from fct_payments order by 1",
+    ) == [
+        ("P1", "R1", "T1", D("50000.00")),
+        ("P2", "R2", "T1", D("36000.00")),
+        ("P3", "unknown", "unknown", D("100.00")),
+    ]
+    assert published(
+        home, "select product_sku, margin_base, credited_user_id from fct_invoice_lines"
+    ) == [("SKU-1", D("60000.00"), "R1")]
+    coverage = dict(
+        published(
+            home,
+            "select scope_type || ':' || scope_id, coverage from fct_target_coverage "
+            "where metric = 'bookings' and tier = 'target' and month_start = '2026-02-01'",
+        )
+    )
+    # T1's target is split among its reps (100%); the company's 250,000 has only north's
+    # 100,000 (T1) below it.
+    assert coverage == {"team:T1": D("1.000000"), "company:company": D("0.400000")}
+    snapshots = published(
+        home,
+        "select month_start, owner_id, stage, open_opportunities, open_amount_base "
+        "from fct_pipeline_snapshots where month_start in ('2026-01-01', '2026-03-01') "
+        "order by all",
+    )
+    assert snapshots == [
+        (dt.date(2026, 1, 1), "R1", "unknown", 1, D("80000.00")),  # O4, no stage history
+        (dt.date(2026, 1, 1), "R2", "unknown", 2, D("120000.00")),  # O2 at Jan-30 7.0 + O3
+        (dt.date(2026, 3, 1), "R4", "proposal", 1, D("20000.00")),  # O6
+        (dt.date(2026, 3, 1), "R4", "unknown", 1, D("15000.00")),  # O8 closes after 03-10
+    ]
+    assert published(
+        home,
+        "select stage, entered, advanced, median_days_in_stage from fct_stage_conversion "
+        "where owner_id = 'R1' and cohort_month = '2025-12-01' order by stage",
+    ) == [("closed_won", 1, 0, None), ("prospecting", 1, 1, D("50.0"))]
+    assert published(
+        home,
+        "select owner_id, cohort_month, leads_created, leads_qualified, leads_converted, "
+        "conversion_rate from fct_lead_funnel order by all",
+    ) == [
+        ("R1", dt.date(2026, 1, 1), 2, 2, 1, D("0.500000")),
+        ("R2", dt.date(2026, 2, 1), 1, 0, 0, D("0E-6")),
+    ]
+    assert published(
+        home,
+        "select bridge_status, count(*) from dim_accounts group by all order by all",
+    ) == [("crm_only", 1), ("erp_only", 1), ("matched", 2), ("unknown", 1)]
+    assert published(
+        home,
+        "select team_id, valid_from, valid_to_exclusive from dim_rep_memberships "
+        "where user_id = 'R2' order by valid_from",
+    ) == [
+        ("T1", dt.date(2025, 1, 1), dt.date(2026, 2, 15)),
+        ("T2", dt.date(2026, 2, 15), None),
+    ]
+
+
 def test_open_month_pacing_and_forecast(home):
     march = scorecard(home, "month", "2026-03-01", "company", "company", "bookings")
     assert march["is_open"] is True

@@ -271,19 +271,27 @@ gross_margin as (
         invoices.credit_basis,
         invoices.currency,
         -- A credit note's lines lower margin whatever sign they show, like its amount.
-        case when invoices.document_type = 'credit_note' then -1 else 1 end
-        * (
-            abs(invoice_lines.amount_net)
-            - cast(abs(invoice_lines.quantity) as decimal(38, 10)) * coalesce(products.unit_cost, 0)
+        cast(
+            round(
+                case when invoices.document_type = 'credit_note' then -1 else 1 end
+                * (
+                    abs(invoice_lines.amount_net)
+                    - cast(abs(invoice_lines.quantity) as decimal(38, 10))
+                    * coalesce(products.unit_cost, 0)
+                ),
+                2
+            ) as decimal(18, 2)
         ) as amount_original,
         invoices.fx_rate,
-        case when invoices.document_type = 'credit_note' then -1 else 1 end
-        * (
-            {{ to_base('abs(invoice_lines.amount_net)', 'invoices.fx_rate') }}
-            - {{ to_base(
-                'cast(abs(invoice_lines.quantity) as decimal(38, 10)) * coalesce(products.unit_cost, 0)',
-                fx_rate('cost_fx', 'coalesce(products.currency, invoices.currency)'),
-            ) }}
+        cast(
+            case when invoices.document_type = 'credit_note' then -1 else 1 end
+            * (
+                {{ to_base('abs(invoice_lines.amount_net)', 'invoices.fx_rate') }}
+                - {{ to_base(
+                    'cast(abs(invoice_lines.quantity) as decimal(38, 10)) * coalesce(products.unit_cost, 0)',
+                    fx_rate('cost_fx', 'coalesce(products.currency, invoices.currency)'),
+                ) }}
+            ) as decimal(18, 2)
         ) as amount_base,
         cast(null as decimal(18, 2)) as denominator,
         invoice_lines.source_file,

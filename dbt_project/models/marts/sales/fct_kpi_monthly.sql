@@ -17,75 +17,29 @@ metrics as (
 
 ),
 
-rep_level as (
-
-    select
-        'rep' as scope_type,
-        credited_user_id as scope_id,
-        month_start,
-        metric,
-        sum(amount_base) as numerator,
-        sum(denominator) as denominator,
-        count(*) as transaction_count
-    from ledger
-    group by credited_user_id, month_start, metric
-
-),
-
-team_level as (
-
-    select
-        'team' as scope_type,
-        team_id as scope_id,
-        month_start,
-        metric,
-        sum(amount_base) as numerator,
-        sum(denominator) as denominator,
-        count(*) as transaction_count
-    from ledger
-    group by team_id, month_start, metric
-
-),
-
-region_level as (
-
-    select
-        'region' as scope_type,
-        region as scope_id,
-        month_start,
-        metric,
-        sum(amount_base) as numerator,
-        sum(denominator) as denominator,
-        count(*) as transaction_count
-    from ledger
-    group by region, month_start, metric
-
-),
-
-company_level as (
-
-    select
-        'company' as scope_type,
-        'company' as scope_id,
-        month_start,
-        metric,
-        sum(amount_base) as numerator,
-        sum(denominator) as denominator,
-        count(*) as transaction_count
-    from ledger
-    group by month_start, metric
-
-),
-
 unioned as (
 
-    select * from rep_level
-    union all
-    select * from team_level
-    union all
-    select * from region_level
-    union all
-    select * from company_level
+    {#- The same sums at each level: the credited user, the team and region on the transaction
+        date, and the company (which keeps unknown and unassigned members). -#}
+    {%- set levels = [
+        ('rep', 'credited_user_id'),
+        ('team', 'team_id'),
+        ('region', 'region'),
+        ('company', "'company'"),
+    ] %}
+    {% for scope_type, scope_key in levels %}
+    select
+        '{{ scope_type }}' as scope_type,
+        {{ scope_key }} as scope_id,
+        month_start,
+        metric,
+        sum(amount_base) as numerator,
+        sum(denominator) as denominator,
+        count(*) as transaction_count
+    from ledger
+    group by {{ scope_key }}, month_start, metric
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 

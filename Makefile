@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOME_DIR ?= ./data
 AS_OF ?=
 
-.PHONY: install run test lint format dagster-dev clean
+.PHONY: install run test lint sql-lint format dagster-dev clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -25,7 +25,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory sql-lint
 	$(BIN)/python -m pytest
+
+# sqlfluff renders the models through dbt, which opens a DuckDB file: give it a throwaway one.
+sql-lint: $(STAMP)
+	@tmp=$$(mktemp -d); cd dbt_project && \
+		SCORECARDS_BUILD_DB=$$tmp/lint.duckdb ../$(BIN)/sqlfluff lint models tests; \
+		status=$$?; rm -rf $$tmp; exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

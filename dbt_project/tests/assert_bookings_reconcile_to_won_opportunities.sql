@@ -38,9 +38,11 @@ won_total as (
 
 credited as (
 
-    select month_start, sum(actual) as credited_total
+    select
+        month_start,
+        sum(actual) as credited_total
     from kpis
-    group by month_start
+    group by 1
 
 ),
 

@@ -10,7 +10,13 @@ ledger as (
 
 missing_rates as (
 
-    select metric, document_id, transaction_date, currency, source_file, source_line
+    select
+        metric,
+        document_id,
+        transaction_date,
+        currency,
+        source_file,
+        source_line
     from ledger
     where fx_rate is null or amount_base is null
 

@@ -35,7 +35,7 @@ credited as (
         sum(case when scope_type = 'rep' then actual end) as rep_total,
         sum(case when scope_type = 'company' then actual end) as company_total
     from kpis
-    group by month_start
+    group by 1
 
 ),
 

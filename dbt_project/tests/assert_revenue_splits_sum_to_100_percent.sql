@@ -10,7 +10,9 @@ splits as (
 
 totals as (
 
-    select opportunity_id, sum(percent) as total_percent
+    select
+        opportunity_id,
+        sum(percent) as total_percent
     from splits
     group by opportunity_id
     having sum(percent) <> 100

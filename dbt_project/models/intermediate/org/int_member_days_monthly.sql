@@ -32,7 +32,7 @@ membership_month_overlaps as (
     from memberships
     inner join months
         on months.month_start < coalesce(memberships.valid_to_exclusive, cast('9999-12-31' as date))
-        and months.next_month_start > memberships.valid_from
+        and memberships.valid_from < months.next_month_start
 
 ),
 

@@ -67,9 +67,9 @@ clipped_to_employment as (
             when unioned.valid_to_exclusive is null
                 then cast({{ dbt.dateadd('day', '1', 'users.termination_date') }} as date)
             else least(
-                unioned.valid_to_exclusive,
-                cast({{ dbt.dateadd('day', '1', 'users.termination_date') }} as date)
-            )
+                    unioned.valid_to_exclusive,
+                    cast({{ dbt.dateadd('day', '1', 'users.termination_date') }} as date)
+                )
         end as valid_to_exclusive,
         unioned.membership_source
     from unioned

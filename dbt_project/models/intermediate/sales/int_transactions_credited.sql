@@ -87,7 +87,11 @@ opportunities_converted as (
     select
         opportunities.*,
         {{ fx_rate('close_fx', 'opportunities.currency') }} as close_fx_rate,
-        {{ fx_rate('created_fx', 'opportunities.currency') }} as created_fx_rate
+        {{ fx_rate('created_fx', 'opportunities.currency') }} as created_fx_rate,
+        cast(
+            {{ dbt.datediff('cast(opportunities.created_at as date)', 'opportunities.close_date', 'day') }}
+            as decimal(18, 2)
+        ) as cycle_days
     from opportunities
     left join fx_rates as close_fx
         on {{ fx_join_condition('close_fx', 'opportunities.currency', 'opportunities.close_date') }}
@@ -314,10 +318,11 @@ first_wins as (
     select
         opportunities_converted.*,
         row_number() over (
-            partition by account_id order by close_date, opportunity_id
+            partition by opportunities_converted.account_id
+            order by opportunities_converted.close_date, opportunities_converted.opportunity_id
         ) as win_order
     from opportunities_converted
-    where is_won
+    where opportunities_converted.is_won
 
 ),
 
@@ -398,11 +403,9 @@ sales_cycle_days as (
         owner_id as chain_user_id,
         'opportunity_owner' as credit_basis,
         cast(null as varchar) as currency,
-        cast({{ dbt.datediff('cast(created_at as date)', 'close_date', 'day') }} as decimal(18, 2))
-            as amount_original,
+        cycle_days as amount_original,
         cast(1 as decimal(18, 8)) as fx_rate,
-        cast({{ dbt.datediff('cast(created_at as date)', 'close_date', 'day') }} as decimal(18, 2))
-            as amount_base,
+        cycle_days as amount_base,
         cast(1 as decimal(18, 2)) as denominator,
         source_file,
         source_line
@@ -492,7 +495,7 @@ team_on_date as (
     from members_resolved
     left join memberships
         on members_resolved.credited_user_id = memberships.user_id
-        and memberships.valid_from <= members_resolved.transaction_date
+        and members_resolved.transaction_date >= memberships.valid_from
         and (
             memberships.valid_to_exclusive is null
             or members_resolved.transaction_date < memberships.valid_to_exclusive
@@ -503,8 +506,9 @@ team_on_date as (
 ledger as (
 
     select
-        {{ dbt.concat(["team_on_date.metric", "':'", "team_on_date.document_id", "':'", "team_on_date.credited_user_id"]) }}
-            as credit_id,
+        {{ dbt.concat([
+            "team_on_date.metric", "':'", "team_on_date.document_id", "':'", "team_on_date.credited_user_id",
+        ]) }} as credit_id,
         team_on_date.metric,
         team_on_date.source_system,
         team_on_date.source_entity,
@@ -515,7 +519,10 @@ ledger as (
         team_on_date.credit_basis,
         coalesce(
             team_on_date.membership_team_id,
-            case when team_on_date.credited_user_id not in ('unknown', 'unassigned') then team_on_date.current_team_id end,
+            case
+                when team_on_date.credited_user_id not in ('unknown', 'unassigned')
+                    then team_on_date.current_team_id
+            end,
             'unknown'
         ) as team_id,
         case

@@ -120,9 +120,19 @@ teams_without_rep_targets as (
 
 regions_with_targets_below as (
 
-    select distinct region, month_start, metric, tier from explicit_pieces
+    select distinct
+        region,
+        month_start,
+        metric,
+        tier
+    from explicit_pieces
     union
-    select distinct region, month_start, metric, tier from team_pieces
+    select distinct
+        region,
+        month_start,
+        metric,
+        tier
+    from team_pieces
     union
     select distinct
         member_days.region,

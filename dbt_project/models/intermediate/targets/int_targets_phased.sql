@@ -51,8 +51,9 @@ weighted as (
         expanded.*,
         coalesce({{ integer_weight('phasing.weight') }}, 0) as phasing_weight,
         sum(coalesce({{ integer_weight('phasing.weight') }}, 0)) over (
-            partition by expanded.scope_type, expanded.scope_id, expanded.metric,
-            expanded.period_type, expanded.period_start, expanded.tier
+            partition by
+                expanded.scope_type, expanded.scope_id, expanded.metric,
+                expanded.period_type, expanded.period_start, expanded.tier
         ) as period_phasing_weight
     from expanded
     left join phasing
@@ -89,6 +90,18 @@ cumulated as (
 
 ),
 
+allocated as (
+
+    select
+        *,
+        {{ allocate_piece('current_value', 'cum_weight', 'cum_weight - month_weight', 'total_weight') }}
+            as current_piece,
+        {{ allocate_piece('original_value', 'cum_weight', 'cum_weight - month_weight', 'total_weight') }}
+            as original_piece
+    from cumulated
+
+),
+
 phased as (
 
     select
@@ -107,11 +120,11 @@ phased as (
         end as phasing_method,
         case
             when aggregation = 'ratio' then cast(current_value as decimal(18, 4))
-            else cast({{ allocate_piece('current_value', 'cum_weight', 'cum_weight - month_weight', 'total_weight') }} as decimal(18, 4))
+            else cast(current_piece as decimal(18, 4))
         end as target_value,
         case
             when aggregation = 'ratio' then cast(original_value as decimal(18, 4))
-            else cast({{ allocate_piece('original_value', 'cum_weight', 'cum_weight - month_weight', 'total_weight') }} as decimal(18, 4))
+            else cast(original_piece as decimal(18, 4))
         end as original_value,
         revision_count,
         source_file,
@@ -120,7 +133,7 @@ phased as (
             partition by scope_type, scope_id, metric, tier, month_start
             order by months_in_period asc, period_start desc
         ) as granularity_rank
-    from cumulated
+    from allocated
 
 ),
 

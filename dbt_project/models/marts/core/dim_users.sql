@@ -38,15 +38,15 @@ special_members as (
         true as is_unknown_member
     union all
     select
-        'unassigned',
-        'Unassigned',
-        cast(null as varchar),
-        'rep',
-        cast(null as varchar),
-        'unknown',
-        cast(null as date),
-        cast(null as date),
-        true
+        'unassigned' as user_id,
+        'Unassigned' as full_name,
+        cast(null as varchar) as email,
+        'rep' as role,
+        cast(null as varchar) as manager_id,
+        'unknown' as current_team_id,
+        cast(null as date) as hire_date,
+        cast(null as date) as termination_date,
+        true as is_unknown_member
 
 ),
 

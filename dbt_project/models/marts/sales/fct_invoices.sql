@@ -11,7 +11,10 @@ invoices as (
 
 revenue_credit as (
 
-    select document_id, team_id, region
+    select
+        document_id,
+        team_id,
+        region
     from {{ ref('int_transactions_credited') }}
     where metric = 'revenue'
 

@@ -28,17 +28,17 @@ unioned as (
         ('company', "'company'"),
     ] %}
     {% for scope_type, scope_key in levels %}
-    select
-        '{{ scope_type }}' as scope_type,
-        {{ scope_key }} as scope_id,
-        month_start,
-        metric,
-        sum(amount_base) as numerator,
-        sum(denominator) as denominator,
-        count(*) as transaction_count
-    from ledger
-    group by {{ scope_key }}, month_start, metric
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ scope_type }}' as scope_type,
+            {{ scope_key }} as scope_id,
+            month_start,
+            metric,
+            sum(amount_base) as numerator,
+            sum(denominator) as denominator,
+            count(*) as transaction_count
+        from ledger
+        group by {{ scope_key }}, month_start, metric
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

@@ -16,7 +16,13 @@ ledger as (
 
 created_credit as (
 
-    select document_id, credited_user_id, team_id, region, fx_rate, amount_base
+    select
+        document_id,
+        credited_user_id,
+        team_id,
+        region,
+        fx_rate,
+        amount_base
     from ledger
     where metric = 'pipeline_created'
 
@@ -24,7 +30,10 @@ created_credit as (
 
 closed_credit as (
 
-    select document_id, team_id, region
+    select
+        document_id,
+        team_id,
+        region
     from ledger
     where metric = 'win_rate'
 
@@ -32,7 +41,10 @@ closed_credit as (
 
 won_credit as (
 
-    select document_id, fx_rate, amount_base
+    select
+        document_id,
+        fx_rate,
+        amount_base
     from ledger
     where metric = 'avg_deal_size'
 

@@ -23,7 +23,13 @@ teams as (
 
 explicit_parents as (
 
-    select scope_type, scope_id, month_start, metric, tier, target_value
+    select
+        scope_type,
+        scope_id,
+        month_start,
+        metric,
+        tier,
+        target_value
     from scope_targets
     where target_source = 'explicit' and scope_type in ('team', 'region', 'company')
         and aggregation = 'sum'
@@ -59,7 +65,8 @@ region_children as (
     left join teams
         on scope_targets.scope_id = teams.team_id
     where scope_targets.scope_type = 'team'
-    group by coalesce(teams.region, 'unknown'), scope_targets.month_start, scope_targets.metric,
+    group by
+        coalesce(teams.region, 'unknown'), scope_targets.month_start, scope_targets.metric,
         scope_targets.tier
 
 ),

@@ -95,11 +95,26 @@ reporting_range as (
 
 scorecard_keys as (
 
-    select scope_type, scope_id, month_start, metric from targets_pivoted
+    select
+        scope_type,
+        scope_id,
+        month_start,
+        metric
+    from targets_pivoted
     union
-    select scope_type, scope_id, month_start, metric from kpis
+    select
+        scope_type,
+        scope_id,
+        month_start,
+        metric
+    from kpis
     union
-    select scope_type, scope_id, month_start, metric from active_rep_grid
+    select
+        scope_type,
+        scope_id,
+        month_start,
+        metric
+    from active_rep_grid
 
 ),
 
@@ -119,8 +134,8 @@ month_progress as (
     select
         months.*,
         coalesce(elapsed_working_days.elapsed_working_days, 0) as elapsed_working_days,
-        cast('{{ var("as_of_date") }}' as date) < cast({{ dbt.dateadd('day', '-1', 'months.next_month_start') }} as date)
-            as is_open
+        cast('{{ var("as_of_date") }}' as date)
+        < cast({{ dbt.dateadd('day', '-1', 'months.next_month_start') }} as date) as is_open
     from months
     inner join reporting_range
         on months.month_start between reporting_range.first_month and reporting_range.last_month
@@ -174,12 +189,23 @@ monthly as (
 
 period_windows as (
 
-    select 'month' as period_grain, month_start as period_start, month_start as period_month
+    select
+        'month' as period_grain,
+        month_start as period_start,
+        month_start as period_month
     from month_progress
     union all
-    select 'qtd', fiscal_quarter_start, month_start from month_progress
+    select
+        'qtd' as period_grain,
+        fiscal_quarter_start as period_start,
+        month_start as period_month
+    from month_progress
     union all
-    select 'ytd', fiscal_year_start, month_start from month_progress
+    select
+        'ytd' as period_grain,
+        fiscal_year_start as period_start,
+        month_start as period_month
+    from month_progress
 
 ),
 
@@ -385,7 +411,8 @@ scored as (
         attainment_null_reason,
         case
             when target is null and target_floor is null and target_stretch is null then 'none'
-            when direction = 'lower_is_better' and target_stretch is not null and actual <= target_stretch then 'stretch'
+            when direction = 'lower_is_better' and target_stretch is not null and actual <= target_stretch
+                then 'stretch'
             when direction = 'lower_is_better' and target is not null and actual <= target then 'target'
             when direction = 'lower_is_better' and target_floor is not null and actual <= target_floor then 'floor'
             when direction = 'lower_is_better' then 'none'

@@ -112,6 +112,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"\npublished version {outcome.version} (as of {as_of}) to {home.published_db}")
         print(f"reports in {home.reports}")
         print(summary_table(home.published_db))
+        if outcome.errors:
+            print("\nPUBLISHED, BUT A LATER STEP FAILED:", file=sys.stderr)
+            for message in outcome.errors:
+                print(f"  {message}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"statements in {home.reports / 'statements'}")
         return EXIT_OK
     if outcome.failed_checks:
         print(

@@ -28,6 +28,12 @@ PUBLISHED_STORAGE_VERSION = "v1.0.0"
 # (schema in build.duckdb, table) → published under the same table name in the main schema.
 PUBLISHED_TABLES: tuple[tuple[str, str], ...] = (
     ("marts", "scorecard_attainment"),
+    ("marts", "scorecard_performance"),
+    ("marts", "scorecard_performance_components"),
+    ("marts", "payouts"),
+    ("marts", "payout_lines"),
+    ("marts", "reconciliation_monthly"),
+    ("marts", "reconciliation_payouts"),
     ("marts", "fct_kpi_monthly"),
     ("marts", "fct_targets"),
     ("marts", "fct_target_coverage"),

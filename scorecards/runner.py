@@ -68,7 +68,8 @@ def run_pipeline(home: Home, as_of: dt.date, settings: RunSettings | None = None
         for event in result.get_step_failure_events()
     ]
     if version is not None:
-        return RunOutcome(published=True, version=version)
+        # Published; a later step (the statements) may still have failed.
+        return RunOutcome(published=True, version=version, errors=errors)
     checks = [_describe(home, evaluation) for evaluation in failed]
     report = write_gate_report(home, as_of, checks, errors) if checks or errors else None
     return RunOutcome(

@@ -18,6 +18,7 @@ from dagster_dbt import (
 )
 
 from orchestration.resources import ScorecardsResource, dbt_resource
+from scorecards.history import snapshot_paid_history
 from scorecards.settings import DBT_PROJECT_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -72,7 +73,15 @@ def scorecards_dbt_models(
     """dbt build (models, seeds and tests) against build.duckdb with the run's as-of date."""
     # The dbt subprocess inherits the environment; the profile reads the database path from it.
     os.environ["SCORECARDS_BUILD_DB"] = str(scorecards.paths.build_db)
-    args = ["build", "--vars", json.dumps(scorecards.dbt_vars())]
+    paths = scorecards.paths
+    paths.build_db.parent.mkdir(parents=True, exist_ok=True)
+    paid = snapshot_paid_history(paths.build_db, paths.published_db, scorecards.as_of_date)
+    context.log.info(
+        f"Paid history: {paid.payouts} payouts and {paid.lines} statement lines already paid "
+        f"(latest publication as of {paid.published_as_of})"
+    )
+    dbt_vars = {**scorecards.dbt_vars(), "paid_history": paid.present}
+    args = ["build", "--vars", json.dumps(dbt_vars)]
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     yield from invocation.stream()
     if not invocation.is_successful():

@@ -5,6 +5,7 @@ import dagster as dg
 from orchestration.assets.dbt import dbt_model_key
 from orchestration.resources import ScorecardsResource
 from scorecards.publish import PUBLISHED_TABLES, publish
+from scorecards.statements import write_statements
 
 
 def _checks_in_run(context: dg.AssetExecutionContext) -> dict[str, object]:
@@ -45,5 +46,28 @@ def published_scorecards(
             "months_covered": publication.months_covered,
             "path": dg.MetadataValue.path(str(publication.path)),
             **{f"rows_{table}": count for table, count in publication.row_counts.items()},
+        }
+    )
+
+
+@dg.asset(
+    key=["payout_statements"],
+    group_name="publish",
+    deps=[published_scorecards],
+    description="reports/statements/<period>/: one XLSX statement per rep and plan period with a "
+    "CSV twin, and the finance workbook; written from the published copy, after publication.",
+)
+def payout_statements(
+    context: dg.AssetExecutionContext, scorecards: ScorecardsResource
+) -> dg.MaterializeResult:
+    home = scorecards.paths
+    written = write_statements(home.published_db, home.reports)
+    context.log.info(f"wrote {written.statements} statements to {written.folder}")
+    return dg.MaterializeResult(
+        metadata={
+            "statements": written.statements,
+            "lines": written.lines,
+            "folder": dg.MetadataValue.path(str(written.folder)),
+            "finance_workbook": dg.MetadataValue.path(str(written.finance_workbook)),
         }
     )

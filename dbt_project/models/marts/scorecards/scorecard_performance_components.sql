@@ -1,0 +1,164 @@
+{#- The performance scorecard's components: rep x month x KPI of the rep's role (DOMAIN.md).
+
+    Components are the KPIs of the rep's role (plan/kpi_weights): a metric KPI scores
+    min(attainment, 1.5) x 100 points from the rep's monthly attainment (already inverted for
+    lower-is-better metrics); a review criterion scores (score - 1) / 4 x 100 from the manager
+    review in force: the latest for that criterion dated in the month's fiscal quarter on or before
+    the month (monthly and quarterly review cycles both work). A KPI with no target or no review
+    scores 0 and is flagged. score = sum of weight x points, rounded to two places; grade A (>= 100),
+    B (>= 85), C (>= 70), else D; ranks within the rep's team (the team of most member-days that
+    month) and the company. Weights of a role must sum to 1 (a blocking test). -#}
+with
+
+attainment as (
+
+    select * from {{ ref('scorecard_attainment') }}
+    where scope_type = 'rep' and period_grain = 'month'
+
+),
+
+kpi_weights as (
+
+    select * from {{ ref('stg_plan__kpi_weights') }}
+
+),
+
+reviews as (
+
+    select * from {{ ref('stg_plan__manager_reviews') }}
+
+),
+
+metrics as (
+
+    select * from {{ ref('metrics') }}
+
+),
+
+member_days as (
+
+    select * from {{ ref('int_member_days_monthly') }}
+
+),
+
+months as (
+
+    select * from {{ ref('int_calendar_months_spined') }}
+
+),
+
+rep_months as (
+
+    select
+        member_days.user_id,
+        member_days.month_start,
+        member_days.role,
+        member_days.team_id,
+        member_days.region,
+        months.fiscal_quarter_start,
+        row_number() over (
+            partition by member_days.user_id, member_days.month_start
+            order by member_days.member_days desc, member_days.team_id desc
+        ) as team_rank
+    from member_days
+    inner join months
+        on member_days.month_start = months.month_start
+    where member_days.member_days > 0
+        and member_days.month_start <= cast('{{ var("as_of_date") }}' as date)
+
+),
+
+primary_team as (
+
+    select * from rep_months
+    where team_rank = 1
+
+),
+
+components as (
+
+    select
+        primary_team.user_id,
+        primary_team.month_start,
+        primary_team.role,
+        primary_team.team_id,
+        primary_team.region,
+        primary_team.fiscal_quarter_start,
+        kpi_weights.kpi,
+        kpi_weights.weight,
+        kpi_weights.direction,
+        case when metrics.metric is not null then 'metric' else 'review' end as component_type
+    from primary_team
+    inner join kpi_weights
+        on primary_team.role = kpi_weights.role
+    left join metrics
+        on kpi_weights.kpi = metrics.metric
+
+),
+
+reviews_in_force as (
+
+    select
+        components.user_id,
+        components.month_start,
+        components.kpi,
+        reviews.score,
+        reviews.period_start as review_period_start,
+        row_number() over (
+            partition by components.user_id, components.month_start, components.kpi
+            order by reviews.period_start desc
+        ) as review_rank
+    from components
+    inner join reviews
+        on components.user_id = reviews.user_id
+        and components.kpi = reviews.criterion
+        and reviews.period_start between components.fiscal_quarter_start and components.month_start
+    where components.component_type = 'review'
+
+),
+
+scored as (
+
+    select
+        components.*,
+        attainment.attainment,
+        reviews_in_force.score as review_score,
+        reviews_in_force.review_period_start,
+        case
+            when components.component_type = 'metric' and attainment.attainment is not null
+                then least(attainment.attainment, 1.5) * 100
+            when components.component_type = 'review' and reviews_in_force.score is not null
+                then cast((reviews_in_force.score - 1) * 25 as decimal(18, 6))
+            else cast(0 as decimal(18, 6))
+        end as points,
+        case
+            when components.component_type = 'metric' and attainment.attainment is null
+                then coalesce(attainment.attainment_null_reason, 'no_target')
+            when components.component_type = 'review' and reviews_in_force.score is null
+                then 'no_review'
+        end as missing_reason
+    from components
+    left join attainment
+        on components.user_id = attainment.scope_id
+        and components.month_start = attainment.period_month
+        and components.kpi = attainment.metric
+        and components.component_type = 'metric'
+    left join reviews_in_force
+        on components.user_id = reviews_in_force.user_id
+        and components.month_start = reviews_in_force.month_start
+        and components.kpi = reviews_in_force.kpi
+        and reviews_in_force.review_rank = 1
+
+),
+
+weighted as (
+
+    select
+        *,
+        cast(weight * points as decimal(18, 6)) as weighted_points,
+        cast('{{ var("as_of_date") }}' as date) as as_of_date
+    from scored
+
+)
+
+select * from weighted

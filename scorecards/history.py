@@ -1,0 +1,103 @@
+"""What was already paid: the payouts of closed periods, carried from one publication to the next.
+
+A payout that finance has paid must never be rewritten by a later run. The published copy is the
+record of what was paid, so before dbt runs, the payouts (and their statement lines) of every
+period that an *earlier* run already showed as closed are copied from ``published.duckdb`` into
+the ``history`` schema of the build database. The dbt models republish those rows as they were
+and post any later difference as clawback lines in the current period (dbt_project/macros/
+paid_history.sql).
+
+"Earlier" means a publication whose as-of date is before this run's: re-running the same as-of
+date recomputes that date's closed periods (corrections before payroll), while a run on a later
+date freezes them. Rows frozen once stay frozen, with the as-of date they were paid on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+HISTORY_TABLES = ("paid_payouts", "paid_payout_lines")
+
+
+@dataclass(frozen=True)
+class PaidHistory:
+    """How much of the published record this run treats as paid."""
+
+    payouts: int
+    lines: int
+    published_as_of: dt.date | None
+
+    @property
+    def present(self) -> bool:
+        return self.payouts > 0
+
+
+def _published_state(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The as-of date of the latest publication, or None when it has no payouts to carry."""
+    tables = {
+        row[0]
+        for row in con.execute(
+            "select table_name from information_schema.tables where table_catalog = 'published'"
+        ).fetchall()
+    }
+    if not {"payouts", "payout_lines", "publication_log"} <= tables:
+        return None
+    rows = con.execute(
+        "select as_of_date from published.publication_log order by version desc limit 1"
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def snapshot_paid_history(build_db: Path, published_db: Path, as_of: dt.date) -> PaidHistory:
+    """Copy the paid payouts of the published copy into ``history`` of the build database.
+
+    The tables are dropped first, so a run never sees a stale snapshot; they are left absent
+    (and the dbt var ``paid_history`` false) when nothing is paid yet.
+    """
+    con = duckdb.connect(str(build_db))
+    try:
+        con.execute("create schema if not exists history")
+        for table in HISTORY_TABLES:
+            con.execute(f'drop table if exists history."{table}"')
+        if not published_db.exists():
+            return PaidHistory(0, 0, None)
+        con.execute("attach ? as published (read_only)", [str(published_db)])
+        try:
+            published_as_of = _published_state(con)
+            if published_as_of is None:
+                return PaidHistory(0, 0, None)
+            con.execute(
+                """
+                create table history.paid_payouts as
+                select * exclude (as_of_date) replace (
+                    'paid' as period_status,
+                    coalesce(paid_as_of_date, $published_as_of) as paid_as_of_date
+                )
+                from published.payouts
+                where (period_status = 'paid' and paid_as_of_date < $as_of)
+                    or (period_status = 'closed' and $published_as_of < $as_of)
+                order by payout_id
+                """,
+                {"published_as_of": published_as_of, "as_of": as_of},
+            )
+            con.execute(
+                """
+                create table history.paid_payout_lines as
+                select lines.*
+                from published.payout_lines as lines
+                semi join history.paid_payouts as paid
+                    on lines.payout_id = paid.payout_id
+                order by lines.line_id
+                """
+            )
+            payouts = con.execute("select count(*) from history.paid_payouts").fetchall()[0][0]
+            lines = con.execute("select count(*) from history.paid_payout_lines").fetchall()[0][0]
+            return PaidHistory(payouts, lines, published_as_of)
+        finally:
+            con.execute("detach published")
+    finally:
+        con.close()

@@ -1,0 +1,304 @@
+"""Payout statements for people: one XLSX per rep and plan period with a CSV twin, and a finance
+workbook with the payout register and the reconciliations.
+
+They are read from the *published* copy, after publication, so a statement can never show a
+figure that did not pass the gate. Every text cell is written as text: a value that starts with
+``=``, ``+``, ``-`` or ``@`` (a customer called ``=HYPERLINK(...)``) is stored as a string with
+Excel's quote prefix in XLSX and behind a leading apostrophe in CSV, so no spreadsheet evaluates
+it. The files are rewritten as a whole (a new folder swapped in), and their zip entries carry a
+fixed timestamp, so the same publication gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import shutil
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MONEY_FORMAT = "#,##0.00;-#,##0.00"
+RATIO_FORMAT = "0.000000"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+SUMMARY_COLUMNS = (
+    ("metric", None),
+    ("weight", RATIO_FORMAT),
+    ("target", MONEY_FORMAT),
+    ("actual", MONEY_FORMAT),
+    ("attainment", RATIO_FORMAT),
+    ("capped_attainment", RATIO_FORMAT),
+    ("payout_basis", None),
+    ("payout_fraction", RATIO_FORMAT),
+    ("prorated_incentive", MONEY_FORMAT),
+    ("earned_amount", MONEY_FORMAT),
+    ("clawback_amount", MONEY_FORMAT),
+    ("payout_amount", MONEY_FORMAT),
+)
+LINE_COLUMNS = (
+    ("metric", None),
+    ("line_type", None),
+    ("original_period_start", None),
+    ("source_system", None),
+    ("source_entity", None),
+    ("document_id", None),
+    ("transaction_date", None),
+    ("currency", None),
+    ("amount_original", MONEY_FORMAT),
+    ("fx_rate", "0.00000000"),
+    ("amount_base", MONEY_FORMAT),
+    ("line_amount", MONEY_FORMAT),
+    ("source_file", None),
+    ("source_line", None),
+)
+
+
+@dataclass(frozen=True)
+class StatementsWritten:
+    """What one export wrote."""
+
+    folder: Path
+    statements: int
+    lines: int
+    finance_workbook: Path
+
+
+def is_formula_like(value: str) -> bool:
+    """True for text a spreadsheet would evaluate (or that OWASP lists as CSV injection)."""
+    return value.startswith(FORMULA_PREFIXES)
+
+
+def csv_safe(value: object) -> object:
+    """A CSV cell that no spreadsheet evaluates: formula-like text gets a leading apostrophe."""
+    if isinstance(value, str) and is_formula_like(value):
+        return "'" + value
+    return value
+
+
+def safe_file_part(value: str) -> str:
+    """A user or plan id as a file-name part: anything but letters, digits, - and _ becomes _."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", value) or "_"
+
+
+def period_label(period_type: str, period_start: dt.date) -> str:
+    """2026-09 for a month, 2026-07_quarter for a fiscal quarter starting in July 2026."""
+    label = period_start.strftime("%Y-%m")
+    return label if period_type == "month" else f"{label}_{period_type}"
+
+
+def _set(ws: Worksheet, row: int, column: int, value: object, number_format: str | None = None):
+    """Write one cell; text is always stored as text, never as a formula."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        cell = ws.cell(row=row, column=column, value=value)
+        if number_format:
+            cell.number_format = number_format
+        return cell
+    if isinstance(value, dt.date):
+        cell = ws.cell(row=row, column=column, value=value.isoformat())
+    else:
+        cell = ws.cell(row=row, column=column, value=None if value is None else str(value))
+    if cell.value is not None:
+        cell.data_type = "s"
+        if is_formula_like(cell.value):
+            cell.quotePrefix = True
+    return cell
+
+
+def _header(ws: Worksheet, row: int, names: Iterable[str]) -> None:
+    for column, name in enumerate(names, start=1):
+        cell = _set(ws, row, column, name)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+
+
+def _table(
+    ws: Worksheet,
+    first_row: int,
+    columns: Sequence[tuple[str, str | None]],
+    rows: Sequence[dict[str, object]],
+) -> int:
+    """A header and its rows from first_row; returns the next free row."""
+    _header(ws, first_row, [name for name, _ in columns])
+    for offset, record in enumerate(rows, start=1):
+        for column, (name, number_format) in enumerate(columns, start=1):
+            _set(ws, first_row + offset, column, record.get(name), number_format)
+    return first_row + len(rows) + 1
+
+
+def _widths(ws: Worksheet, count: int, width: int = 16) -> None:
+    for column in range(1, count + 1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+
+
+def _save(workbook: Workbook, path: Path, stamp: dt.datetime) -> None:
+    """Save with fixed document and zip timestamps, so equal content gives equal bytes."""
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    date_time = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
+    with (
+        zipfile.ZipFile(buffer) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, source.read(info.filename))
+
+
+def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, object]]:
+    cursor = con.execute(sql)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _statement_workbook(
+    user: dict[str, object],
+    payouts: list[dict[str, object]],
+    lines: list[dict[str, object]],
+    stamp: dt.datetime,
+    path: Path,
+) -> None:
+    first = payouts[0]
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "Statement"
+    status = str(first["period_status"])
+    facts = (
+        ("Payout statement", "PROVISIONAL (period open)" if status == "open" else status.upper()),
+        ("Rep", f"{first['user_id']} {user.get('full_name') or ''}".strip()),
+        ("Plan", first["plan_id"]),
+        ("Period", f"{first['period_start']} to {first['period_end']} ({first['period_type']})"),
+        ("Currency", first["currency"] or ""),
+        ("As of", first["as_of_date"]),
+    )
+    for row, (label, value) in enumerate(facts, start=1):
+        _set(ws, row, 1, label).font = HEADER_FONT
+        _set(ws, row, 2, value)
+    row = _table(ws, len(facts) + 2, SUMMARY_COLUMNS, payouts)
+    _set(ws, row, 1, "Total").font = HEADER_FONT
+    total = sum((Decimal(p["payout_amount"]) for p in payouts), Decimal("0.00"))
+    _set(ws, row, len(SUMMARY_COLUMNS), total, MONEY_FORMAT).font = HEADER_FONT
+    lines_header = row + 2
+    _table(ws, lines_header, LINE_COLUMNS, lines)
+    ws.freeze_panes = ws.cell(row=lines_header + 1, column=1)
+    _widths(ws, max(len(SUMMARY_COLUMNS), len(LINE_COLUMNS)))
+    _save(workbook, path, stamp)
+
+
+def _statement_csv(lines: list[dict[str, object]], payout_keys: dict[str, object], path: Path):
+    names = ["user_id", "plan_id", "period_start"] + [name for name, _ in LINE_COLUMNS]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(names)
+        for line in lines:
+            record = {**payout_keys, **line}
+            writer.writerow(["" if record.get(n) is None else csv_safe(record[n]) for n in names])
+
+
+def _finance_workbook(con: duckdb.DuckDBPyConnection, stamp: dt.datetime, path: Path) -> None:
+    workbook = Workbook()
+    sheets = (
+        ("Payout register", "select * from payouts order by period_start, user_id, plan_id, metric"),
+        ("Reconciliation", "select * from reconciliation_monthly order by month_start, metric"),
+        ("Statement check", "select * from reconciliation_payouts order by payout_id"),
+    )
+    for index, (title, sql) in enumerate(sheets):
+        ws = workbook.active if index == 0 else workbook.create_sheet()
+        ws.title = title
+        records = _records(con, sql)
+        columns = [(name, _format_for(name)) for name in _column_names(con, sql)]
+        _table(ws, 1, columns, records)
+        ws.freeze_panes = "A2"
+        _widths(ws, len(columns))
+    _save(workbook, path, stamp)
+
+
+def _column_names(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
+    return [column[0] for column in con.execute(f"select * from ({sql}) limit 0").description]
+
+
+def _format_for(name: str) -> str | None:
+    if name.endswith(("amount", "total", "incentive", "difference", "target", "actual")):
+        return MONEY_FORMAT
+    if name in ("weight", "attainment", "capped_attainment", "payout_fraction", "threshold", "cap"):
+        return RATIO_FORMAT
+    return None
+
+
+def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten:
+    """Write every statement and the finance workbook from the published copy.
+
+    The new set is written into a sibling folder and swapped in whole, so a reader never finds a
+    mix of two runs and statements of periods that no longer exist do not linger.
+    """
+    target = reports_dir / "statements"
+    staging = reports_dir / ".statements.tmp"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    con = duckdb.connect(str(published_db), read_only=True)
+    try:
+        as_of = con.execute("select max(as_of_date) from payouts").fetchall()[0][0]
+        stamp = dt.datetime.combine(as_of or dt.date(1980, 1, 1), dt.time())
+        users = {u["user_id"]: u for u in _records(con, "select * from dim_users")}
+        payouts = _records(
+            con, "select * from payouts order by user_id, plan_id, period_start, metric"
+        )
+        lines = _records(
+            con,
+            "select * from payout_lines order by user_id, plan_id, period_start, metric, "
+            "line_type desc, transaction_date, line_id",
+        )
+        by_statement: dict[tuple, list[dict[str, object]]] = {}
+        for payout in payouts:
+            key = (payout["user_id"], payout["plan_id"], payout["period_start"])
+            by_statement.setdefault(key, []).append(payout)
+        lines_by_statement: dict[tuple, list[dict[str, object]]] = {}
+        for line in lines:
+            key = (line["user_id"], line["plan_id"], line["period_start"])
+            lines_by_statement.setdefault(key, []).append(line)
+        for (user_id, plan_id, period_start), statement in by_statement.items():
+            folder = staging / period_label(str(statement[0]["period_type"]), period_start)
+            folder.mkdir(exist_ok=True)
+            stem = f"{safe_file_part(str(user_id))}_{safe_file_part(str(plan_id))}"
+            statement_lines = lines_by_statement.get((user_id, plan_id, period_start), [])
+            _statement_workbook(
+                users.get(user_id, {}), statement, statement_lines, stamp, folder / f"{stem}.xlsx"
+            )
+            keys = {"user_id": user_id, "plan_id": plan_id, "period_start": period_start}
+            _statement_csv(statement_lines, keys, folder / f"{stem}.csv")
+        finance = staging / "finance_workbook.xlsx"
+        _finance_workbook(con, stamp, finance)
+    finally:
+        con.close()
+    previous = reports_dir / ".statements.old"
+    if previous.exists():
+        shutil.rmtree(previous)
+    if target.exists():
+        target.rename(previous)
+    staging.rename(target)
+    if previous.exists():
+        shutil.rmtree(previous)
+    return StatementsWritten(
+        folder=target,
+        statements=len(by_statement),
+        lines=len(lines),
+        finance_workbook=target / "finance_workbook.xlsx",
+    )

@@ -2,12 +2,12 @@
 
     Components are the KPIs of the rep's role (plan/kpi_weights): a metric KPI scores
     min(attainment, 1.5) x 100 points from the rep's monthly attainment (already inverted for
-    lower-is-better metrics); a review criterion scores (score - 1) / 4 x 100 from the manager
-    review in force: the latest for that criterion dated in the month's fiscal quarter on or before
-    the month (monthly and quarterly review cycles both work). A KPI with no target or no review
-    scores 0 and is flagged. score = sum of weight x points, rounded to two places; grade A (>= 100),
-    B (>= 85), C (>= 70), else D; ranks within the rep's team (the team of most member-days that
-    month) and the company. Weights of a role must sum to 1 (a blocking test). -#}
+    lower-is-better metrics), never below 0 (credit notes can make attainment negative); a review
+    criterion scores (score - 1) / 4 x 100 from the manager review in force: the latest for that
+    criterion dated in the month's fiscal quarter on or before the month (monthly and quarterly
+    review cycles both work). A KPI with no target or no review scores 0 and is flagged. The rep's
+    team is the one of most member-days that month. scorecard_performance sums the weighted
+    points. -#}
 with
 
 attainment as (
@@ -126,7 +126,7 @@ scored as (
         reviews_in_force.review_period_start,
         case
             when components.component_type = 'metric' and attainment.attainment is not null
-                then least(attainment.attainment, 1.5) * 100
+                then greatest(least(attainment.attainment, 1.5), 0) * 100
             when components.component_type = 'review' and reviews_in_force.score is not null
                 then cast((reviews_in_force.score - 1) * 25 as decimal(18, 6))
             else cast(0 as decimal(18, 6))

@@ -567,7 +567,7 @@ class _Generator:
         year_start = self.months[0]
         rows = []
 
-        def tiers(scope_type, scope_id, metric, period_type, start, value, effective=""):
+        def tiers(scope_type, scope_id, metric, period_type, start, value, effective="", digits=-2):
             for tier, factor in (("floor", 0.8), ("target", 1.0), ("stretch", 1.2)):
                 rows.append(
                     (
@@ -577,7 +577,7 @@ class _Generator:
                         period_type,
                         str(start),
                         tier,
-                        f"{round(value * factor, -2):.2f}",
+                        f"{round(value * factor, digits):.2f}",
                         effective,
                         "",
                     )
@@ -614,6 +614,13 @@ class _Generator:
             base = 150_000 * (0.85 + 0.3 * rng.random())
             for month in self.months:
                 tiers("rep", user_id, "revenue", "month", month, base)
+        # Teams: the activity and process KPIs of the performance scorecard, quarterly (calls are
+        # split among members; a win-rate target applies as it is to every member).
+        for team_id in teams.team_id:
+            members = (users[(users.role == "rep") & (users.team_id == team_id)]).shape[0]
+            for q in range(0, len(self.months), 3):
+                tiers("team", team_id, "calls", "quarter", self.months[q], members * 90, digits=0)
+                tiers("team", team_id, "win_rate", "quarter", self.months[q], 0.45, digits=2)
         targets = pd.DataFrame(
             rows,
             columns=[

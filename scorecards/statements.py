@@ -215,7 +215,10 @@ def _statement_csv(lines: list[dict[str, object]], payout_keys: dict[str, object
 def _finance_workbook(con: duckdb.DuckDBPyConnection, stamp: dt.datetime, path: Path) -> None:
     workbook = Workbook()
     sheets = (
-        ("Payout register", "select * from payouts order by period_start, user_id, plan_id, metric"),
+        (
+            "Payout register",
+            "select * from payouts order by period_start, user_id, plan_id, metric",
+        ),
         ("Reconciliation", "select * from reconciliation_monthly order by month_start, metric"),
         ("Statement check", "select * from reconciliation_payouts order by payout_id"),
     )

@@ -28,6 +28,13 @@ metrics as (
 
 ),
 
+plans_with_curves as (
+
+    select distinct plan_id
+    from curve
+
+),
+
 plan_problems as (
 
     select
@@ -38,13 +45,13 @@ plan_problems as (
             else 'no payout curve'
         end as problem
     from comp_plans
-    left join (select distinct plan_id from curve) as curves
-        on comp_plans.plan_id = curves.plan_id
+    left join plans_with_curves
+        on comp_plans.plan_id = plans_with_curves.plan_id
     group by comp_plans.plan_id
     having
         count(distinct comp_plans.period_type) > 1
         or sum(comp_plans.weight) <> 1
-        or count(curves.plan_id) = 0
+        or count(plans_with_curves.plan_id) = 0
 
 ),
 

@@ -68,3 +68,13 @@ def test_failed_dbt_nodes_are_named():
         ]
     }
     assert failed_dbt_nodes(results) == ["assert_x (fail)", "dim_date (error)"]
+
+
+def test_statements_are_written_only_after_publication():
+    statements = graph().get(dg.AssetKey(["payout_statements"]))
+    assert statements.parent_keys == {dg.AssetKey(["published_scorecards"])}
+    publish = graph().get(dg.AssetKey(["published_scorecards"]))
+    for model in ("payouts", "payout_lines", "scorecard_performance", "reconciliation_monthly"):
+        assert dbt_model_key(model) in publish.parent_keys, model
+    checks = {key.name for key in graph().asset_check_keys}
+    assert {"assert_statement_lines_sum_to_payouts", "assert_kpi_weights_sum_to_one"} <= checks

@@ -39,15 +39,22 @@ months as (
 
 ),
 
+paid_period_types as (
+
+    select distinct period_type
+    from paid
+
+),
+
 posting_periods as (
 
     select
         case
-            when paid_types.period_type = 'quarter' then months.fiscal_quarter_start
+            when paid_period_types.period_type = 'quarter' then months.fiscal_quarter_start
             else months.month_start
         end as posting_period_start,
-        paid_types.period_type
-    from (select distinct period_type from paid) as paid_types
+        paid_period_types.period_type
+    from paid_period_types
     cross join months
     where months.month_start = cast({{ dbt.date_trunc('month', "cast('" ~ var('as_of_date') ~ "' as date)") }} as date)
 
@@ -198,6 +205,16 @@ weighted as (
 
 ),
 
+allocated as (
+
+    select
+        *,
+        {{ allocate_piece('difference', 'cum_weight', 'cum_weight - weight_cents', 'total_weight') }}
+            as line_amount
+    from weighted
+
+),
+
 document_details as (
 
     select
@@ -243,12 +260,13 @@ one_detail_per_document as (
 clawback_lines as (
 
     select
-        {{ dbt.concat(["weighted.payout_id", "'|clawback|'", "weighted.original_payout_id", "'|'", "weighted.credit_id"]) }}
-            as line_id,
-        weighted.payout_id,
-        weighted.original_payout_id,
+        {{ dbt.concat([
+            "allocated.payout_id", "'|clawback|'", "allocated.original_payout_id", "'|'", "allocated.credit_id",
+        ]) }} as line_id,
+        allocated.payout_id,
+        allocated.original_payout_id,
         'clawback' as line_type,
-        weighted.credit_id,
+        allocated.credit_id,
         details.source_system,
         details.source_entity,
         details.document_id,
@@ -256,15 +274,21 @@ clawback_lines as (
         details.currency,
         details.amount_original,
         details.fx_rate,
-        weighted.change_amount as amount_base,
-        {{ allocate_piece('weighted.difference', 'weighted.cum_weight', 'weighted.cum_weight - weighted.weight_cents', 'weighted.total_weight') }}
-            as line_amount,
+        allocated.change_amount as amount_base,
+        allocated.line_amount,
         details.source_file,
         details.source_line
-    from weighted
+    from allocated
     left join one_detail_per_document as details
-        on weighted.credit_id = details.credit_id
+        on allocated.credit_id = details.credit_id
         and details.detail_rank = 1
+
+),
+
+documented as (
+
+    select distinct original_payout_id
+    from changed_documents
 
 ),
 
@@ -288,7 +312,7 @@ recalculation_lines as (
         cast(null as varchar) as source_file,
         cast(null as bigint) as source_line
     from owed
-    left join (select distinct original_payout_id from changed_documents) as documented
+    left join documented
         on owed.original_payout_id = documented.original_payout_id
     where documented.original_payout_id is null
 

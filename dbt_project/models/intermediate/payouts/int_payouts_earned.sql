@@ -34,6 +34,12 @@ attainment as (
 
 ),
 
+as_of_month as (
+
+    select cast({{ dbt.date_trunc('month', "cast('" ~ var('as_of_date') ~ "' as date)") }} as date) as month_start
+
+),
+
 plan_metrics as (
 
     select
@@ -43,16 +49,15 @@ plan_metrics as (
         comp_plans.threshold,
         comp_plans.cap,
         case
-            when periods.period_type = 'quarter'
-                then least(
-                    cast({{ dbt.date_trunc('month', 'periods.period_end') }} as date),
-                    cast({{ dbt.date_trunc('month', "cast('" ~ var('as_of_date') ~ "' as date)") }} as date)
-                )
-            else periods.period_start
+            when periods.period_type = 'month' then periods.period_start
+            when periods.period_end < as_of_month.month_start
+                then cast({{ dbt.date_trunc('month', 'periods.period_end') }} as date)
+            else as_of_month.month_start
         end as attainment_month
     from periods
     inner join comp_plans
         on periods.plan_id = comp_plans.plan_id
+    cross join as_of_month
 
 ),
 
@@ -96,7 +101,7 @@ segment_candidates as (
     from with_attainment
     inner join curve
         on with_attainment.plan_id = curve.plan_id
-        and curve.attainment_from <= with_attainment.capped_attainment
+        and with_attainment.capped_attainment >= curve.attainment_from
 
 ),
 

@@ -106,8 +106,11 @@ prorated as (
 
     select
         *,
-        {{ dbt.datediff('period_start', 'period_end', 'day') }} + 1 as period_days,
-        {{ dbt.datediff('covered_from', 'covered_to', 'day') }} + 1 as covered_days
+        {{ dbt.datediff('period_start', 'period_end', 'day') }}
+        + 1 as period_days,
+        {{ dbt.datediff('covered_from', 'covered_to', 'day') }}
+        + 1 as covered_days,
+        {{ to_cents('on_target_incentive') }} as incentive_cents
     from covered
     where covered_from <= covered_to
 
@@ -117,10 +120,7 @@ incentive_pieces as (
 
     select
         *,
-        {{ round_div(
-            to_cents('on_target_incentive') ~ " * covered_days",
-            "period_days"
-        ) }} as prorated_incentive_cents
+        {{ round_div('incentive_cents * covered_days', 'period_days') }} as prorated_incentive_cents
     from prorated
 
 ),

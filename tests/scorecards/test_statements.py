@@ -1,0 +1,117 @@
+"""Statements from a small published copy: formula-safe text, layout, stable bytes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from scorecards.statements import (
+    csv_safe,
+    is_formula_like,
+    period_label,
+    safe_file_part,
+    write_statements,
+)
+
+EVIL = '=HYPERLINK("http://x","y")'
+
+
+def make_published(path: Path, document_id: str = EVIL) -> Path:
+    con = duckdb.connect(str(path))
+    con.execute(
+        """
+        create table dim_users as select * from (values
+            ('R1', '@Rep One'), ('R/2', 'Rep Two')) as users(user_id, full_name);
+        create table payouts as select
+            user_id || '|P|2026-02-01|revenue' as payout_id, user_id, 'P' as plan_id,
+            'month' as period_type, date '2026-02-01' as period_start,
+            date '2026-02-28' as period_end, 'revenue' as metric, 'closed' as period_status,
+            'CNY' as currency, 0.4::decimal(12, 6) as weight, 50000.00::decimal(18, 4) as target,
+            60000.00::decimal(24, 6) as actual, 1.2::decimal(18, 6) as attainment,
+            1.2::decimal(18, 6) as capped_attainment, 'on_curve' as payout_basis,
+            1.4::decimal(18, 6) as payout_fraction, 10000.00::decimal(18, 2) as prorated_incentive,
+            5600.00::decimal(18, 2) as earned_amount, 0.00::decimal(18, 2) as clawback_amount,
+            5600.00::decimal(18, 2) as payout_amount, date '2026-03-10' as as_of_date
+        from (values ('R1'), ('R/2')) as reps(user_id);
+        create table reconciliation_monthly as select 'revenue' as metric,
+            date '2026-02-01' as month_start, 0.00::decimal(18, 2) as difference;
+        create table reconciliation_payouts as select payout_id, 0.00::decimal(18, 2) as difference
+        from payouts;
+        """
+    )
+    con.execute(
+        """
+        create table payout_lines as select
+            payout_id || '|x' as line_id, payout_id, user_id, plan_id, period_start, metric,
+            'transaction' as line_type, null::date as original_period_start, 'erp' as source_system,
+            'invoice' as source_entity, ? as document_id, date '2026-02-03' as transaction_date,
+            'CNY' as currency, 60000.00::decimal(18, 2) as amount_original,
+            1::decimal(18, 8) as fx_rate, 60000.00::decimal(18, 2) as amount_base,
+            5600.00::decimal(18, 2) as line_amount, '-erp/invoices.csv' as source_file,
+            2 as source_line
+        from payouts
+        """,
+        [document_id],
+    )
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=1+1", True), ("+1", True), ("-2", True), ("@SUM(A1)", True), ("plain", False), ("", False)],
+)
+def test_formula_like(value, expected):
+    assert is_formula_like(value) is expected
+
+
+def test_csv_safe_prefixes_text_only():
+    assert csv_safe("=1+1") == "'=1+1"
+    assert csv_safe("-ACME") == "'-ACME"
+    assert csv_safe(-5) == -5
+    assert csv_safe("ACME") == "ACME"
+
+
+def test_file_names_and_period_labels():
+    assert safe_file_part("R/2 ../x") == "R_2____x"
+    assert period_label("month", dt.date(2026, 2, 1)) == "2026-02"
+    assert period_label("quarter", dt.date(2026, 1, 1)) == "2026-01_quarter"
+
+
+def test_statements_never_hold_formulas(tmp_path):
+    written = write_statements(make_published(tmp_path / "pub.duckdb"), tmp_path / "reports")
+    assert written.statements == 2 and written.lines == 2
+    path = written.folder / "2026-02" / "R1_P.xlsx"
+    sheet = openpyxl.load_workbook(path).active
+    texts = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    evil = [cell for cell in texts if cell.value == EVIL]
+    assert evil and all(cell.data_type == "s" and cell.quotePrefix for cell in evil)
+    assert not [cell for cell in texts if cell.data_type == "f"]
+    rep = [cell for cell in texts if cell.value == "R1 @Rep One"]
+    assert rep and rep[0].data_type == "s"
+    with (written.folder / "2026-02" / "R1_P.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0]["document_id"] == "'" + EVIL
+    assert rows[0]["source_file"] == "'-erp/invoices.csv"
+    assert rows[0]["line_amount"] == "5600.00"
+    # A user id with a slash becomes a safe file name inside the period folder.
+    assert (written.folder / "2026-02" / "R_2_P.xlsx").exists()
+
+
+def test_same_publication_same_bytes_and_stale_files_go(tmp_path):
+    published = make_published(tmp_path / "pub.duckdb")
+    first = write_statements(published, tmp_path / "reports")
+    before = {p.name: p.read_bytes() for p in first.folder.rglob("*") if p.is_file()}
+    stale = first.folder / "2025-12"
+    stale.mkdir()
+    (stale / "OLD.xlsx").write_bytes(b"old")
+    second = write_statements(published, tmp_path / "reports")
+    after = {p.name: p.read_bytes() for p in second.folder.rglob("*") if p.is_file()}
+    assert before == after
+    assert not stale.exists()
+    assert not (tmp_path / "reports" / ".statements.tmp").exists()

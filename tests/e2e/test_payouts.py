@@ -15,9 +15,10 @@ R2 1,000 in February on sales_cycle_days alone (lower is better). Hand calculati
 - R3 joined 2026-02-11: February's incentive is 10,000 x 18 / 28 = 6,428.57.
 - Performance, R1 February (bookings 0.5, revenue 0.3, teamwork 0.2): 72 x 0.5 + 0 x 0.3
   (negative attainment scores 0) + (4 - 1) / 4 x 100 x 0.2 = 36 + 0 + 15 = 51.00 -> D.
-Then invoice I2 (R2's 72,000, February) is voided and the pipeline runs as of 2026-04-05:
-February was closed in the publication as of 2026-03-10, so it stays as paid (6,285.71) and
-R2's April revenue payout carries a clawback of -6,285.71 on I2 (its change: -72,000.00).
+Then invoice I2 (R2's 72,000, February) is voided and a credit note CN2 of 7,200 dated
+2026-02-25 arrives; the pipeline runs as of 2026-04-05. February was closed in the publication as
+of 2026-03-10, so it stays as paid (6,285.71); February now earns 0 (revenue -7,200), and R2's
+April revenue payout carries a clawback of -6,285.71 on I2 and CN2.
 """
 
 from __future__ import annotations
@@ -197,10 +198,12 @@ def test_statements_are_written_after_publication(home):
 
 
 def test_clawback_after_the_period_was_paid(home):
-    """Void I2 after February was closed and published; run a month later, then again."""
+    """Void I2 and date a credit note back into February after February was closed and
+    published; run a month later, then again: the clawback is posted once, in April."""
     (home / "landing" / "erp" / "invoices_voids_2026-03.csv").write_text(
         "invoice_id,invoice_date,customer_id,order_id,sales_rep_id,amount_net,tax_amount,"
         'currency,document_type,status\nI2,2026-02-03,C1,SO2,,"$10,000.00",,USD,invoice,void\n'
+        "CN2,2026-02-25,C1,SO2,,7200.00,,CNY,credit_note,posted\n"
     )
     later = run(home, "run", "--as-of", "2026-04-05")
     assert later.returncode == 0, later.stderr[-3000:]
@@ -219,10 +222,13 @@ def test_clawback_after_the_period_was_paid(home):
     lines = published(
         home,
         "select line_type, original_period_start, document_id, amount_base, line_amount "
-        "from payout_lines where payout_id = 'R2|AE|2026-04-01|revenue' and line_type = 'clawback'",
+        "from payout_lines where payout_id = 'R2|AE|2026-04-01|revenue' and line_type = 'clawback' "
+        "order by document_id",
     )
+    # -6,285.71 spread over the two changes (7,200 and 72,000) by size, to the cent.
     assert [(r[0], r[1].isoformat(), *r[2:]) for r in lines] == [
-        ("clawback", "2026-02-01", "I2", D("-72000.00"), D("-6285.71"))
+        ("clawback", "2026-02-01", "CN2", D("-7200.00"), D("-571.43")),
+        ("clawback", "2026-02-01", "I2", D("-72000.00"), D("-5714.28")),
     ]
     # The scorecard restates February; the paid payout does not move.
     restated = published(
@@ -231,7 +237,7 @@ def test_clawback_after_the_period_was_paid(home):
         "period_month = '2026-02-01' and scope_type = 'rep' and scope_id = 'R2' "
         "and metric = 'revenue'",
     )
-    assert restated == [(D("0.000000"),)]
+    assert restated == [(D("-7200.000000"),)]
 
     hashes = published(home, "select table_hashes from publication_log order by version desc")[0][0]
     again = run(home, "run", "--as-of", "2026-04-05")

@@ -37,26 +37,9 @@ clawbacks as (
 listed_current as (
 
     select
-        listed.line_id,
-        listed.payout_id,
-        listed.user_id,
+        listed.*,
         payouts.plan_id,
-        payouts.period_start,
-        listed.metric,
-        listed.line_type,
-        listed.original_period_start,
-        listed.credit_id,
-        listed.source_system,
-        listed.source_entity,
-        listed.document_id,
-        listed.transaction_date,
-        listed.currency,
-        listed.amount_original,
-        listed.fx_rate,
-        listed.amount_base,
-        listed.line_amount,
-        listed.source_file,
-        listed.source_line
+        payouts.period_start
     from listed
     inner join payouts
         on listed.payout_id = payouts.payout_id
@@ -66,44 +49,15 @@ listed_current as (
 
 ),
 
-clawback_current as (
+typed_listed as (
 
-    select
-        line_id,
-        payout_id,
-        user_id,
-        plan_id,
-        period_start,
-        metric,
-        line_type,
-        original_period_start,
-        credit_id,
-        source_system,
-        source_entity,
-        document_id,
-        transaction_date,
-        currency,
-        amount_original,
-        fx_rate,
-        amount_base,
-        line_amount,
-        source_file,
-        source_line
-    from clawbacks
+    {{ select_typed(payout_line_columns(), 'listed_current') }}
 
 ),
 
-current_lines as (
+typed_clawbacks as (
 
-    select * from listed_current
-    union all
-    select * from clawback_current
-
-),
-
-typed_current as (
-
-    {{ select_typed(payout_line_columns(), 'current_lines') }}
+    {{ select_typed(payout_line_columns(), 'clawbacks') }}
 
 ),
 
@@ -111,7 +65,9 @@ all_lines as (
 
     select * from paid_lines
     union all
-    select * from typed_current
+    select * from typed_listed
+    union all
+    select * from typed_clawbacks
 
 )
 

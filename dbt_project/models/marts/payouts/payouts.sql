@@ -83,10 +83,6 @@ current_rows as (
         computed.period_start,
         computed.period_end,
         computed.metric,
-        case
-            when computed.period_end < cast('{{ var("as_of_date") }}' as date) then 'closed'
-            else 'open'
-        end as period_status,
         computed.currency,
         computed.weight,
         computed.threshold,
@@ -122,10 +118,6 @@ current_rows as (
         clawback_only.period_start,
         clawback_only.period_end,
         clawback_only.metric,
-        case
-            when clawback_only.period_end < cast('{{ var("as_of_date") }}' as date) then 'closed'
-            else 'open'
-        end as period_status,
         cast(null as varchar) as currency,
         cast(null as decimal(12, 6)) as weight,
         cast(null as decimal(12, 6)) as threshold,
@@ -155,9 +147,21 @@ current_rows as (
 
 ),
 
+with_status as (
+
+    select
+        *,
+        case
+            when period_end < cast('{{ var("as_of_date") }}' as date) then 'closed'
+            else 'open'
+        end as period_status
+    from current_rows
+
+),
+
 typed_current as (
 
-    {{ select_typed(payout_columns(), 'current_rows') }}
+    {{ select_typed(payout_columns(), 'with_status') }}
 
 ),
 

@@ -1,31 +1,52 @@
-"""Great Expectations suites as blocking asset checks (dagster-ge does not support GX 1.x)."""
+"""Great Expectations suites as blocking asset checks (dagster-ge does not support GX 1.x).
+
+One check per validated table, each with its own name, so the gate report and the Dagster UI say
+which table failed and show its offending values.
+"""
 
 import dagster as dg
 import duckdb
 
 from orchestration.assets.dbt import dbt_model_key
 from orchestration.resources import ScorecardsResource
-from quality.gx_suites import validate_table
+from quality.gx_suites import SUITES, validate_table
 
-SCORECARD_KEY = dbt_model_key("scorecard_attainment")
+GX_DESCRIPTIONS = {
+    "scorecard_attainment": "domain values, keys, non-negative targets, attainment null exactly "
+    "when a reason is given",
+    "scorecard_performance": "one row per rep and month, grades agree with scores, "
+    "weights sum to 1",
+    "payouts": "keys, statuses and bases in their sets, nothing earned off the curve, covered days "
+    "within the period",
+    "reconciliation_monthly": "credited plus unassigned equals the source systems to the cent",
+    "reconciliation_payouts": "every payout has statement lines and they sum to it",
+}
 
 
-@dg.asset_check(
-    asset=SCORECARD_KEY,
-    blocking=True,
-    description="Great Expectations suite on scorecard_attainment (domain values, keys, "
-    "non-negative targets, attainment null exactly when a reason is given).",
-)
-def gx_scorecard_attainment(scorecards: ScorecardsResource) -> dg.AssetCheckResult:
-    with duckdb.connect(str(scorecards.paths.build_db), read_only=True) as con:
-        outcome = validate_table(con, "marts", "scorecard_attainment")
-    return dg.AssetCheckResult(
-        passed=outcome.passed,
-        severity=dg.AssetCheckSeverity.ERROR,
-        description=outcome.summary(),
-        metadata={
-            **{key: dg.MetadataValue.int(value) for key, value in outcome.counts.items()},
-            "failures": dg.MetadataValue.json(outcome.failures),
-            "offending_rows": dg.MetadataValue.json(outcome.offending_rows),
-        },
+def gx_check(table: str) -> dg.AssetChecksDefinition:
+    """A blocking asset check running the GX suite of one marts table."""
+
+    @dg.asset_check(
+        name=f"gx_{table}",
+        asset=dbt_model_key(table),
+        blocking=True,
+        description=f"Great Expectations suite on {table}: {GX_DESCRIPTIONS[table]}.",
     )
+    def _check(scorecards: ScorecardsResource) -> dg.AssetCheckResult:
+        with duckdb.connect(str(scorecards.paths.build_db), read_only=True) as con:
+            outcome = validate_table(con, "marts", table)
+        return dg.AssetCheckResult(
+            passed=outcome.passed,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=outcome.summary(),
+            metadata={
+                **{key: dg.MetadataValue.int(value) for key, value in outcome.counts.items()},
+                "failures": dg.MetadataValue.json(outcome.failures),
+                "offending_rows": dg.MetadataValue.json(outcome.offending_rows),
+            },
+        )
+
+    return _check
+
+
+GX_CHECKS = [gx_check(table) for table in SUITES]

@@ -7,13 +7,13 @@ import dagster as dg
 from orchestration.assets.dbt import scorecards_dbt_models
 from orchestration.assets.ingest import landed_exports
 from orchestration.assets.publish import payout_statements, published_scorecards
-from orchestration.checks import gx_scorecard_attainment
+from orchestration.checks import GX_CHECKS
 from orchestration.jobs import scorecards_job
 from orchestration.resources import ScorecardsResource, dbt_resource
 
 defs = dg.Definitions(
     assets=[landed_exports, scorecards_dbt_models, published_scorecards, payout_statements],
-    asset_checks=[gx_scorecard_attainment],
+    asset_checks=GX_CHECKS,
     jobs=[scorecards_job],
     resources={"scorecards": ScorecardsResource(), "dbt": dbt_resource()},
     executor=dg.in_process_executor,

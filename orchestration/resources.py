@@ -14,6 +14,7 @@ from scorecards.settings import (
     Home,
     base_currency,
     fiscal_year_start_month,
+    max_unassigned_share,
     parse_as_of,
 )
 
@@ -46,6 +47,7 @@ class ScorecardsResource(dg.ConfigurableResource):
             "as_of_date": self.as_of_date.isoformat(),
             "base_currency": base_currency(self.base_currency or None),
             "fiscal_year_start_month": fiscal_year_start_month(self.fiscal_year_start_month),
+            "max_unassigned_share": max_unassigned_share(),
         }
 
 

@@ -67,7 +67,112 @@ def scorecard_attainment_expectations() -> list[object]:
     ]
 
 
-SUITES = {"scorecard_attainment": scorecard_attainment_expectations}
+def scorecard_performance_expectations() -> list[object]:
+    """Per rep and month: one row, a grade from the score, weights that add up to 1."""
+    import great_expectations as gx
+
+    exp = gx.expectations
+    key = ["user_id", "month_start"]
+    return [
+        exp.ExpectTableRowCountToBeBetween(min_value=1),
+        exp.ExpectCompoundColumnsToBeUnique(column_list=key),
+        *[exp.ExpectColumnValuesToNotBeNull(column=column) for column in key],
+        exp.ExpectColumnValuesToBeInSet(column="grade", value_set=["A", "B", "C", "D"]),
+        exp.ExpectColumnValuesToBeBetween(column="score", min_value=0, max_value=150),
+        exp.ExpectColumnValuesToBeBetween(column="weight_total", min_value=1, max_value=1),
+        exp.ExpectColumnValuesToBeBetween(column="rank_in_team", min_value=1),
+        exp.ExpectColumnValuesToBeBetween(column="rank_in_company", min_value=1),
+        exp.ExpectColumnValuesToBeInSet(
+            column="grade", value_set=["A"], row_condition="score >= 100", condition_parser="pandas"
+        ),
+        exp.ExpectColumnValuesToBeInSet(
+            column="grade", value_set=["D"], row_condition="score < 70", condition_parser="pandas"
+        ),
+    ]
+
+
+def payouts_expectations() -> list[object]:
+    """What must hold of every payout people are paid on."""
+    import great_expectations as gx
+
+    exp = gx.expectations
+    return [
+        exp.ExpectColumnValuesToBeUnique(column="payout_id"),
+        *[
+            exp.ExpectColumnValuesToNotBeNull(column=column)
+            for column in ("payout_id", "user_id", "plan_id", "period_start", "metric")
+        ],
+        exp.ExpectColumnValuesToNotBeNull(column="payout_amount"),
+        exp.ExpectColumnValuesToBeInSet(
+            column="period_status", value_set=["open", "closed", "paid"]
+        ),
+        exp.ExpectColumnValuesToBeInSet(column="period_type", value_set=["month", "quarter"]),
+        exp.ExpectColumnValuesToBeInSet(
+            column="payout_basis",
+            value_set=[
+                "no_target",
+                "below_threshold",
+                "below_curve",
+                "on_curve",
+                "capped",
+                "clawback_only",
+            ],
+        ),
+        exp.ExpectColumnValuesToBeBetween(column="payout_fraction", min_value=0),
+        exp.ExpectColumnValuesToBeBetween(column="earned_amount", min_value=0),
+        exp.ExpectColumnValuesToBeBetween(column="prorated_incentive", min_value=0),
+        exp.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="period_days",
+            column_B="covered_days",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+        ),
+        # Nothing is earned below the threshold.
+        exp.ExpectColumnValuesToBeBetween(
+            column="earned_amount",
+            min_value=0,
+            max_value=0,
+            row_condition='payout_basis != "on_curve" and payout_basis != "capped"',
+            condition_parser="pandas",
+        ),
+    ]
+
+
+def reconciliation_monthly_expectations() -> list[object]:
+    """Credited plus unassigned equals the source systems, to the cent, every month."""
+    import great_expectations as gx
+
+    exp = gx.expectations
+    return [
+        exp.ExpectTableRowCountToBeBetween(min_value=1),
+        exp.ExpectCompoundColumnsToBeUnique(column_list=["metric", "month_start"]),
+        exp.ExpectColumnValuesToBeInSet(
+            column="metric", value_set=["revenue", "bookings", "collections"]
+        ),
+        exp.ExpectColumnValuesToBeBetween(column="difference", min_value=0, max_value=0),
+        exp.ExpectColumnValuesToBeBetween(column="company_difference", min_value=0, max_value=0),
+    ]
+
+
+def reconciliation_payouts_expectations() -> list[object]:
+    """Every payout has statement lines and they sum to it, to the cent."""
+    import great_expectations as gx
+
+    exp = gx.expectations
+    return [
+        exp.ExpectColumnValuesToBeUnique(column="payout_id"),
+        exp.ExpectColumnValuesToBeBetween(column="difference", min_value=0, max_value=0),
+        exp.ExpectColumnValuesToBeBetween(column="line_count", min_value=1),
+    ]
+
+
+SUITES = {
+    "scorecard_attainment": scorecard_attainment_expectations,
+    "scorecard_performance": scorecard_performance_expectations,
+    "payouts": payouts_expectations,
+    "reconciliation_monthly": reconciliation_monthly_expectations,
+    "reconciliation_payouts": reconciliation_payouts_expectations,
+}
 
 
 def _numeric(frame: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import duckdb
 
 from quality.outcome import MAX_OFFENDING_ROWS, CheckOutcome
@@ -36,4 +39,86 @@ def quarantine_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             "inner join audit.load_log as loads on quarantine.load_id = loads.load_id "
             "where loads.retired_at is null group by quarantine.entity order by quarantine.entity"
         ).fetchall()
+    )
+
+
+def required_entities_check(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
+    """Blocks until every required entity of the export contract has a file in force.
+
+    Without, say, fx_rates or targets the pipeline would still build, with every foreign amount
+    or every attainment missing; completeness is a precondition, not a result.
+    """
+    from ingest.contract import ENTITIES
+
+    present = {
+        row[0]
+        for row in con.execute(
+            "select distinct entity from audit.load_log "
+            "where status <> 'rejected' and retired_at is null and entity is not null"
+        ).fetchall()
+    }
+    missing = [e.qualified for e in ENTITIES if not e.optional and e.qualified not in present]
+    return CheckOutcome(
+        name="required_entities_landed",
+        passed=not missing,
+        description="Every required entity of the export contract has at least one file in force.",
+        failures=[f"no file for {name} (land landing/{name}*)" for name in missing],
+        offending_rows=[{"entity": name} for name in missing][:MAX_OFFENDING_ROWS],
+        counts={"missing_entities": len(missing)},
+    )
+
+
+def quarantine_check(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
+    """A warning while rows of files in force sit in quarantine, with counts and examples."""
+    counts = quarantine_counts(con)
+    rows = con.execute(
+        "select quarantine.entity, quarantine.file_path, quarantine.line_number, quarantine.reason "
+        "from audit.quarantine as quarantine inner join audit.load_log as loads "
+        "on quarantine.load_id = loads.load_id where loads.retired_at is null "
+        "order by quarantine.file_path, quarantine.line_number limit ?",
+        [MAX_OFFENDING_ROWS],
+    ).fetchall()
+    return CheckOutcome(
+        name="quarantined_rows",
+        passed=not counts,
+        description="No landed row is in quarantine (a warning: the rest of the file was used).",
+        failures=[f"{entity}: {count} row(s) quarantined" for entity, count in counts.items()],
+        offending_rows=[
+            {"entity": entity, "file_path": path, "line": line, "reason": reason}
+            for entity, path, line, reason in rows
+        ],
+        counts={"quarantined_rows": sum(counts.values())},
+    )
+
+
+def stale_entities_check(
+    con: duckdb.DuckDBPyConnection, landing: Path, as_of: dt.date, max_age_days: int
+) -> CheckOutcome:
+    """A warning for each entity whose newest file in force was last modified long before the
+    as-of date: the export may have stopped."""
+    newest: dict[str, dt.date] = {}
+    for entity, file_path in con.execute(
+        "select entity, file_path from audit.load_log "
+        "where status <> 'rejected' and retired_at is null and entity is not null"
+    ).fetchall():
+        path = landing / file_path
+        if not path.exists():
+            continue
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC).date()
+        newest[entity] = max(newest.get(entity, modified), modified)
+    stale = {
+        entity: (as_of - date).days
+        for entity, date in sorted(newest.items())
+        if (as_of - date).days > max_age_days
+    }
+    return CheckOutcome(
+        name="stale_entities",
+        passed=not stale,
+        description=f"Every entity's newest file is at most {max_age_days} days older than the "
+        "as-of date (a warning).",
+        failures=[f"{entity}: newest file {days} days old" for entity, days in stale.items()],
+        offending_rows=[{"entity": entity, "age_days": days} for entity, days in stale.items()][
+            :MAX_OFFENDING_ROWS
+        ],
+        counts={"stale_entities": len(stale)},
     )

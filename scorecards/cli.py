@@ -118,6 +118,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                 print(f"  {message}", file=sys.stderr)
             return EXIT_FAILED
         print(f"statements in {home.reports / 'statements'}")
+        if outcome.warnings:
+            print(f"{len(outcome.warnings)} warning(s): {', '.join(outcome.warnings)}")
+        print(f"gate report: {outcome.report}")
         return EXIT_OK
     if outcome.failed_checks:
         print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 import dagster as dg
@@ -30,6 +31,7 @@ class RunOutcome:
     version: int | None = None
     failed_checks: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     report: Path | None = None
 
 
@@ -58,24 +60,27 @@ def run_pipeline(home: Home, as_of: dt.date, settings: RunSettings | None = None
         materialization = event.event_specific_data.materialization
         if materialization.asset_key == PUBLISH_KEY:
             version = materialization.metadata["version"].value
-    failed = [
-        evaluation
-        for evaluation in result.get_asset_check_evaluations()
-        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
-    ]
+    evaluations = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    failed = [e for e in evaluations if e.severity == dg.AssetCheckSeverity.ERROR]
+    warned = [_describe(home, e) for e in evaluations if e.severity != dg.AssetCheckSeverity.ERROR]
     errors = [
         f"step {event.step_key} failed: {_first_line(event.event_specific_data.error.message)}"
         for event in result.get_step_failure_events()
     ]
+    warnings = [check.name for check in warned]
     if version is not None:
         # Published; a later step (the statements) may still have failed.
-        return RunOutcome(published=True, version=version, errors=errors)
+        report = write_gate_report(home, as_of, [], errors, warned, published_version=version)
+        return RunOutcome(
+            published=True, version=version, errors=errors, warnings=warnings, report=report
+        )
     checks = [_describe(home, evaluation) for evaluation in failed]
-    report = write_gate_report(home, as_of, checks, errors) if checks or errors else None
+    report = write_gate_report(home, as_of, checks, errors, warned)
     return RunOutcome(
         published=False,
         failed_checks=[check.name for check in checks],
         errors=errors or ["publish did not run"],
+        warnings=warnings,
         report=report,
     )
 
@@ -113,29 +118,79 @@ def _stored_failures(home: Home, test_name: str) -> list[dict[str, object]]:
         return []
 
 
-def write_gate_report(
-    home: Home, as_of: dt.date, checks: list[FailedCheck], errors: list[str]
-) -> Path:
-    """reports/gate_report.md: each failing check with up to 20 offending rows."""
-    home.reports.mkdir(parents=True, exist_ok=True)
-    lines = [
-        "# Gate report: publication blocked",
-        "",
-        f"As of {as_of}. Nothing was published; the previous publication is unchanged.",
-        "",
+def _cells(check: FailedCheck) -> tuple[list[str], list[list[str]]]:
+    """The offending rows of a check as a header and text cells."""
+    if not check.offending_rows:
+        return [], []
+    columns = list(check.offending_rows[0])
+    rows = [
+        [json.dumps(row.get(column), default=str).strip('"') for column in columns]
+        for row in check.offending_rows
     ]
-    for check in checks:
-        lines += [f"## {check.name}", "", check.description, ""]
-        if check.offending_rows:
-            columns = list(check.offending_rows[0])
+    return columns, rows
+
+
+def write_gate_report(
+    home: Home,
+    as_of: dt.date,
+    checks: list[FailedCheck],
+    errors: list[str],
+    warnings: list[FailedCheck] | None = None,
+    published_version: int | None = None,
+) -> Path:
+    """reports/gate_report.md and .html: the gate's verdict, each failing blocking check and each
+    warning with up to 20 offending rows. Written on every run, so the report in reports/ always
+    belongs to the latest run."""
+    warnings = warnings or []
+    home.reports.mkdir(parents=True, exist_ok=True)
+    if published_version is not None:
+        title = f"Gate report: passed, published version {published_version}"
+        verdict = f"As of {as_of}. Every blocking check passed."
+    else:
+        title = "Gate report: publication blocked"
+        verdict = f"As of {as_of}. Nothing was published; the previous publication is unchanged."
+    sections = [("Blocking check failed", check) for check in checks] + [
+        ("Warning", check) for check in warnings
+    ]
+    lines = [f"# {title}", "", verdict, ""]
+    html = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{escape(title)}</title>",
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+        "td,th{border:1px solid #bbb;padding:2px 6px;font-size:90%}"
+        "h2.blocking{color:#a00}h2.warning{color:#a60}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
+        f"<p>{escape(verdict)}</p>",
+    ]
+    if not sections:
+        lines += ["No check failed and no warning was raised.", ""]
+        html.append("<p>No check failed and no warning was raised.</p>")
+    for kind, check in sections:
+        lines += [f"## {kind}: {check.name}", "", check.description, ""]
+        css = "blocking" if kind.startswith("Blocking") else "warning"
+        html += [
+            f'<h2 class="{css}">{escape(kind)}: {escape(check.name)}</h2>',
+            f"<p>{escape(check.description)}</p>",
+        ]
+        columns, rows = _cells(check)
+        if columns:
             lines.append("| " + " | ".join(columns) + " |")
             lines.append("|" + "---|" * len(columns))
-            for row in check.offending_rows:
-                cells = [json.dumps(row.get(c), default=str).strip('"') for c in columns]
+            for cells in rows:
                 lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
             lines.append("")
+            html.append("<table><tr>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + "</tr>")
+            for cells in rows:
+                html.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+            html.append("</table>")
     if errors:
         lines += ["## Step errors", ""] + [f"- {error}" for error in errors] + [""]
+        html += ["<h2>Step errors</h2><ul>"]
+        html += [f"<li>{escape(error)}</li>" for error in errors]
+        html += ["</ul>"]
+    html.append("</body></html>")
     target = home.reports / "gate_report.md"
     target.write_text("\n".join(lines), encoding="utf-8")
+    (home.reports / "gate_report.html").write_text("\n".join(html), encoding="utf-8")
     return target

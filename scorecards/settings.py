@@ -16,6 +16,10 @@ HOME_ENV = "SCORECARDS_HOME"
 AS_OF_ENV = "SCORECARDS_AS_OF"
 BASE_CURRENCY_ENV = "SCORECARDS_BASE_CURRENCY"
 FISCAL_YEAR_START_ENV = "SCORECARDS_FISCAL_YEAR_START_MONTH"
+MAX_UNASSIGNED_SHARE_ENV = "SCORECARDS_MAX_UNASSIGNED_SHARE"
+MAX_FILE_AGE_DAYS_ENV = "SCORECARDS_MAX_FILE_AGE_DAYS"
+DEFAULT_MAX_UNASSIGNED_SHARE = "0.10"
+DEFAULT_MAX_FILE_AGE_DAYS = 45
 DEFAULT_HOME = "./data"
 DEFAULT_BASE_CURRENCY = "CNY"
 DEFAULT_FISCAL_YEAR_START_MONTH = 1
@@ -100,3 +104,35 @@ def fiscal_year_start_month(value: int | str | None = None) -> int:
     if not 1 <= month <= 12:
         raise ValueError(f"fiscal year start month must be 1-12, got {raw!r}")
     return month
+
+
+def max_unassigned_share(value: str | None = None) -> str:
+    """Largest share of a month's revenue or collections that may stay unassigned (gate).
+
+    Explicit value, else ``SCORECARDS_MAX_UNASSIGNED_SHARE``, else 0.10; kept as text so the
+    dbt var is an exact decimal.
+    """
+    raw = (
+        value or os.environ.get(MAX_UNASSIGNED_SHARE_ENV) or DEFAULT_MAX_UNASSIGNED_SHARE
+    ).strip()
+    try:
+        share = float(raw)
+    except ValueError as exc:
+        raise ValueError(f"max unassigned share must be a number from 0 to 1, got {raw!r}") from exc
+    if not 0 <= share <= 1:
+        raise ValueError(f"max unassigned share must be a number from 0 to 1, got {raw!r}")
+    return raw
+
+
+def max_file_age_days(value: int | str | None = None) -> int:
+    """Age in days after which an entity's newest landed file is reported as stale (a warning)."""
+    raw = value if value not in (None, "", 0) else os.environ.get(MAX_FILE_AGE_DAYS_ENV)
+    if raw in (None, ""):
+        return DEFAULT_MAX_FILE_AGE_DAYS
+    try:
+        days = int(raw)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"max file age must be a whole number of days, got {raw!r}") from exc
+    if days < 1:
+        raise ValueError(f"max file age must be at least 1 day, got {raw!r}")
+    return days

@@ -7,7 +7,14 @@ from ingest.contract import ENTITIES
 from ingest.loader import entity_counts, load_landing, print_progress
 from ingest.report import write_ingest_report
 from orchestration.resources import ScorecardsResource
-from quality.landing_checks import rejected_files_check
+from quality.landing_checks import (
+    quarantine_check,
+    rejected_files_check,
+    required_entities_check,
+    stale_entities_check,
+)
+from quality.outcome import CheckOutcome
+from scorecards.settings import max_file_age_days
 
 LOAD_LOG_KEY = dg.AssetKey(["audit", "load_log"])
 RAW_KEYS = {entity.qualified: dg.AssetKey([entity.source, entity.name]) for entity in ENTITIES}
@@ -36,7 +43,24 @@ RAW_KEYS = {entity.qualified: dg.AssetKey([entity.source, entity.name]) for enti
             asset=LOAD_LOG_KEY,
             blocking=True,
             description="Blocks publication while a landed file is rejected as a whole.",
-        )
+        ),
+        dg.AssetCheckSpec(
+            "required_entities_landed",
+            asset=LOAD_LOG_KEY,
+            blocking=True,
+            description="Blocks publication until every required entity has a file in force.",
+        ),
+        dg.AssetCheckSpec(
+            "quarantined_rows",
+            asset=LOAD_LOG_KEY,
+            description="Warns while rows of files in force are quarantined (counts, examples).",
+        ),
+        dg.AssetCheckSpec(
+            "stale_entities",
+            asset=LOAD_LOG_KEY,
+            description="Warns when an entity's newest file is older than "
+            "SCORECARDS_MAX_FILE_AGE_DAYS (45) before the as-of date.",
+        ),
     ],
     can_subset=False,
 )
@@ -47,7 +71,11 @@ def landed_exports(context: dg.AssetExecutionContext, scorecards: ScorecardsReso
     with duckdb.connect(str(home.build_db)) as con:
         summary = load_landing(con, home.landing, progress=print_progress)
         report = write_ingest_report(con, home.reports, summary)
-        check = rejected_files_check(con)
+        blocking = [rejected_files_check(con), required_entities_check(con)]
+        warnings = [
+            quarantine_check(con),
+            stale_entities_check(con, home.landing, scorecards.as_of_date, max_file_age_days()),
+        ]
         per_entity = entity_counts(con)
         totals = con.execute(
             "select count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_quarantined), 0) "
@@ -74,14 +102,22 @@ def landed_exports(context: dg.AssetExecutionContext, scorecards: ScorecardsReso
             asset_key=RAW_KEYS[name],
             metadata={key: dg.MetadataValue.int(value) for key, value in counts.items()},
         )
-    yield dg.AssetCheckResult(
-        check_name="no_rejected_files",
+    for outcome in blocking:
+        yield check_result(outcome, dg.AssetCheckSeverity.ERROR)
+    for outcome in warnings:
+        yield check_result(outcome, dg.AssetCheckSeverity.WARN)
+
+
+def check_result(outcome: CheckOutcome, severity: dg.AssetCheckSeverity) -> dg.AssetCheckResult:
+    """A gate outcome as a Dagster check result on audit/load_log, offending rows in metadata."""
+    return dg.AssetCheckResult(
+        check_name=outcome.name,
         asset_key=LOAD_LOG_KEY,
-        passed=check.passed,
-        severity=dg.AssetCheckSeverity.ERROR,
-        description=check.summary(),
+        passed=outcome.passed,
+        severity=severity,
+        description=outcome.summary(),
         metadata={
-            "rejected_files": check.counts.get("rejected_files", 0),
-            "offending_rows": dg.MetadataValue.json(check.offending_rows),
+            **{key: dg.MetadataValue.int(value) for key, value in outcome.counts.items()},
+            "offending_rows": dg.MetadataValue.json(outcome.offending_rows),
         },
     )

@@ -1,9 +1,9 @@
 """Payouts, statements, the performance scorecard and reconciliations on the hand-made exports.
 
 Plan AE (bookings 0.6, revenue 0.4; threshold 0.5, cap 2.0; curve from 0.5 pays 0.25 + 1.5 per
-point, from 1.0 pays 1.0 + 2.0 per point), OTI 10,000 a month for R1, R2 and R3. Plan CY pays
-R2 1,000 in February on sales_cycle_days alone (lower is better). Hand calculations, as of
-2026-03-10 (February figures are in test_fixture_pipeline's docstring):
+point, from 1.0 pays 1.0 + 2.0 per point), OTI 10,000 a month for R1, R2 and R3 in February.
+Plan CY pays R2 1,000 in February on sales_cycle_days alone (lower is better). Hand
+calculations, as of 2026-03-10 (February figures are in test_fixture_pipeline's docstring):
 - R1 bookings: 48,000 / 66,666.67 = 0.720000 -> 0.25 + 1.5 x 0.22 = 0.58 -> 10,000 x 0.6 x 0.58
   = 3,480.00. R1 revenue: -10,000 / 90,000 = -0.111111, below the threshold -> 0.
 - R2 moved team on 2026-02-15; the rep's attainment counts both teams. Revenue 72,000 against the
@@ -121,8 +121,8 @@ def test_lower_is_better_metric_pays_on_the_inverted_ratio(home):
 def test_partial_period_prorates_the_incentive(home):
     joined = payout(home, "R3|AE|2026-02-01|revenue")
     assert joined["prorated"] == D("6428.57")
-    march = payout(home, "R3|AE|2026-03-01|revenue")
-    assert (march["prorated"], march["status"]) == (D("10000.00"), "open")
+    # The fixture's assignments end with February: no March payouts.
+    assert not published(home, "select 1 from payouts where period_start = '2026-03-01'")
 
 
 def test_statement_lines_sum_to_each_payout(home):
@@ -139,7 +139,7 @@ def test_statement_lines_sum_to_each_payout(home):
     empty = published(
         home,
         "select line_type, line_amount from payout_lines "
-        "where payout_id = 'R1|AE|2026-03-01|revenue'",
+        "where payout_id = 'R3|AE|2026-02-01|bookings'",
     )
     assert empty == [("no_credited_amount", D("0.00"))]
 
@@ -214,6 +214,8 @@ def test_clawback_after_the_period_was_paid(home):
         "2026-03-10",
     )
     april = payout(home, "R2|AE|2026-04-01|revenue")
+    # R2 has no plan in April: the clawback makes a payout of its own.
+    assert april["basis"] == "clawback_only"
     assert (april["earned"], april["clawback"], april["amount"]) == (
         D("0.00"),
         D("-6285.71"),

@@ -98,3 +98,100 @@ def test_duplicate_keys_fail():
     outcome = validate_frame("scorecard_attainment", frame, scorecard_attainment_expectations())
     assert not outcome.passed
     assert any("expect_compound_columns_to_be_unique" in f for f in outcome.failures)
+
+
+D = decimal.Decimal
+
+
+def performance_rows() -> pd.DataFrame:
+    base = {
+        "user_id": "R1",
+        "month_start": pd.Timestamp("2026-02-01"),
+        "score": D("51.00"),
+        "grade": "D",
+        "weight_total": D("1.000000"),
+        "rank_in_team": 1,
+        "rank_in_company": 2,
+    }
+    return pd.DataFrame([base, {**base, "user_id": "R2", "score": D("104.20"), "grade": "A"}])
+
+
+def payout_rows() -> pd.DataFrame:
+    base = {
+        "payout_id": "R1|AE|2026-02-01|bookings",
+        "user_id": "R1",
+        "plan_id": "AE",
+        "period_start": pd.Timestamp("2026-02-01"),
+        "metric": "bookings",
+        "period_type": "month",
+        "period_status": "closed",
+        "payout_basis": "on_curve",
+        "payout_fraction": D("0.580000"),
+        "earned_amount": D("3480.00"),
+        "prorated_incentive": D("10000.00"),
+        "payout_amount": D("3480.00"),
+        "period_days": 28,
+        "covered_days": 28,
+    }
+    below = {
+        **base,
+        "payout_id": "R1|AE|2026-02-01|revenue",
+        "metric": "revenue",
+        "payout_basis": "below_threshold",
+        "payout_fraction": D("0"),
+        "earned_amount": D("0.00"),
+        "payout_amount": D("0.00"),
+    }
+    return pd.DataFrame([base, below])
+
+
+def test_performance_suite_catches_a_grade_that_disagrees_with_the_score():
+    from quality.gx_suites import scorecard_performance_expectations
+
+    assert validate_frame("p", performance_rows(), scorecard_performance_expectations()).passed
+    bad = performance_rows()
+    bad.loc[1, "grade"] = "B"
+    bad.loc[0, "weight_total"] = D("0.900000")
+    outcome = validate_frame("p", bad, scorecard_performance_expectations())
+    assert not outcome.passed
+    failed = " ".join(outcome.failures)
+    assert "on grade" in failed and "on weight_total" in failed
+
+
+def test_payouts_suite_catches_money_off_the_curve_and_overlong_coverage():
+    from quality.gx_suites import payouts_expectations
+
+    assert validate_frame("pay", payout_rows(), payouts_expectations()).passed
+    bad = payout_rows()
+    bad.loc[1, "earned_amount"] = D("10.00")  # below the threshold, yet earned
+    bad.loc[0, "covered_days"] = 29
+    bad.loc[0, "period_status"] = "draft"
+    outcome = validate_frame("pay", bad, payouts_expectations())
+    failed = " ".join(outcome.failures)
+    assert "on earned_amount" in failed
+    assert "expect_column_pair_values_a_to_be_greater_than_b" in failed
+    assert "on period_status" in failed
+
+
+def test_reconciliation_suites_demand_zero_differences():
+    from quality.gx_suites import (
+        reconciliation_monthly_expectations,
+        reconciliation_payouts_expectations,
+    )
+
+    monthly = pd.DataFrame(
+        [
+            {
+                "metric": "revenue",
+                "month_start": pd.Timestamp("2026-02-01"),
+                "difference": D("0.00"),
+                "company_difference": D("0.00"),
+            }
+        ]
+    )
+    assert validate_frame("m", monthly, reconciliation_monthly_expectations()).passed
+    monthly.loc[0, "difference"] = D("0.01")
+    assert not validate_frame("m", monthly, reconciliation_monthly_expectations()).passed
+    payouts = pd.DataFrame([{"payout_id": "X", "difference": D("0.00"), "line_count": 0}])
+    outcome = validate_frame("rp", payouts, reconciliation_payouts_expectations())
+    assert not outcome.passed and "on line_count" in " ".join(outcome.failures)

@@ -1,0 +1,172 @@
+"""Each blocking check, made to fail on purpose with a real run: exit 2, the check named, the gate
+report (Markdown and HTML) showing the offending rows, and published.duckdb byte-identical."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import FIXTURE_LANDING
+from tests.e2e.test_fixture_pipeline import run
+
+AS_OF = "2026-03-10"
+INVOICE_HEADER = (
+    "invoice_id,invoice_date,customer_id,order_id,sales_rep_id,amount_net,tax_amount,currency,"
+    "document_type,status\n"
+)
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("gate")
+    shutil.copytree(FIXTURE_LANDING, root / "landing")
+    result = run(root, "run", "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return root
+
+
+def assert_blocked(home: Path, check: str, *report_needles: str) -> None:
+    published = home / "warehouse" / "published.duckdb"
+    before = published.read_bytes()
+    blocked = run(home, "run", "--as-of", AS_OF)
+    assert blocked.returncode == 2, blocked.stderr[-3000:]
+    assert "failing check: " in blocked.stderr and check in blocked.stderr
+    assert published.read_bytes() == before
+    markdown = (home / "reports" / "gate_report.md").read_text(encoding="utf-8")
+    html = (home / "reports" / "gate_report.html").read_text(encoding="utf-8")
+    assert "publication blocked" in markdown and check in markdown and check in html
+    for needle in report_needles:
+        assert needle in markdown, needle
+        assert needle in html, needle
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "check", "needles"),
+    [
+        (
+            "plan/plan_assignments_r4.csv",
+            "user_id,plan_id,valid_from,valid_to,on_target_incentive,currency\n"
+            "R4,AE,2026-02-01,2026-02-28,10000.00,CNY\n",
+            "assert_reps_on_a_plan_have_targets",
+            ("R4", "2026-02-01", "no target"),
+        ),
+        (
+            "erp/invoices_walkin.csv",
+            INVOICE_HEADER + "W9,2026-02-20,C404,,,20000.00,,CNY,invoice,posted\n",
+            "assert_unassigned_within_share",
+            ("revenue", "23000.00"),
+        ),
+        (
+            "crm/opportunity_splits_extra.csv",
+            "opportunity_id,user_id,split_type,percent\nO4,R3,revenue,10\n",
+            "assert_revenue_splits_sum_to_100_percent",
+            ("O4", "110"),
+        ),
+        (
+            "erp/invoices_eur.csv",
+            INVOICE_HEADER + "E1,2026-02-10,C1,,R1,500.00,,EUR,invoice,posted\n",
+            "assert_fx_rate_for_every_foreign_amount",
+            ("E1", "EUR"),
+        ),
+        (
+            "plan/targets_unknown_team.csv",
+            "scope_type,scope_id,metric,period_type,period_start,tier,value\n"
+            "team,T404,bookings,month,2026-02-01,target,1000.00\n",
+            "assert_targets_reference_known_scopes",
+            ("T404",),
+        ),
+        (
+            "plan/kpi_weights_more.csv",
+            "role,kpi,weight,direction\nrep,calls,0.2,higher_is_better\n",
+            "assert_kpi_weights_sum_to_one",
+            ("1.2",),
+        ),
+        (
+            "plan/comp_plans_quarterly.csv",
+            "plan_id,metric,weight,period_type,threshold,cap\nAE,collections,0.2,quarter,0.5,2\n",
+            "assert_comp_plans_are_consistent",
+            ("several period types",),
+        ),
+    ],
+    ids=["plan-targets", "unassigned", "splits", "fx", "unknown-scope", "kpi-weights", "plan"],
+)
+def test_a_bad_input_blocks_and_nothing_is_published(home, path, text, check, needles):
+    bad = home / "landing" / path
+    bad.write_text(text, encoding="utf-8")
+    try:
+        assert_blocked(home, check, *needles)
+    finally:
+        bad.unlink()
+
+
+def test_a_missing_required_entity_blocks(home):
+    kept = home / "kept_kpi_weights.csv"
+    shutil.move(home / "landing" / "plan" / "kpi_weights.csv", kept)
+    try:
+        assert_blocked(home, "required_entities_landed", "plan/kpi_weights")
+    finally:
+        shutil.move(kept, home / "landing" / "plan" / "kpi_weights.csv")
+
+
+def test_the_unassigned_share_is_a_setting(home):
+    walkin = home / "landing" / "erp" / "invoices_walkin.csv"
+    walkin.write_text(INVOICE_HEADER + "W9,2026-02-20,C404,,,20000.00,,CNY,invoice,posted\n")
+    try:
+        env = {**os.environ, "SCORECARDS_MAX_UNASSIGNED_SHARE": "0.5"}
+        script = Path(sys.executable).with_name("scorecards")
+        result = subprocess.run(
+            [str(script), "run", "--as-of", AS_OF, "--home", str(home)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+    finally:
+        walkin.unlink()
+
+
+def test_the_reconciliation_tests_bite(home):
+    """The reconciliation is an invariant no input can break, so break the build instead: one
+    cent moved in the reconciliation table makes the dbt test fail, naming the month."""
+    build = home / "warehouse" / "build.duckdb"
+    with duckdb.connect(str(build)) as con:
+        con.execute(
+            "update marts.reconciliation_monthly set credited_total = credited_total + 0.01, "
+            "difference = difference + 0.01 where metric = 'revenue' and month_start = '2026-02-01'"
+        )
+        con.execute(
+            "update marts.reconciliation_payouts set difference = 0.01 "
+            "where payout_id = 'R2|AE|2026-02-01|revenue'"
+        )
+    dbt = Path(sys.executable).with_name("dbt")
+    project = Path(__file__).resolve().parents[2] / "dbt_project"
+    result = subprocess.run(
+        [
+            str(dbt),
+            "test",
+            "--select",
+            "assert_revenue_reconciles_to_erp assert_statement_lines_sum_to_payouts",
+            "--vars",
+            f'{{"as_of_date": "{AS_OF}"}}',
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SCORECARDS_BUILD_DB": str(build)},
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "FAIL 1 assert_revenue_reconciles_to_erp" in result.stdout
+    assert "FAIL 1 assert_statement_lines_sum_to_payouts" in result.stdout

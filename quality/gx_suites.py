@@ -104,7 +104,7 @@ def payouts_expectations() -> list[object]:
         ],
         exp.ExpectColumnValuesToNotBeNull(column="payout_amount"),
         exp.ExpectColumnValuesToBeInSet(
-            column="period_status", value_set=["open", "closed", "paid"]
+            column="period_status", value_set=["open", "ended", "paid"]
         ),
         exp.ExpectColumnValuesToBeInSet(column="period_type", value_set=["month", "quarter"]),
         exp.ExpectColumnValuesToBeInSet(

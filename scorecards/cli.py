@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from scorecards.closing import CloseError, close_month, read_closed_months
 from scorecards.settings import (
     Home,
     RunSettings,
@@ -66,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="what is published")
     home_arg(status)
+    close = sub.add_parser(
+        "close",
+        help="close a month on the latest publication: its payouts become paid, later changes "
+        "to its figures become restatements",
+    )
+    home_arg(close)
+    close.add_argument("--month", required=True, help="the month to close, YYYY-MM")
     return parser
 
 
@@ -176,10 +184,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         return EXIT_OK
     with duckdb.connect(str(home.published_db), read_only=True) as con:
         log = con.execute(
-            "select version, as_of_date, published_at, months_covered, row_counts, checks_summary "
-            "from publication_log order by version desc"
+            "select version, as_of_date, published_at, months_covered, row_counts, "
+            "checks_summary, restated_months from publication_log order by version desc"
         ).fetchall()
-    version, as_of, published_at, months, row_counts, checks = log[0]
+    version, as_of, published_at, months, row_counts, checks, restated = log[0]
     print(f"published: {home.published_db}")
     print(f"version {version}, as of {as_of}, published at {published_at:%Y-%m-%d %H:%M:%S} UTC")
     print(f"months covered: {months}")
@@ -192,12 +200,39 @@ def cmd_status(args: argparse.Namespace) -> int:
         f"failed: {', '.join(summary.get('checks_failed', [])) or 'none'}"
     )
     print(f"earlier versions: {', '.join(str(row[0]) for row in log[1:]) or 'none'}")
+    if restated:
+        print(f"this version restates closed month(s): {restated} (see table restatements)")
+    closed = read_closed_months(home.warehouse)
+    print(
+        "closed months: "
+        + (", ".join(f"{c.month} (version {c.closed_in_version})" for c in closed) or "none")
+    )
+    return EXIT_OK
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    home = Home.resolve(args.home)
+    try:
+        closed = close_month(home.warehouse, home.published_db, args.month)
+    except CloseError as exc:
+        print(f"cannot close: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(
+        f"closed {closed.month} on version {closed.closed_in_version} (as of {closed.as_of_date}); "
+        "its payouts are paid from the next run on, and changes to its figures will be "
+        "published as restatements"
+    )
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"sample": cmd_sample, "run": cmd_run, "status": cmd_status}
+    handlers = {
+        "sample": cmd_sample,
+        "run": cmd_run,
+        "status": cmd_status,
+        "close": cmd_close,
+    }
     return handlers[args.command](args)
 
 

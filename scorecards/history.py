@@ -1,15 +1,11 @@
-"""What was already paid: the payouts of closed periods, carried from one publication to the next.
+"""What was already paid: the payouts of closed months, carried from one publication to the next.
 
-A payout that finance has paid must never be rewritten by a later run. The published copy is the
-record of what was paid, so before dbt runs, the payouts (and their statement lines) of every
-period that an *earlier* run already showed as closed are copied from ``published.duckdb`` into
-the ``history`` schema of the build database. The dbt models republish those rows as they were
-and post any later difference as clawback lines in the current period (dbt_project/macros/
-paid_history.sql).
-
-"Earlier" means a publication whose as-of date is before this run's: re-running the same as-of
-date recomputes that date's closed periods (corrections before payroll), while a run on a later
-date freezes them. Rows frozen once stay frozen, with the as-of date they were paid on.
+A payout that finance has paid must never be rewritten by a later run. A month is paid once it is
+closed (``scorecards close --month``, ``scorecards/closing.py``); the published copy is the record
+of what was paid. So before dbt runs, the payouts (and their statement lines) of every plan period
+whose months are all closed are copied from ``published.duckdb`` into the ``history`` schema of the
+build database. The dbt models republish those rows as they were and post any later difference as
+clawback lines in the current period (dbt_project/macros/paid_history.sql).
 """
 
 from __future__ import annotations
@@ -52,18 +48,21 @@ def _published_state(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     return rows[0][0] if rows else None
 
 
-def snapshot_paid_history(build_db: Path, published_db: Path, as_of: dt.date) -> PaidHistory:
+def snapshot_paid_history(
+    build_db: Path, published_db: Path, closed_months: list[dt.date]
+) -> PaidHistory:
     """Copy the paid payouts of the published copy into ``history`` of the build database.
 
-    The tables are dropped first, so a run never sees a stale snapshot; they are left absent
-    (and the dbt var ``paid_history`` false) when nothing is paid yet.
+    A payout is paid when every month of its period is closed. The tables are dropped first, so
+    a run never sees a stale snapshot; they are left absent (and the dbt var ``paid_history``
+    false) when nothing is paid yet.
     """
     con = duckdb.connect(str(build_db))
     try:
         con.execute("create schema if not exists history")
         for table in HISTORY_TABLES:
             con.execute(f'drop table if exists history."{table}"')
-        if not published_db.exists():
+        if not published_db.exists() or not closed_months:
             return PaidHistory(0, 0, None)
         con.execute("attach ? as published (read_only)", [str(published_db)])
         try:
@@ -71,18 +70,28 @@ def snapshot_paid_history(build_db: Path, published_db: Path, as_of: dt.date) ->
             if published_as_of is None:
                 return PaidHistory(0, 0, None)
             con.execute(
+                "create temp table closed_months as select unnest(?::date[]) as month_start",
+                [sorted(closed_months)],
+            )
+            con.execute(
                 """
                 create table history.paid_payouts as
                 select * exclude (as_of_date) replace (
                     'paid' as period_status,
-                    coalesce(paid_as_of_date, $published_as_of) as paid_as_of_date
+                    coalesce(paid_as_of_date, as_of_date) as paid_as_of_date
                 )
-                from published.payouts
-                where (period_status = 'paid' and paid_as_of_date < $as_of)
-                    or (period_status = 'closed' and $published_as_of < $as_of)
+                from published.payouts as payouts
+                where not exists (
+                    select 1
+                    from generate_series(
+                        payouts.period_start, payouts.period_end, interval 1 month
+                    ) as months(month_start)
+                    where cast(months.month_start as date) not in (
+                        select month_start from closed_months
+                    )
+                )
                 order by payout_id
-                """,
-                {"published_as_of": published_as_of, "as_of": as_of},
+                """
             )
             con.execute(
                 """

@@ -16,12 +16,15 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from ingest.readers import quote_ident
+from scorecards.closing import ClosedMonth
 
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 
@@ -56,8 +59,25 @@ PUBLISHED_TABLES: tuple[tuple[str, str], ...] = (
 
 PUBLICATION_LOG_COLUMNS = (
     "version integer, as_of_date date, published_at timestamp, months_covered varchar, "
-    "row_counts varchar, table_hashes varchar, checks_summary varchar"
+    "row_counts varchar, table_hashes varchar, checks_summary varchar, restated_months varchar"
 )
+PUBLICATION_LOG_WIDTH = PUBLICATION_LOG_COLUMNS.count(",") + 1
+
+# Scorecard columns whose change in a closed month is listed in `restatements`.
+RESTATED_COLUMNS = (
+    "target_floor",
+    "target",
+    "target_stretch",
+    "target_original",
+    "actual",
+    "attainment",
+    "attainment_null_reason",
+    "tier_reached",
+    "gap_to_target",
+    "rank_in_parent",
+)
+SCORECARD_KEY = ("period_grain", "period_month", "scope_type", "scope_id", "metric")
+PARQUET_KEEP = 2  # the current Parquet version and the one before it
 
 
 @dataclass(frozen=True)
@@ -68,6 +88,8 @@ class Publication:
     row_counts: dict[str, int]
     table_hashes: dict[str, str]
     path: Path
+    restated_months: tuple[str, ...] = ()
+    parquet_dir: Path | None = None
 
 
 def table_fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> str:
@@ -96,16 +118,35 @@ def publish(
     published_db: Path,
     as_of: dt.date,
     checks_summary: dict[str, object],
+    closed_months: Sequence[ClosedMonth] = (),
+    parquet_root: Path | None = None,
 ) -> Publication:
-    """Write a new published database from the audited build and swap it in atomically."""
+    """Write a new published database from the audited build and swap it in atomically.
+
+    With ``parquet_root`` every table is also written as Parquet under
+    ``parquet_root/v<version>/`` and ``parquet_root/current`` is re-pointed to it after the
+    database swap (the database is the commit point; a crash between the two leaves ``current``
+    on the previous version until the next run).
+    """
     previous = read_publication_log(published_db)
     version = (max(row[0] for row in previous) + 1) if previous else 1
     tmp = published_db.with_name(f".{published_db.name}.{os.getpid()}.tmp")
+    parquet_tmp = (
+        parquet_root / f".v{version:06d}.{os.getpid()}.tmp" if parquet_root is not None else None
+    )
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
     try:
-        row_counts, table_hashes, months_covered = _write_candidate(
-            build_db, tmp, previous, version, as_of, checks_summary
+        row_counts, table_hashes, months_covered, restated = _write_candidate(
+            build_db,
+            tmp,
+            published_db if previous else None,
+            previous,
+            version,
+            as_of,
+            checks_summary,
+            closed_months,
+            parquet_tmp,
         )
         _fsync(tmp)
         os.replace(tmp, published_db)
@@ -113,29 +154,69 @@ def publish(
         # On any failure the candidate goes; the published file was never touched.
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             leftover.unlink(missing_ok=True)
+        if parquet_tmp is not None and parquet_tmp.exists() and tmp.exists():
+            shutil.rmtree(parquet_tmp)
     _fsync(published_db.parent)
-    return Publication(version, as_of, months_covered, row_counts, table_hashes, published_db)
+    parquet_dir = _swap_parquet(parquet_root, parquet_tmp, version) if parquet_tmp else None
+    return Publication(
+        version,
+        as_of,
+        months_covered,
+        row_counts,
+        table_hashes,
+        published_db,
+        tuple(restated),
+        parquet_dir,
+    )
+
+
+def _swap_parquet(root: Path, staged: Path, version: int) -> Path:
+    """Move the staged Parquet folder to v<version>, re-point ``current`` atomically, prune."""
+    final = root / f"v{version:06d}"
+    if final.exists():
+        shutil.rmtree(final)
+    staged.rename(final)
+    link = root / f".current.{os.getpid()}.tmp"
+    link.unlink(missing_ok=True)
+    link.symlink_to(final.name, target_is_directory=True)
+    os.replace(link, root / "current")
+    _fsync(root)
+    versions = sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("v"))
+    for old in versions[:-PARQUET_KEEP]:
+        shutil.rmtree(old)
+    for stale in root.glob(".v*.tmp"):
+        shutil.rmtree(stale, ignore_errors=True)
+    return final
 
 
 def _write_candidate(
     build_db: Path,
     tmp: Path,
+    previous_db: Path | None,
     previous: list[tuple],
     version: int,
     as_of: dt.date,
     checks_summary: dict[str, object],
-) -> tuple[dict[str, int], dict[str, str], str]:
-    """Write the complete candidate database at ``tmp``; returns row counts, hashes, months."""
+    closed_months: Sequence[ClosedMonth],
+    parquet_dir: Path | None,
+) -> tuple[dict[str, int], dict[str, str], str, list[str]]:
+    """Write the complete candidate database at ``tmp``; returns row counts, hashes, months and
+    the closed months this version restates."""
     row_counts: dict[str, int] = {}
     table_hashes: dict[str, str] = {}
     with duckdb.connect() as con:
         con.execute("attach ? as build (read_only)", [str(build_db)])
         con.execute(f"attach ? as pub (storage_version '{PUBLISHED_STORAGE_VERSION}')", [str(tmp)])
+        if previous_db is not None:
+            con.execute("attach ? as prev (read_only)", [str(previous_db)])
         for schema, table in PUBLISHED_TABLES:
             source = f"build.{quote_ident(schema)}.{quote_ident(table)}"
             target = f"pub.main.{quote_ident(table)}"
             # Sorted so that the same content is laid out the same way in every publication.
             con.execute(f"create table {target} as select * from {source} order by all")
+        restated = _record_closed_months(con, previous_db is not None, version, closed_months)
+        for table in [*(t for _, t in PUBLISHED_TABLES), *VERSIONED_TABLES]:
+            target = f"pub.main.{quote_ident(table)}"
             row_counts[table] = con.execute(f"select count(*) from {target}").fetchone()[0]
             table_hashes[table] = table_fingerprint(con, target)
         months = con.execute(
@@ -143,12 +224,13 @@ def _write_candidate(
         ).fetchone()
         months_covered = f"{months[0]:%Y-%m}..{months[1]:%Y-%m}" if months[0] else ""
         con.execute(f"create table pub.main.publication_log ({PUBLICATION_LOG_COLUMNS})")
+        placeholders = ", ".join("?" * PUBLICATION_LOG_WIDTH)
         if previous:
-            con.executemany(
-                "insert into pub.main.publication_log values (?, ?, ?, ?, ?, ?, ?)", previous
-            )
+            # Rows of an older log (fewer columns) are padded with nulls.
+            padded = [list(row) + [None] * (PUBLICATION_LOG_WIDTH - len(row)) for row in previous]
+            con.executemany(f"insert into pub.main.publication_log values ({placeholders})", padded)
         con.execute(
-            "insert into pub.main.publication_log values (?, ?, ?, ?, ?, ?, ?)",
+            f"insert into pub.main.publication_log values ({placeholders})",
             [
                 version,
                 as_of,
@@ -157,11 +239,167 @@ def _write_candidate(
                 json.dumps(row_counts, sort_keys=True),
                 json.dumps(table_hashes, sort_keys=True),
                 json.dumps(checks_summary, sort_keys=True, default=str),
+                ",".join(restated),
             ],
         )
+        if parquet_dir is not None:
+            parquet_dir.mkdir(parents=True)
+            for table in [*(t for _, t in PUBLISHED_TABLES), *VERSIONED_TABLES, "publication_log"]:
+                con.execute(
+                    f"copy pub.main.{quote_ident(table)} to "
+                    f"'{_sql_path(parquet_dir / (table + '.parquet'))}' (format parquet)"
+                )
         con.execute("checkpoint pub")
         con.execute("detach pub")
-    return row_counts, table_hashes, months_covered
+    return row_counts, table_hashes, months_covered, restated
+
+
+VERSIONED_TABLES = ("closed_months", "scorecard_attainment_versions", "restatements")
+
+
+def _sql_path(path: Path) -> str:
+    """A file path as a SQL string literal (COPY takes no parameters)."""
+    return str(path).replace("'", "''")
+
+
+def _record_closed_months(
+    con: duckdb.DuckDBPyConnection,
+    has_previous: bool,
+    version: int,
+    closed_months: Sequence[ClosedMonth],
+) -> list[str]:
+    """closed_months, scorecard_attainment_versions and restatements in the candidate.
+
+    A closed month's figures are kept, per version, in scorecard_attainment_versions: first as
+    they were when it was closed, then each time a later run changes them. A change is a
+    restatement: its old and new values, column by column, go to restatements. Both tables are
+    carried forward from the previous publication, so every earlier version stays queryable.
+    """
+    con.execute(
+        "create table pub.main.closed_months (month_start date, closed_in_version integer, "
+        "as_of_date date, closed_at timestamp)"
+    )
+    for month in closed_months:
+        con.execute(
+            "insert into pub.main.closed_months values (?, ?, ?, ?)",
+            [month.month_start, month.closed_in_version, month.as_of_date, month.closed_at],
+        )
+    previous_tables = set()
+    if has_previous:
+        previous_tables = {
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables where table_catalog = 'prev'"
+            ).fetchall()
+        }
+    if "scorecard_attainment_versions" in previous_tables:
+        con.execute(
+            "create table pub.main.scorecard_attainment_versions as "
+            "select * from prev.main.scorecard_attainment_versions"
+        )
+    else:
+        con.execute(
+            "create table pub.main.scorecard_attainment_versions as select "
+            "cast(null as integer) as version, * exclude (as_of_date) "
+            "from pub.main.scorecard_attainment where false"
+        )
+    diff_columns = (
+        "version integer, month_start date, period_grain varchar, scope_type varchar, "
+        "scope_id varchar, metric varchar, column_name varchar, old_value varchar, "
+        "new_value varchar"
+    )
+    con.execute(f"create table pub.main.restatements ({diff_columns})")
+    if "restatements" in previous_tables:
+        con.execute("insert into pub.main.restatements select * from prev.main.restatements")
+    restated: list[str] = []
+    for month in closed_months:
+        start = month.month_start
+        has_baseline = con.execute(
+            "select count(*) from pub.main.scorecard_attainment_versions where period_month = ?",
+            [start],
+        ).fetchall()[0][0]
+        if not has_baseline and "scorecard_attainment" in previous_tables:
+            con.execute(
+                "insert into pub.main.scorecard_attainment_versions "
+                "select ?, * exclude (as_of_date) from prev.main.scorecard_attainment "
+                "where period_month = ?",
+                [month.closed_in_version, start],
+            )
+        if _month_differs(con, start):
+            restated.append(f"{start:%Y-%m}")
+            _insert_diff(con, version, start)
+            con.execute(
+                "insert into pub.main.scorecard_attainment_versions "
+                "select ?, * exclude (as_of_date) from pub.main.scorecard_attainment "
+                "where period_month = ?",
+                [version, start],
+            )
+    # Same content, same layout: the carried tables are rewritten sorted.
+    for table in ("scorecard_attainment_versions", "restatements"):
+        con.execute(
+            f"create or replace table pub.main.{table} as select * from pub.main.{table} "
+            "order by all"
+        )
+    return restated
+
+
+LATEST_VERSION_OF_MONTH = (
+    "select * exclude (version) from pub.main.scorecard_attainment_versions "
+    "where period_month = $month and version = (select max(version) from "
+    "pub.main.scorecard_attainment_versions where period_month = $month)"
+)
+CURRENT_OF_MONTH = (
+    "select * exclude (as_of_date) from pub.main.scorecard_attainment where period_month = $month"
+)
+
+
+def _month_differs(con: duckdb.DuckDBPyConnection, month: dt.date) -> bool:
+    """True when the month's figures differ from its latest kept version (none kept: False)."""
+    kept = con.execute(
+        "select count(*) from pub.main.scorecard_attainment_versions where period_month = ?",
+        [month],
+    ).fetchall()[0][0]
+    if not kept:
+        return False
+    changed = con.execute(
+        f"select count(*) from (({LATEST_VERSION_OF_MONTH}) except all ({CURRENT_OF_MONTH})) "
+        f"union all select count(*) from (({CURRENT_OF_MONTH}) except all "
+        f"({LATEST_VERSION_OF_MONTH}))",
+        {"month": month},
+    ).fetchall()
+    return any(row[0] for row in changed)
+
+
+def _insert_diff(con: duckdb.DuckDBPyConnection, version: int, month: dt.date) -> None:
+    """Old and new value of every changed scorecard cell of a closed month, row by row; a row
+    that appears or disappears is one line of its own."""
+    key = " and ".join(f"old.{c} is not distinct from new.{c}" for c in SCORECARD_KEY)
+    pick = ", ".join(f"coalesce(old.{c}, new.{c}) as {c}" for c in SCORECARD_KEY)
+    values = ", ".join(f"old.{c} as old_{c}, new.{c} as new_{c}" for c in RESTATED_COLUMNS)
+    head = "select $version, period_month, period_grain, scope_type, scope_id, metric"
+    parts = [
+        f"{head}, '{c}', cast(old_{c} as varchar), cast(new_{c} as varchar) from paired "
+        f"where not added and not removed and old_{c} is distinct from new_{c}"
+        for c in RESTATED_COLUMNS
+    ]
+    parts.append(f"{head}, '(row added)', null, null from paired where added")
+    parts.append(f"{head}, '(row removed)', null, null from paired where removed")
+    con.execute(
+        f"""
+        insert into pub.main.restatements
+        with old as ({LATEST_VERSION_OF_MONTH}),
+        new as ({CURRENT_OF_MONTH}),
+        paired as (
+            select
+                {pick}, {values},
+                old.period_grain is null as added,
+                new.period_grain is null as removed
+            from old full outer join new on {key}
+        )
+        {" union all ".join(parts)}
+        """,
+        {"month": month, "version": version},
+    )
 
 
 def _fsync(path: Path) -> None:

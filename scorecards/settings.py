@@ -63,6 +63,11 @@ class Home:
         return self.warehouse / "published.duckdb"
 
     @property
+    def published_parquet(self) -> Path:
+        """Parquet copies of the published tables: published/current/<table>.parquet."""
+        return self.warehouse / "published"
+
+    @property
     def reports(self) -> Path:
         return self.root / "reports"
 

@@ -180,8 +180,13 @@ def _statement_workbook(
     ws = workbook.active
     ws.title = "Statement"
     status = str(first["period_status"])
+    headings = {
+        "open": "PROVISIONAL (period open)",
+        "ended": "ENDED (month not closed yet)",
+        "paid": "PAID (month closed)",
+    }
     facts = (
-        ("Payout statement", "PROVISIONAL (period open)" if status == "open" else status.upper()),
+        ("Payout statement", headings.get(status, status.upper())),
         ("Rep", f"{first['user_id']} {user.get('full_name') or ''}".strip()),
         ("Plan", first["plan_id"]),
         ("Period", f"{first['period_start']} to {first['period_end']} ({first['period_type']})"),

@@ -1,7 +1,7 @@
-{#- The payouts already paid: rows of `payouts` and `payout_lines` for periods that an earlier
-    publication (an earlier as-of date) showed as closed. The pipeline copies them from the
-    published copy into the `history` schema of the build before dbt runs and sets the var
-    `paid_history`; without one (first run) the relations are empty with the same columns. These
+{#- The payouts already paid: rows of `payouts` and `payout_lines` for plan periods whose months
+    are all closed (`scorecards close --month`). The pipeline copies them from the published copy
+    into the `history` schema of the build before dbt runs and sets the var `paid_history`;
+    without any the relations are empty with the same columns. These
     rows are republished as they were: a paid period is never rewritten, later changes become
     clawback lines in the period where they are posted. -#}
 {% macro payout_columns() -%}

@@ -18,6 +18,7 @@ from dagster_dbt import (
 )
 
 from orchestration.resources import ScorecardsResource, dbt_resource
+from scorecards.closing import read_closed_months
 from scorecards.history import snapshot_paid_history
 from scorecards.settings import DBT_PROJECT_DIR
 
@@ -75,10 +76,11 @@ def scorecards_dbt_models(
     os.environ["SCORECARDS_BUILD_DB"] = str(scorecards.paths.build_db)
     paths = scorecards.paths
     paths.build_db.parent.mkdir(parents=True, exist_ok=True)
-    paid = snapshot_paid_history(paths.build_db, paths.published_db, scorecards.as_of_date)
+    closed = [month.month_start for month in read_closed_months(paths.warehouse)]
+    paid = snapshot_paid_history(paths.build_db, paths.published_db, closed)
     context.log.info(
         f"Paid history: {paid.payouts} payouts and {paid.lines} statement lines already paid "
-        f"(latest publication as of {paid.published_as_of})"
+        f"({len(closed)} closed month(s); latest publication as of {paid.published_as_of})"
     )
     dbt_vars = {**scorecards.dbt_vars(), "paid_history": paid.present}
     args = ["build", "--vars", json.dumps(dbt_vars)]

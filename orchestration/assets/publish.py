@@ -4,6 +4,7 @@ import dagster as dg
 
 from orchestration.assets.dbt import dbt_model_key
 from orchestration.resources import ScorecardsResource
+from scorecards.closing import read_closed_months
 from scorecards.publish import PUBLISHED_TABLES, publish
 from scorecards.statements import write_statements
 
@@ -36,8 +37,18 @@ def published_scorecards(
 ) -> dg.MaterializeResult:
     home = scorecards.paths
     publication = publish(
-        home.build_db, home.published_db, scorecards.as_of_date, _checks_in_run(context)
+        home.build_db,
+        home.published_db,
+        scorecards.as_of_date,
+        _checks_in_run(context),
+        closed_months=read_closed_months(home.warehouse),
+        parquet_root=home.published_parquet,
     )
+    if publication.restated_months:
+        context.log.warning(
+            f"version {publication.version} restates closed month(s) "
+            f"{', '.join(publication.restated_months)}: see the table restatements"
+        )
     context.log.info(f"published version {publication.version} to {publication.path}")
     return dg.MaterializeResult(
         metadata={
@@ -45,6 +56,8 @@ def published_scorecards(
             "as_of_date": publication.as_of_date.isoformat(),
             "months_covered": publication.months_covered,
             "path": dg.MetadataValue.path(str(publication.path)),
+            "parquet": dg.MetadataValue.path(str(publication.parquet_dir)),
+            "restated_months": ", ".join(publication.restated_months),
             **{f"rows_{table}": count for table, count in publication.row_counts.items()},
         }
     )

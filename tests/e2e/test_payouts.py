@@ -86,7 +86,7 @@ def test_threshold_between_segments_and_below(home):
         "below_threshold",
         D("0.00"),
     )
-    assert bookings["status"] == "closed" and bookings["paid_as_of"] is None
+    assert bookings["status"] == "ended" and bookings["paid_as_of"] is None
 
 
 def test_moved_rep_revised_target_accelerator_and_cap(home):
@@ -187,7 +187,7 @@ def test_statements_are_written_after_publication(home):
     cells = [
         [cell for cell in row if cell is not None] for row in sheet.iter_rows(values_only=True)
     ]
-    assert cells[0] == ["Payout statement", "CLOSED"]
+    assert cells[0] == ["Payout statement", "ENDED (month not closed yet)"]
     assert cells[10] == ["Total", 24285.71]
     assert sheet.freeze_panes == "A14"
     with (folder / "2026-02" / "R2_AE.csv").open(encoding="utf-8") as handle:
@@ -197,9 +197,16 @@ def test_statements_are_written_after_publication(home):
     assert finance.sheetnames == ["Payout register", "Reconciliation", "Statement check"]
 
 
-def test_clawback_after_the_period_was_paid(home):
-    """Void I2 and date a credit note back into February after February was closed and
-    published; run a month later, then again: the clawback is posted once, in April."""
+def test_clawback_after_the_period_was_paid(home, monkeypatch):
+    """Close February, then void I2 and date a credit note back into February; run a month
+    later, then again: the clawback is posted once, in April, and February is restated."""
+    early = run(home, "close", "--month", "2026-03")
+    assert early.returncode == 1 and "still open" in early.stderr
+    closed = run(home, "close", "--month", "2026-02")
+    assert closed.returncode == 0, closed.stderr
+    assert "closed 2026-02 on version 1" in closed.stdout
+    # The void leaves the walk-in W1 as 44% of February's revenue: allowed here on purpose.
+    monkeypatch.setenv("SCORECARDS_MAX_UNASSIGNED_SHARE", "0.5")
     (home / "landing" / "erp" / "invoices_voids_2026-03.csv").write_text(
         "invoice_id,invoice_date,customer_id,order_id,sales_rep_id,amount_net,tax_amount,"
         'currency,document_type,status\nI2,2026-02-03,C1,SO2,,"$10,000.00",,USD,invoice,void\n'
@@ -240,6 +247,21 @@ def test_clawback_after_the_period_was_paid(home):
         "and metric = 'revenue'",
     )
     assert restated == [(D("-7200.000000"),)]
+    versions = published(
+        home,
+        "select version, actual from scorecard_attainment_versions where period_grain = 'month' "
+        "and scope_id = 'R2' and metric = 'revenue' order by version",
+    )
+    assert versions == [(1, D("72000.000000")), (2, D("-7200.000000"))]
+    diff = published(
+        home,
+        "select old_value, new_value from restatements where version = 2 and scope_id = 'R2' "
+        "and metric = 'revenue' and period_grain = 'month' and column_name = 'actual'",
+    )
+    assert diff == [("72000.000000", "-7200.000000")]
+    status = run(home, "status")
+    assert "restates closed month(s): 2026-02" in status.stdout
+    assert "closed months: 2026-02 (version 1)" in status.stdout
 
     hashes = published(home, "select table_hashes from publication_log order by version desc")[0][0]
     again = run(home, "run", "--as-of", "2026-04-05")
@@ -250,7 +272,8 @@ def test_clawback_after_the_period_was_paid(home):
     assert (home / "reports" / "statements" / "2026-04" / "R2_AE.xlsx").exists()
 
 
-def test_kpi_weights_not_summing_to_one_block_publication(home):
+def test_kpi_weights_not_summing_to_one_block_publication(home, monkeypatch):
+    monkeypatch.setenv("SCORECARDS_MAX_UNASSIGNED_SHARE", "0.5")
     before = (home / "warehouse" / "published.duckdb").read_bytes()
     extra = home / "landing" / "plan" / "kpi_weights_extra.csv"
     extra.write_text("role,kpi,weight,direction\nrep,calls,0.1,higher_is_better\n")

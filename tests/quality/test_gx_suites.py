@@ -124,7 +124,7 @@ def payout_rows() -> pd.DataFrame:
         "period_start": pd.Timestamp("2026-02-01"),
         "metric": "bookings",
         "period_type": "month",
-        "period_status": "closed",
+        "period_status": "ended",
         "payout_basis": "on_curve",
         "payout_fraction": D("0.580000"),
         "earned_amount": D("3480.00"),

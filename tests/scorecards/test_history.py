@@ -1,4 +1,4 @@
-"""What counts as already paid: closed periods of an earlier publication, carried forward."""
+"""What counts as already paid: payouts whose months are all closed, carried forward."""
 
 from __future__ import annotations
 
@@ -9,20 +9,24 @@ import duckdb
 
 from scorecards.history import snapshot_paid_history
 
+JAN, FEB, MAR = dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)
 
-def make_published(path: Path, as_of: str, rows: list[tuple[str, str, str | None]]) -> Path:
-    """rows: (payout_id, period_status, paid_as_of_date)."""
+
+def make_published(path: Path, as_of: str, rows: list[tuple]) -> Path:
+    """rows: (payout_id, period_start, period_end, period_status, paid_as_of_date)."""
     con = duckdb.connect(str(path))
     con.execute(
         "create table publication_log (version integer, as_of_date date);"
-        "create table payouts (payout_id varchar, period_status varchar, "
-        "paid_as_of_date date, earned_amount decimal(18, 2), as_of_date date);"
+        "create table payouts (payout_id varchar, period_start date, period_end date, "
+        "period_status varchar, paid_as_of_date date, earned_amount decimal(18, 2), "
+        "as_of_date date);"
         "create table payout_lines (line_id varchar, payout_id varchar)"
     )
     con.execute("insert into publication_log values (1, ?)", [as_of])
-    for payout_id, status, paid_as_of in rows:
+    for payout_id, start, end, status, paid_as_of in rows:
         con.execute(
-            "insert into payouts values (?, ?, ?, 1.00, ?)", [payout_id, status, paid_as_of, as_of]
+            "insert into payouts values (?, ?, ?, ?, ?, 1.00, ?)",
+            [payout_id, start, end, status, paid_as_of, as_of],
         )
         con.execute("insert into payout_lines values (?, ?)", [payout_id + "|line", payout_id])
     con.close()
@@ -37,56 +41,53 @@ def paid_rows(build: Path) -> list[tuple]:
 
 
 ROWS = [
-    ("JAN", "paid", "2026-02-05"),
-    ("FEB", "closed", None),
-    ("MAR", "open", None),
+    ("JAN", "2026-01-01", "2026-01-31", "paid", "2026-02-05"),
+    ("FEB", "2026-02-01", "2026-02-28", "ended", None),
+    ("MAR", "2026-03-01", "2026-03-31", "open", None),
+    ("Q1", "2026-01-01", "2026-03-31", "open", None),
 ]
 
 
-def test_nothing_published_means_no_history(tmp_path):
-    paid = snapshot_paid_history(
-        tmp_path / "build.duckdb", tmp_path / "none.duckdb", dt.date(2026, 4, 5)
-    )
-    assert not paid.present
-    with duckdb.connect(str(tmp_path / "build.duckdb")) as con:
+def test_nothing_published_or_closed_means_no_history(tmp_path):
+    build = tmp_path / "build.duckdb"
+    assert not snapshot_paid_history(build, tmp_path / "none.duckdb", [JAN]).present
+    published = make_published(tmp_path / "pub.duckdb", "2026-03-10", ROWS)
+    assert not snapshot_paid_history(build, published, []).present
+    with duckdb.connect(str(build)) as con:
         tables = con.execute(
             "select table_name from information_schema.tables where table_schema = 'history'"
         ).fetchall()
     assert tables == []
 
 
-def test_a_later_run_freezes_what_the_earlier_one_closed(tmp_path):
+def test_closed_months_freeze_their_payouts(tmp_path):
     published = make_published(tmp_path / "pub.duckdb", "2026-03-10", ROWS)
     build = tmp_path / "build.duckdb"
-    paid = snapshot_paid_history(build, published, dt.date(2026, 4, 5))
+    paid = snapshot_paid_history(build, published, [JAN, FEB])
     assert (paid.payouts, paid.lines, paid.published_as_of) == (2, 2, dt.date(2026, 3, 10))
+    # Frozen once, a payout keeps the date it was paid on; newly frozen ones take the
+    # publication's as-of date.
     assert paid_rows(build) == [
         ("FEB", "paid", dt.date(2026, 3, 10)),
         ("JAN", "paid", dt.date(2026, 2, 5)),
     ]
 
 
-def test_the_same_as_of_recomputes_its_own_closed_periods(tmp_path):
-    published = make_published(tmp_path / "pub.duckdb", "2026-03-10", ROWS)
+def test_a_quarter_is_paid_only_when_all_its_months_are_closed(tmp_path):
+    published = make_published(tmp_path / "pub.duckdb", "2026-04-10", ROWS)
     build = tmp_path / "build.duckdb"
-    snapshot_paid_history(build, published, dt.date(2026, 3, 10))
-    assert paid_rows(build) == [("JAN", "paid", dt.date(2026, 2, 5))]
-
-
-def test_an_earlier_as_of_does_not_freeze_later_payments(tmp_path):
-    published = make_published(tmp_path / "pub.duckdb", "2026-03-10", ROWS)
-    build = tmp_path / "build.duckdb"
-    paid = snapshot_paid_history(build, published, dt.date(2026, 2, 1))
-    assert not paid.present
+    snapshot_paid_history(build, published, [JAN, FEB])
+    assert "Q1" not in [row[0] for row in paid_rows(build)]
+    snapshot_paid_history(build, published, [JAN, FEB, MAR])
+    assert [row[0] for row in paid_rows(build)] == ["FEB", "JAN", "MAR", "Q1"]
 
 
 def test_a_stale_snapshot_is_dropped(tmp_path):
     published = make_published(tmp_path / "pub.duckdb", "2026-03-10", ROWS)
     build = tmp_path / "build.duckdb"
-    snapshot_paid_history(build, published, dt.date(2026, 4, 5))
+    snapshot_paid_history(build, published, [JAN])
     published.unlink()
-    paid = snapshot_paid_history(build, published, dt.date(2026, 4, 5))
-    assert not paid.present
+    assert not snapshot_paid_history(build, published, [JAN]).present
     with duckdb.connect(str(build)) as con:
         assert con.execute(
             "select count(*) from information_schema.tables where table_schema = 'history'"

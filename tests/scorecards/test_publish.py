@@ -1,4 +1,5 @@
 import datetime as dt
+import decimal
 import json
 import os
 from pathlib import Path
@@ -6,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from scorecards.closing import ClosedMonth, CloseError, close_month, read_closed_months
 from scorecards.publish import (
     PUBLISHED_STORAGE_VERSION,
     PUBLISHED_TABLES,
@@ -15,22 +17,39 @@ from scorecards.publish import (
 )
 
 AS_OF = dt.date(2026, 3, 10)
+D = decimal.Decimal
+
+
+def write_scorecard(build: Path, february_actual: str = "20.25", as_of: str = "2026-03-10") -> None:
+    """A two-month scorecard with the columns publication reads (key, restated, as_of_date)."""
+    with duckdb.connect(str(build)) as con:
+        con.execute("create schema if not exists marts")
+        con.execute(
+            f"""
+            create or replace table marts.scorecard_attainment as
+            select
+                'month' as period_grain, period_month, 'rep' as scope_type, 'R1' as scope_id,
+                'revenue' as metric, null::decimal(18, 4) as target_floor,
+                100.00::decimal(18, 4) as target, null::decimal(18, 4) as target_stretch,
+                100.00::decimal(18, 4) as target_original, actual,
+                actual / 100 as attainment, null::varchar as attainment_null_reason,
+                'none' as tier_reached, 100 - actual as gap_to_target, 1 as rank_in_parent,
+                date '{as_of}' as as_of_date
+            from (values
+                (date '2026-01-01', 10.50::decimal(18, 2)),
+                (date '2026-02-01', {february_actual}::decimal(18, 2))
+            ) as t(period_month, actual)
+            """
+        )
 
 
 @pytest.fixture
 def build_db(tmp_path: Path) -> Path:
     path = tmp_path / "build.duckdb"
+    write_scorecard(path)
     with duckdb.connect(str(path)) as con:
-        con.execute("create schema marts")
         for _, table in PUBLISHED_TABLES:
-            if table == "scorecard_attainment":
-                con.execute(
-                    "create table marts.scorecard_attainment as select * from (values "
-                    "(date '2026-01-01', 'revenue', 10.50::decimal(18,2)), "
-                    "(date '2026-02-01', 'revenue', 20.25::decimal(18,2))) "
-                    "as t(period_month, metric, actual)"
-                )
-            else:
+            if table != "scorecard_attainment":
                 con.execute(f'create table marts."{table}" as select 1 as id')
     return path
 
@@ -100,3 +119,85 @@ def test_swap_is_a_rename_not_a_rewrite(build_db, tmp_path):
     inode = os.stat(published).st_ino
     publish(build_db, published, AS_OF, {})
     assert os.stat(published).st_ino != inode
+
+
+def close(published: Path, month: str) -> ClosedMonth:
+    return close_month(published.parent, published, month)
+
+
+def test_restatement_keeps_the_closed_version_and_shows_the_diff(build_db, tmp_path):
+    published = tmp_path / "published.duckdb"
+    publish(build_db, published, AS_OF, {})
+    closed = close(published, "2026-02")
+    assert closed.closed_in_version == 1
+    later = dt.date(2026, 4, 5)
+    # Same figures later: no restatement, the month's version 1 is kept.
+    write_scorecard(build_db, as_of="2026-04-05")
+    second = publish(build_db, published, later, {}, closed_months=[closed])
+    assert second.restated_months == ()
+    # A changed figure: version 3 restates February.
+    write_scorecard(build_db, february_actual="25.25", as_of="2026-04-05")
+    third = publish(build_db, published, later, {}, closed_months=[closed])
+    assert third.restated_months == ("2026-02",)
+    with duckdb.connect(str(published), read_only=True) as con:
+        versions = con.execute(
+            "select version, actual from scorecard_attainment_versions order by version"
+        ).fetchall()
+        diff = con.execute(
+            "select version, month_start, scope_id, column_name, old_value, new_value "
+            "from restatements order by column_name"
+        ).fetchall()
+        log = con.execute("select version, restated_months from publication_log").fetchall()
+        closed_rows = con.execute(
+            "select month_start, closed_in_version from closed_months"
+        ).fetchall()
+    assert versions == [(1, D("20.25")), (3, D("25.25"))]
+    assert diff == [
+        (3, dt.date(2026, 2, 1), "R1", "actual", "20.25", "25.25"),
+        (3, dt.date(2026, 2, 1), "R1", "attainment", "0.2025", "0.2525"),
+        (3, dt.date(2026, 2, 1), "R1", "gap_to_target", "79.75", "74.75"),
+    ]
+    assert log == [(1, ""), (2, ""), (3, "2026-02")]
+    assert closed_rows == [(dt.date(2026, 2, 1), 1)]
+    # January is not closed: its changes are not restatements.
+    write_scorecard(build_db, february_actual="25.25", as_of="2026-04-05")
+    fourth = publish(build_db, published, later, {}, closed_months=[closed])
+    assert fourth.restated_months == ()
+
+
+def test_close_refuses_what_cannot_be_closed(build_db, tmp_path):
+    published = tmp_path / "published.duckdb"
+    with pytest.raises(CloseError, match="nothing is published"):
+        close(published, "2026-02")
+    publish(build_db, published, AS_OF, {})
+    with pytest.raises(CloseError, match="YYYY-MM"):
+        close(published, "2026-13")
+    with pytest.raises(CloseError, match="not in the published copy"):
+        close(published, "2025-06")
+    publish(build_db, published, dt.date(2026, 2, 20), {})
+    with pytest.raises(CloseError, match="still open"):
+        close(published, "2026-02")
+    close(published, "2026-01")
+    with pytest.raises(CloseError, match="already closed"):
+        close(published, "2026-01")
+    assert [c.month for c in read_closed_months(tmp_path)] == ["2026-01"]
+
+
+def test_parquet_copies_follow_the_published_version(build_db, tmp_path):
+    published = tmp_path / "published.duckdb"
+    root = tmp_path / "published"
+    for _ in range(3):
+        last = publish(build_db, published, AS_OF, {}, parquet_root=root)
+    assert last.parquet_dir == root / "v000003"
+    assert (root / "current").resolve() == last.parquet_dir
+    assert sorted(p.name for p in root.iterdir()) == ["current", "v000002", "v000003"]
+    with duckdb.connect() as con:
+        rows = con.execute(
+            "select sum(actual) from read_parquet(?)",
+            [str(root / "current" / "scorecard_attainment.parquet")],
+        ).fetchall()
+        log = con.execute(
+            "select max(version) from read_parquet(?)",
+            [str(root / "current" / "publication_log.parquet")],
+        ).fetchall()
+    assert rows == [(D("30.75"),)] and log == [(3,)]

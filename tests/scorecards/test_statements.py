@@ -30,7 +30,7 @@ def make_published(path: Path, document_id: str = EVIL) -> Path:
         create table payouts as select
             user_id || '|P|2026-02-01|revenue' as payout_id, user_id, 'P' as plan_id,
             'month' as period_type, date '2026-02-01' as period_start,
-            date '2026-02-28' as period_end, 'revenue' as metric, 'closed' as period_status,
+            date '2026-02-28' as period_end, 'revenue' as metric, 'ended' as period_status,
             'CNY' as currency, 0.4::decimal(12, 6) as weight, 50000.00::decimal(18, 4) as target,
             60000.00::decimal(24, 6) as actual, 1.2::decimal(18, 6) as attainment,
             1.2::decimal(18, 6) as capped_attainment, 'on_curve' as payout_basis,

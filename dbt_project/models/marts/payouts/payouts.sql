@@ -1,7 +1,7 @@
 {#- Incentive payouts: rep x plan x plan period x plan metric, up to the as-of date.
 
-    Periods already paid (closed in an earlier publication) are republished exactly as paid, with
-    period_status 'paid'. The others are computed from the data as it stands: 'closed' when the
+    Periods already paid (every month closed with `scorecards close`) are republished exactly as
+    paid, with period_status 'paid'. The others are computed from the data as it stands: 'ended' when the
     period ended before the as-of date, 'open' (provisional) otherwise. payout_amount =
     earned_amount + clawback_amount, where clawback_amount is what later changes to paid periods
     post in this one (negative for a clawback, positive for a true-up). -#}
@@ -152,7 +152,7 @@ with_status as (
     select
         *,
         case
-            when period_end < cast('{{ var("as_of_date") }}' as date) then 'closed'
+            when period_end < cast('{{ var("as_of_date") }}' as date) then 'ended'
             else 'open'
         end as period_status
     from current_rows

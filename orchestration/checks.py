@@ -10,6 +10,7 @@ import duckdb
 from orchestration.assets.dbt import dbt_model_key
 from orchestration.resources import ScorecardsResource
 from quality.gx_suites import SUITES, validate_table
+from scorecards.faults import pause_point
 
 GX_DESCRIPTIONS = {
     "scorecard_attainment": "domain values, keys, non-negative targets, attainment null exactly "
@@ -33,6 +34,7 @@ def gx_check(table: str) -> dg.AssetChecksDefinition:
         description=f"Great Expectations suite on {table}: {GX_DESCRIPTIONS[table]}.",
     )
     def _check(scorecards: ScorecardsResource) -> dg.AssetCheckResult:
+        pause_point("checks")
         with duckdb.connect(str(scorecards.paths.build_db), read_only=True) as con:
             outcome = validate_table(con, "marts", table)
         return dg.AssetCheckResult(

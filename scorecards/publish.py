@@ -25,6 +25,7 @@ import duckdb
 
 from ingest.readers import quote_ident
 from scorecards.closing import ClosedMonth
+from scorecards.faults import pause_point
 
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 
@@ -134,7 +135,8 @@ def publish(
     parquet_tmp = (
         parquet_root / f".v{version:06d}.{os.getpid()}.tmp" if parquet_root is not None else None
     )
-    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+    # Candidates of runs that were killed (another pid) are garbage: one pipeline writes at a time.
+    for leftover in published_db.parent.glob(f".{published_db.name}.*.tmp*"):
         leftover.unlink(missing_ok=True)
     try:
         row_counts, table_hashes, months_covered, restated = _write_candidate(
@@ -149,6 +151,7 @@ def publish(
             parquet_tmp,
         )
         _fsync(tmp)
+        pause_point("before_swap")
         os.replace(tmp, published_db)
     finally:
         # On any failure the candidate goes; the published file was never touched.
@@ -214,6 +217,8 @@ def _write_candidate(
             target = f"pub.main.{quote_ident(table)}"
             # Sorted so that the same content is laid out the same way in every publication.
             con.execute(f"create table {target} as select * from {source} order by all")
+            if table == "payouts":
+                pause_point("publish_write")  # half the tables are in the candidate
         restated = _record_closed_months(con, previous_db is not None, version, closed_months)
         for table in [*(t for _, t in PUBLISHED_TABLES), *VERSIONED_TABLES]:
             target = f"pub.main.{quote_ident(table)}"

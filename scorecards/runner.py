@@ -64,7 +64,7 @@ def run_pipeline(home: Home, as_of: dt.date, settings: RunSettings | None = None
     failed = [e for e in evaluations if e.severity == dg.AssetCheckSeverity.ERROR]
     warned = [_describe(home, e) for e in evaluations if e.severity != dg.AssetCheckSeverity.ERROR]
     errors = [
-        f"step {event.step_key} failed: {_first_line(event.event_specific_data.error.message)}"
+        f"step {event.step_key} failed: {root_cause(event.event_specific_data.error)}"
         for event in result.get_step_failure_events()
     ]
     warnings = [check.name for check in warned]
@@ -83,6 +83,27 @@ def run_pipeline(home: Home, as_of: dt.date, settings: RunSettings | None = None
         warnings=warnings,
         report=report,
     )
+
+
+DISK_ERRORS = ("No space left on device", "File too large", "Disk quota exceeded")
+
+
+def root_cause(error: object) -> str:
+    """The innermost cause of a step failure in one line, with a hint for a full disk.
+
+    Dagster wraps the real error (an OSError deep in DuckDB or dbt) in its own; the operator needs
+    the real one first.
+    """
+    messages = []
+    while error is not None:
+        messages.append(_first_line(getattr(error, "message", "") or ""))
+        error = getattr(error, "cause", None) or getattr(error, "context", None)
+    innermost = messages[-1] if messages else "(no message)"
+    if any(marker in message for message in messages for marker in DISK_ERRORS):
+        return (
+            f"{innermost} (the disk is full or a file size limit was reached: free space and rerun)"
+        )
+    return innermost
 
 
 def _first_line(text: str) -> str:

@@ -19,6 +19,7 @@ from dagster_dbt import (
 
 from orchestration.resources import ScorecardsResource, dbt_resource
 from scorecards.closing import read_closed_months
+from scorecards.faults import pause_point
 from scorecards.history import snapshot_paid_history
 from scorecards.settings import DBT_PROJECT_DIR
 
@@ -85,7 +86,10 @@ def scorecards_dbt_models(
     dbt_vars = {**scorecards.dbt_vars(), "paid_history": paid.present}
     args = ["build", "--vars", json.dumps(dbt_vars)]
     invocation = dbt.cli(args, context=context, raise_on_error=False)
-    yield from invocation.stream()
+    for number, event in enumerate(invocation.stream()):
+        yield event
+        if number == 20:
+            pause_point("dbt")  # a fault test may kill the run here, dbt half way through
     if not invocation.is_successful():
         failed = failed_dbt_nodes(invocation.get_artifact("run_results.json"))
         raise dg.Failure(

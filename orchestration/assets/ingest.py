@@ -14,6 +14,7 @@ from quality.landing_checks import (
     stale_entities_check,
 )
 from quality.outcome import CheckOutcome
+from scorecards.faults import pause_point
 from scorecards.settings import max_file_age_days
 
 LOAD_LOG_KEY = dg.AssetKey(["audit", "load_log"])
@@ -69,7 +70,7 @@ def landed_exports(context: dg.AssetExecutionContext, scorecards: ScorecardsReso
     home = scorecards.paths
     home.ensure()
     with duckdb.connect(str(home.build_db)) as con:
-        summary = load_landing(con, home.landing, progress=print_progress)
+        summary = load_landing(con, home.landing, progress=_progress)
         report = write_ingest_report(con, home.reports, summary)
         blocking = [rejected_files_check(con), required_entities_check(con)]
         warnings = [
@@ -106,6 +107,12 @@ def landed_exports(context: dg.AssetExecutionContext, scorecards: ScorecardsReso
         yield check_result(outcome, dg.AssetCheckSeverity.ERROR)
     for outcome in warnings:
         yield check_result(outcome, dg.AssetCheckSeverity.WARN)
+
+
+def _progress(line: str) -> None:
+    """Progress on the console; a fault test may stop the run here, between two files."""
+    print_progress(line)
+    pause_point("ingest")
 
 
 def check_result(outcome: CheckOutcome, severity: dg.AssetCheckSeverity) -> dg.AssetCheckResult:

@@ -2,6 +2,8 @@ import datetime as dt
 import decimal
 import json
 import os
+import shutil
+import time
 from pathlib import Path
 
 import duckdb
@@ -201,3 +203,59 @@ def test_parquet_copies_follow_the_published_version(build_db, tmp_path):
             [str(root / "current" / "publication_log.parquet")],
         ).fetchall()
     assert rows == [(D("30.75"),)] and log == [(3,)]
+
+
+READER = r"""
+import json, sys, time
+import duckdb
+path, stop_file = sys.argv[1], sys.argv[2]
+reads, errors, versions = 0, [], set()
+import os
+while not os.path.exists(stop_file):
+    try:
+        with duckdb.connect(path, read_only=True) as con:
+            version, counts = con.execute(
+                "select version, row_counts from publication_log order by version desc limit 1"
+            ).fetchall()[0]
+            for table, expected in json.loads(counts).items():
+                actual = con.execute(f'select count(*) from "{table}"').fetchall()[0][0]
+                if actual != expected:
+                    errors.append(f"v{version} {table}: {actual} rows, log says {expected}")
+            versions.add(version)
+            reads += 1
+    except Exception as exc:  # any error at all is a failure of the publication
+        errors.append(repr(exc))
+print(json.dumps({"reads": reads, "errors": errors[:5], "versions": sorted(versions)}))
+"""
+
+
+def test_a_reader_in_a_loop_never_sees_an_error_or_a_mix(build_db, tmp_path):
+    """A separate process opens published.duckdb read-only in a loop while it is republished
+    with alternating content: every read sees one whole version, never an error."""
+    import subprocess
+    import sys
+
+    published = tmp_path / "published.duckdb"
+    other = tmp_path / "other.duckdb"
+    shutil.copy(build_db, other)
+    with duckdb.connect(str(other)) as con:
+        con.execute("insert into marts.payouts select 2 from range(50)")
+        con.execute("insert into marts.dim_users select 3 from range(70)")
+    publish(build_db, published, AS_OF, {})
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(published), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for number in range(16):
+            publish(other if number % 2 else build_db, published, AS_OF, {})
+            time.sleep(0.05)
+    finally:
+        stop.touch()
+        output, _ = reader.communicate(timeout=60)
+    result = json.loads(output)
+    assert result["errors"] == []
+    assert result["reads"] > 20
+    assert len(result["versions"]) > 3

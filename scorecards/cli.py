@@ -20,6 +20,8 @@ from scorecards.settings import (
     RunSettings,
     base_currency,
     fiscal_year_start_month,
+    max_file_age_days,
+    max_unassigned_share,
     parse_as_of,
 )
 
@@ -103,6 +105,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             base_currency=base_currency(args.base_currency),
             fiscal_year_start_month=fiscal_year_start_month(args.fiscal_year_start_month),
         )
+        # Gate settings come from the environment; a bad value is a usage error, before any work.
+        max_unassigned_share()
+        max_file_age_days()
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE

@@ -1,5 +1,14 @@
+import datetime as dt
+import os
+
 from ingest.loader import load_landing
-from quality.landing_checks import quarantine_counts, rejected_files_check
+from quality.landing_checks import (
+    quarantine_check,
+    quarantine_counts,
+    rejected_files_check,
+    required_entities_check,
+    stale_entities_check,
+)
 from tests.conftest import write
 
 HEADER = "payment_id,invoice_id,paid_date,amount,currency\n"
@@ -38,3 +47,39 @@ def test_quarantine_counts_only_current_files(con, landing):
     path.write_text(HEADER + "P2,I1,2026-02-10,1,CNY\n")
     load_landing(con, landing)
     assert quarantine_counts(con) == {}
+
+
+def test_required_entities_are_named_until_landed(con, landing):
+    write(landing, "erp/payments.csv", HEADER + "P1,I1,2026-02-10,1,CNY\n")
+    load_landing(con, landing)
+    outcome = required_entities_check(con)
+    assert not outcome.passed
+    missing = {row["entity"] for row in outcome.offending_rows}
+    assert "crm/teams" in missing and "erp/fx_rates" in missing
+    assert "erp/payments" not in missing
+    assert "plan/phasing" not in missing  # optional in the contract
+
+
+def test_quarantine_is_a_warning_with_examples(con, landing):
+    write(landing, "erp/payments.csv", HEADER + "P1,I1,bad,1,CNY\n")
+    load_landing(con, landing)
+    outcome = quarantine_check(con)
+    assert not outcome.passed and outcome.counts == {"quarantined_rows": 1}
+    assert outcome.offending_rows[0]["line"] == 2
+    assert outcome.offending_rows[0]["file_path"] == "erp/payments.csv"
+
+
+def test_stale_entities_by_the_newest_file(con, landing):
+    old = write(landing, "erp/payments.csv", HEADER + "P1,I1,2026-02-10,1,CNY\n")
+    newer = write(landing, "erp/payments_2026-03.csv", HEADER + "P2,I1,2026-03-10,1,CNY\n")
+    load_landing(con, landing)
+    as_of = dt.date(2026, 3, 31)
+    stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp()
+    os.utime(old, (stamp, stamp))
+    recent = dt.datetime(2026, 3, 20, tzinfo=dt.UTC).timestamp()
+    os.utime(newer, (recent, recent))
+    assert stale_entities_check(con, landing, as_of, max_age_days=45).passed
+    os.utime(newer, (stamp, stamp))
+    outcome = stale_entities_check(con, landing, as_of, max_age_days=45)
+    assert not outcome.passed
+    assert outcome.offending_rows == [{"entity": "erp/payments", "age_days": 89}]

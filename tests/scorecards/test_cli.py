@@ -45,3 +45,17 @@ def test_bad_settings_are_usage_errors(tmp_path, capsys, landing, option, value,
     write(landing, "crm/teams.csv", "team_id,team_name,region\nT1,One,north\n")
     assert main(["run", "--home", str(tmp_path), option, value]) == EXIT_USAGE
     assert message in capsys.readouterr().err
+
+
+def test_bad_gate_setting_and_bad_close_month_are_usage_errors(tmp_path, monkeypatch, capsys):
+    from scorecards.cli import main
+
+    (tmp_path / "landing" / "crm").mkdir(parents=True)
+    (tmp_path / "landing" / "crm" / "teams.csv").write_text("team_id\n")
+    monkeypatch.setenv("SCORECARDS_MAX_UNASSIGNED_SHARE", "lots")
+    assert main(["run", "--home", str(tmp_path)]) == 1
+    assert "max unassigned share" in capsys.readouterr().err
+    assert main(["close", "--month", "2026-2", "--home", str(tmp_path)]) == 1
+    assert "YYYY-MM" in capsys.readouterr().err
+    assert main(["close", "--month", "2026-02", "--home", str(tmp_path)]) == 1
+    assert "nothing is published" in capsys.readouterr().err

@@ -35,3 +35,23 @@ def test_settings_defaults_and_environment(monkeypatch):
     monkeypatch.setenv("SCORECARDS_FISCAL_YEAR_START_MONTH", "4")
     assert (base_currency(), fiscal_year_start_month()) == ("USD", 4)
     assert (base_currency("eur"), fiscal_year_start_month(7)) == ("EUR", 7)
+
+
+def test_gate_settings_from_the_environment_and_bad_values(monkeypatch):
+    from scorecards.settings import max_file_age_days, max_unassigned_share
+
+    monkeypatch.delenv("SCORECARDS_MAX_UNASSIGNED_SHARE", raising=False)
+    monkeypatch.delenv("SCORECARDS_MAX_FILE_AGE_DAYS", raising=False)
+    assert max_unassigned_share() == "0.10"
+    assert max_file_age_days() == 45
+    monkeypatch.setenv("SCORECARDS_MAX_UNASSIGNED_SHARE", "0.25")
+    monkeypatch.setenv("SCORECARDS_MAX_FILE_AGE_DAYS", "10")
+    assert max_unassigned_share() == "0.25"
+    assert max_file_age_days() == 10
+    for bad in ("1.5", "-0.1", "ten percent"):
+        with pytest.raises(ValueError, match="max unassigned share"):
+            max_unassigned_share(bad)
+    for bad in ("0", "-3", "a week"):
+        monkeypatch.setenv("SCORECARDS_MAX_FILE_AGE_DAYS", bad)
+        with pytest.raises(ValueError, match="max file age"):
+            max_file_age_days()

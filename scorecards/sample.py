@@ -474,12 +474,21 @@ class _Generator:
                 "amount_net": money(line_frame.amount_net.to_numpy()).to_numpy(),
             }
         )
-        # Walk-in sales with no rep, no order and no CRM account: unassigned revenue. Not in the
-        # first month, which has almost no invoices yet (they follow closed deals): one walk-in
-        # would be all of that month's revenue and trip the unassigned-share gate.
+        # Walk-in sales with no rep, no order and no CRM account: unassigned revenue, 2% of each
+        # month's invoiced amount (months without invoices get none: a lone walk-in would be all
+        # of that month's revenue and trip the unassigned-share gate). They stay unpaid in the
+        # sample window, for the same reason on collections.
+        month_cents = (
+            pd.Series(
+                invoices.amount_net.str.replace(".", "", regex=False).astype(np.int64).to_numpy()
+            )
+            .groupby(invoices.invoice_date.str[:7].to_numpy())
+            .sum()
+        )
         walkins = []
         for j, month in enumerate(self.months):
-            if j == 0:
+            cents = int(month_cents.get(f"{month:%Y-%m}", 0)) * 2 // 100
+            if cents <= 0:
                 continue
             walkins.append(
                 (
@@ -488,7 +497,7 @@ class _Generator:
                     "C99999",
                     "",
                     "",
-                    money(np.array([1_250_000 + j * 10_000]))[0],
+                    money(np.array([cents]))[0],
                     "0.00",
                     "CNY",
                     "invoice",
@@ -511,7 +520,11 @@ class _Generator:
             [invoices, walkin_frame, credit.to_frame().T, void.to_frame().T], ignore_index=True
         )
         # Payments: most paid in full, some in two parts, some not yet.
-        posted = invoices[(invoices.status == "posted") & (invoices.document_type == "invoice")]
+        posted = invoices[
+            (invoices.status == "posted")
+            & (invoices.document_type == "invoice")
+            & (invoices.customer_id != "C99999")
+        ]
         # The earliest invoice is always paid in two parts, so every sample has a partial payment.
         total = (pd.to_numeric(posted.amount_net).to_numpy() * 113).round().astype(np.int64)
         first_invoice = (posted.invoice_date == posted.invoice_date.min()).to_numpy()

@@ -197,7 +197,12 @@ def test_targets_allocated_and_prorated(home):
         "select user_id, team_id, target_value from fct_targets where metric = 'bookings' "
         "and tier = 'target' and month_start = '2026-02-01' order by user_id, team_id",
     )
-    assert pieces == [("R1", "T1", D("66666.67")), ("R2", "T1", D("33333.33"))]
+    # R3's own February bookings target, 20,000, is prorated for 18 of 28 days: 12,857.14.
+    assert pieces == [
+        ("R1", "T1", D("66666.67")),
+        ("R2", "T1", D("33333.33")),
+        ("R3", "T3", D("12857.14")),
+    ]
     r3 = scorecard(home, "month", "2026-02-01", "rep", "R3", "revenue")
     assert (r3["target"], r3["actual"], r3["attainment"]) == (D("38571.43"), D("0.00"), D("0E-6"))
     r2 = published(
@@ -312,9 +317,9 @@ def test_every_fact_by_hand(home):
             "where metric = 'bookings' and tier = 'target' and month_start = '2026-02-01'",
         )
     )
-    # T1's target is split among its reps (100%); the company's 250,000 has only north's
-    # 100,000 (T1) below it.
-    assert coverage == {"team:T1": D("1.000000"), "company:company": D("0.400000")}
+    # T1's target is split among its reps (100%); the company's 250,000 has north's 100,000 (T1)
+    # and south's 12,857.14 (R3's own, prorated) below it: 112,857.14 / 250,000.
+    assert coverage == {"team:T1": D("1.000000"), "company:company": D("0.451429")}
     snapshots = published(
         home,
         "select month_start, owner_id, stage, open_opportunities, open_amount_base "

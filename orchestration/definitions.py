@@ -10,11 +10,15 @@ from orchestration.assets.publish import payout_statements, published_scorecards
 from orchestration.checks import GX_CHECKS
 from orchestration.jobs import scorecards_job
 from orchestration.resources import ScorecardsResource, dbt_resource
+from orchestration.schedules import daily_refresh, monthly_close
+from orchestration.sensors import landing_files
 
 defs = dg.Definitions(
     assets=[landed_exports, scorecards_dbt_models, published_scorecards, payout_statements],
     asset_checks=GX_CHECKS,
     jobs=[scorecards_job],
+    schedules=[daily_refresh, monthly_close],
+    sensors=[landing_files],
     resources={"scorecards": ScorecardsResource(), "dbt": dbt_resource()},
     executor=dg.in_process_executor,
 )

@@ -59,3 +59,8 @@ def dbt_resource() -> DbtCliResource:
         profiles_dir=str(DBT_PROJECT_DIR),
         dbt_executable=str(executable) if executable.exists() else "dbt",
     )
+
+
+# Transient I/O (a network file system hiccup, a reader briefly holding a file) deserves another
+# try; a gate failure does not, and is raised with allow_retries=False.
+TRANSIENT_RETRY = dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL)

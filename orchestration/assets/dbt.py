@@ -17,7 +17,7 @@ from dagster_dbt import (
     get_asset_key_for_model,
 )
 
-from orchestration.resources import ScorecardsResource, dbt_resource
+from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource, dbt_resource
 from scorecards.closing import read_closed_months
 from scorecards.faults import pause_point
 from scorecards.history import snapshot_paid_history
@@ -68,6 +68,7 @@ class ScorecardsTranslator(DagsterDbtTranslator):
     manifest=DBT_PROJECT.manifest_path,
     project=DBT_PROJECT,
     dagster_dbt_translator=ScorecardsTranslator(),
+    retry_policy=TRANSIENT_RETRY,
 )
 def scorecards_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, scorecards: ScorecardsResource
@@ -96,6 +97,7 @@ def scorecards_dbt_models(
             description=f"dbt build failed: {len(failed)} node(s) failed or errored: "
             + "; ".join(failed[:10]),
             metadata={"failed_nodes": dg.MetadataValue.json(failed)},
+            allow_retries=False,  # a failed test is a verdict, not a hiccup
         )
 
 

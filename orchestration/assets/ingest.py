@@ -6,7 +6,7 @@ import duckdb
 from ingest.contract import ENTITIES
 from ingest.loader import entity_counts, load_landing, print_progress
 from ingest.report import write_ingest_report
-from orchestration.resources import ScorecardsResource
+from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
 from quality.landing_checks import (
     quarantine_check,
     rejected_files_check,
@@ -64,6 +64,7 @@ RAW_KEYS = {entity.qualified: dg.AssetKey([entity.source, entity.name]) for enti
         ),
     ],
     can_subset=False,
+    retry_policy=TRANSIENT_RETRY,
 )
 def landed_exports(context: dg.AssetExecutionContext, scorecards: ScorecardsResource):
     """Load new files (by content hash) from landing/{crm,erp,plan} into build.duckdb."""

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.assets.dbt import dbt_model_key
-from orchestration.resources import ScorecardsResource
+from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
 from scorecards.closing import read_closed_months
 from scorecards.publish import PUBLISHED_TABLES, publish
 from scorecards.statements import write_statements
@@ -29,6 +29,7 @@ def _checks_in_run(context: dg.AssetExecutionContext) -> dict[str, object]:
     key=["published_scorecards"],
     group_name="publish",
     deps=[dbt_model_key(table) for _, table in PUBLISHED_TABLES],
+    retry_policy=TRANSIENT_RETRY,
     description="published.duckdb: the audited marts, written as a new file and swapped in "
     "atomically; readers never see a half-built state.",
 )
@@ -67,6 +68,7 @@ def published_scorecards(
     key=["payout_statements"],
     group_name="publish",
     deps=[published_scorecards],
+    retry_policy=TRANSIENT_RETRY,
     description="reports/statements/<period>/: one XLSX statement per rep and plan period with a "
     "CSV twin, and the finance workbook; written from the published copy, after publication.",
 )

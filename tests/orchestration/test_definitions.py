@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import dagster as dg
 
 from orchestration.assets.dbt import dbt_model_key, failed_dbt_nodes
@@ -78,3 +80,23 @@ def test_statements_are_written_only_after_publication():
         assert dbt_model_key(model) in publish.parent_keys, model
     checks = {key.name for key in graph().asset_check_keys}
     assert {"assert_statement_lines_sum_to_payouts", "assert_kpi_weights_sum_to_one"} <= checks
+
+
+def test_io_steps_retry_and_a_gate_failure_does_not():
+    from orchestration.resources import TRANSIENT_RETRY
+
+    for key in (
+        dg.AssetKey(["audit", "load_log"]),
+        dbt_model_key("scorecard_attainment"),
+        dg.AssetKey(["published_scorecards"]),
+        dg.AssetKey(["payout_statements"]),
+    ):
+        assert defs.resolve_assets_def(key).op.retry_policy == TRANSIENT_RETRY, key
+    source = (Path(__file__).resolve().parents[2] / "orchestration/assets/dbt.py").read_text()
+    assert "allow_retries=False" in source
+
+
+def test_schedules_and_sensor_are_registered():
+    for name in ("daily_refresh", "monthly_close"):
+        assert defs.resolve_schedule_def(name).job_name == "scorecards_job"
+    assert defs.resolve_sensor_def("landing_files").job_name == "scorecards_job"

@@ -5,7 +5,7 @@ UI answers, points headless Chromium at the global asset graph and writes a PNG 
 docs/asset_graph.png), then stops the server. Needs Chromium (`apt-get install chromium` on
 Debian); no network beyond localhost.
 
-    .venv/bin/python docs/screenshot_asset_graph.py [--out docs/asset_graph.png] [--path /asset-groups]
+    .venv/bin/python docs/screenshot_asset_graph.py [--out PNG] [--path /asset-groups]
 """
 
 from __future__ import annotations

@@ -5,10 +5,12 @@ dbt tests of error severity become blocking asset checks, so a failing test stop
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DbtCliResource,
@@ -17,6 +19,7 @@ from dagster_dbt import (
     get_asset_key_for_model,
 )
 
+from ingest.readers import quote_ident
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource, dbt_resource
 from scorecards.closing import read_closed_months
 from scorecards.faults import pause_point
@@ -87,10 +90,14 @@ def scorecards_dbt_models(
     dbt_vars = {**scorecards.dbt_vars(), "paid_history": paid.present}
     args = ["build", "--vars", json.dumps(dbt_vars)]
     invocation = dbt.cli(args, context=context, raise_on_error=False)
+    # Events are held until dbt exits: only then may this process open build.duckdb (DuckDB lets
+    # no reader in while dbt writes) to add each model's row count to its materialization.
+    events = []
     for number, event in enumerate(invocation.stream()):
-        yield event
+        events.append(event)
         if number == 20:
             pause_point("dbt")  # a fault test may kill the run here, dbt half way through
+    yield from with_row_counts(context, paths.build_db, events)
     if not invocation.is_successful():
         failed = failed_dbt_nodes(invocation.get_artifact("run_results.json"))
         raise dg.Failure(
@@ -99,6 +106,34 @@ def scorecards_dbt_models(
             metadata={"failed_nodes": dg.MetadataValue.json(failed)},
             allow_retries=False,  # a failed test is a verdict, not a hiccup
         )
+
+
+def with_row_counts(
+    context: dg.AssetExecutionContext, build_db: Path, events: list[Any]
+) -> Iterator[Any]:
+    """The dbt events, each model's Output with ``dagster/row_count`` in its metadata."""
+    keys = {
+        event.output_name: context.asset_key_for_output(event.output_name)
+        for event in events
+        if isinstance(event, dg.Output)
+    }
+    counts: dict[str, int] = {}
+    if keys and build_db.exists():
+        with duckdb.connect(str(build_db), read_only=True) as con:
+            for output_name, key in keys.items():
+                relation = ".".join(quote_ident(part) for part in key.path[-2:])
+                try:
+                    counts[output_name] = con.execute(
+                        f"select count(*) from {relation}"
+                    ).fetchall()[0][0]
+                except duckdb.Error:
+                    continue  # a model that failed to build has no relation to count
+    for event in events:
+        if isinstance(event, dg.Output) and event.output_name in counts:
+            event = event.with_metadata(
+                {**event.metadata, "dagster/row_count": counts[event.output_name]}
+            )
+        yield event
 
 
 def failed_dbt_nodes(run_results: Mapping[str, Any]) -> list[str]:

@@ -1,0 +1,46 @@
+"""The job in process on the fixture exports: metadata an operator reads in the UI."""
+
+from __future__ import annotations
+
+import shutil
+
+import dagster as dg
+
+from orchestration.assets.dbt import dbt_model_key
+from orchestration.definitions import defs
+from tests.conftest import FIXTURE_LANDING
+
+
+def test_materializations_report_row_counts_and_checks_their_rows(tmp_path):
+    shutil.copytree(FIXTURE_LANDING, tmp_path / "landing")
+    result = defs.resolve_job_def("scorecards_job").execute_in_process(
+        run_config={
+            "resources": {"scorecards": {"config": {"home": str(tmp_path), "as_of": "2026-03-10"}}}
+        },
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    assert result.success
+    metadata = {
+        event.event_specific_data.materialization.asset_key: (
+            event.event_specific_data.materialization.metadata
+        )
+        for event in result.get_asset_materialization_events()
+    }
+    counts = {
+        key: meta["dagster/row_count"].value
+        for key, meta in metadata.items()
+        if "dagster/row_count" in meta
+    }
+    assert counts[dbt_model_key("payouts")] == 7  # R1, R2, R3 x 2 metrics on AE + R2 on CY
+    assert counts[dbt_model_key("stg_crm__users")] == 5
+    assert all(count >= 0 for count in counts.values())
+    # Raw tables report rows read / accepted / quarantined; the audit asset the totals.
+    activities = metadata[dg.AssetKey(["crm", "activities"])]
+    assert activities["rows_quarantined"].value == 1
+    load_log = metadata[dg.AssetKey(["audit", "load_log"])]
+    assert load_log["rows_quarantined_total"].value >= 1
+    checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert checks["quarantined_rows"].passed is False  # a warning, with its rows
+    assert checks["quarantined_rows"].metadata["offending_rows"].value
+    assert checks["required_entities_landed"].passed

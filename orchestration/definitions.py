@@ -9,6 +9,7 @@ from orchestration.assets.ingest import landed_exports
 from orchestration.assets.publish import payout_statements, published_scorecards
 from orchestration.checks import GX_CHECKS
 from orchestration.jobs import scorecards_job
+from orchestration.loggers import stage_progress
 from orchestration.resources import ScorecardsResource, dbt_resource
 from orchestration.schedules import daily_refresh, monthly_close
 from orchestration.sensors import landing_files
@@ -21,4 +22,5 @@ defs = dg.Definitions(
     sensors=[landing_files],
     resources={"scorecards": ScorecardsResource(), "dbt": dbt_resource()},
     executor=dg.in_process_executor,
+    loggers={"console": dg.colored_console_logger, "stage_progress": stage_progress},
 )

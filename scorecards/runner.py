@@ -50,7 +50,9 @@ def run_pipeline(home: Home, as_of: dt.date, settings: RunSettings | None = None
     result = job.execute_in_process(
         run_config={
             "resources": {"scorecards": {"config": config}},
-            "loggers": {"console": {"config": {"log_level": "INFO"}}},
+            # Every event at INFO is hundreds of lines: the terminal gets warnings, errors and
+            # one line per stage (orchestration/loggers.py).
+            "loggers": {"console": {"config": {"log_level": "WARNING"}}, "stage_progress": {}},
         },
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,

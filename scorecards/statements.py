@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 MONEY_FORMAT = "#,##0.00;-#,##0.00"
 RATIO_FORMAT = "0.000000"
 HEADER_FONT = Font(bold=True)
@@ -159,7 +160,13 @@ def _save(workbook: Workbook, path: Path, stamp: dt.datetime) -> None:
             entry = zipfile.ZipInfo(info.filename, date_time=date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info.filename))
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time into dcterms:modified whatever was set before.
+                data = MODIFIED.sub(
+                    rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data
+                )
+            target.writestr(entry, data)
 
 
 def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, object]]:

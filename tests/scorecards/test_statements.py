@@ -115,3 +115,21 @@ def test_same_publication_same_bytes_and_stale_files_go(tmp_path):
     assert before == after
     assert not stale.exists()
     assert not (tmp_path / "reports" / ".statements.tmp").exists()
+
+
+def test_bytes_do_not_depend_on_the_clock(tmp_path, monkeypatch):
+    """openpyxl writes the save time into the workbook; the export pins it to the as-of date."""
+    import datetime as real_datetime
+
+    published = make_published(tmp_path / "pub.duckdb")
+    first = write_statements(published, tmp_path / "a")
+    before = (first.folder / "2026-02" / "R1_P.xlsx").read_bytes()
+
+    class Later(real_datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return real_datetime.datetime(2030, 1, 1, 12, 0, 0, tzinfo=tz)
+
+    monkeypatch.setattr("openpyxl.writer.excel.datetime.datetime", Later)
+    second = write_statements(published, tmp_path / "b")
+    assert (second.folder / "2026-02" / "R1_P.xlsx").read_bytes() == before

@@ -128,12 +128,50 @@ def with_row_counts(
                     ).fetchall()[0][0]
                 except duckdb.Error:
                     continue  # a model that failed to build has no relation to count
+        extra = _scorecard_distribution(build_db) if counts else {}
     for event in events:
         if isinstance(event, dg.Output) and event.output_name in counts:
-            event = event.with_metadata(
-                {**event.metadata, "dagster/row_count": counts[event.output_name]}
-            )
+            metadata = {**event.metadata, "dagster/row_count": counts[event.output_name]}
+            if keys[event.output_name] == dbt_model_key("scorecard_attainment"):
+                metadata.update(extra)
+            event = event.with_metadata(metadata)
         yield event
+
+
+LATEST_CLOSED_REP_MONTH = """
+    from marts.scorecard_attainment
+    where period_grain = 'month' and scope_type = 'rep' and attainment is not null
+        and period_month = (
+            select max(period_month) from marts.scorecard_attainment
+            where not is_open and period_grain = 'month'
+        )
+"""
+
+
+def _scorecard_distribution(build_db: Path) -> dict[str, Any]:
+    """Where reps stand in the latest closed month, per metric: reps by tier reached and the
+    attainment's min, median and max, for the asset's page in the UI."""
+    try:
+        with duckdb.connect(str(build_db), read_only=True) as con:
+            tiers = con.execute(
+                f"select metric, tier_reached, count(*) {LATEST_CLOSED_REP_MONTH} "
+                "group by all order by all"
+            ).fetchall()
+            spread = con.execute(
+                f"select metric, min(attainment), quantile_disc(attainment, 0.5), "
+                f"max(attainment) {LATEST_CLOSED_REP_MONTH} group by all order by all"
+            ).fetchall()
+    except duckdb.Error:
+        return {}
+    by_tier: dict[str, dict[str, int]] = {}
+    for metric, tier, count in tiers:
+        by_tier.setdefault(metric, {})[tier] = count
+    return {
+        "reps_by_tier_latest_closed_month": dg.MetadataValue.json(by_tier),
+        "attainment_min_median_max": dg.MetadataValue.json(
+            {metric: [str(low), str(mid), str(high)] for metric, low, mid, high in spread}
+        ),
+    }
 
 
 def failed_dbt_nodes(run_results: Mapping[str, Any]) -> list[str]:

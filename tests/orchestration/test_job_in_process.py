@@ -35,6 +35,18 @@ def test_materializations_report_row_counts_and_checks_their_rows(tmp_path):
     assert counts[dbt_model_key("payouts")] == 7  # R1, R2, R3 x 2 metrics on AE + R2 on CY
     assert counts[dbt_model_key("stg_crm__users")] == 5
     assert all(count >= 0 for count in counts.values())
+    # February is the latest closed month as of 2026-03-10: R1 revenue -0.111111 (none), R2
+    # 1.285714 (target), R3 0 (none).
+    scorecard = metadata[dbt_model_key("scorecard_attainment")]
+    assert scorecard["reps_by_tier_latest_closed_month"].value["revenue"] == {
+        "none": 2,
+        "target": 1,
+    }
+    assert scorecard["attainment_min_median_max"].value["revenue"] == [
+        "-0.111111",
+        "0.000000",
+        "1.285714",
+    ]
     # Raw tables report rows read / accepted / quarantined; the audit asset the totals.
     activities = metadata[dg.AssetKey(["crm", "activities"])]
     assert activities["rows_quarantined"].value == 1

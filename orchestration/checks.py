@@ -8,6 +8,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.assets.dbt import dbt_model_key
+from orchestration.check_results import to_check_result
 from orchestration.resources import ScorecardsResource
 from quality.gx_suites import SUITES, validate_table
 from scorecards.faults import pause_point
@@ -37,16 +38,7 @@ def gx_check(table: str) -> dg.AssetChecksDefinition:
         pause_point("checks")
         with duckdb.connect(str(scorecards.paths.build_db), read_only=True) as con:
             outcome = validate_table(con, "marts", table)
-        return dg.AssetCheckResult(
-            passed=outcome.passed,
-            severity=dg.AssetCheckSeverity.ERROR,
-            description=outcome.summary(),
-            metadata={
-                **{key: dg.MetadataValue.int(value) for key, value in outcome.counts.items()},
-                "failures": dg.MetadataValue.json(outcome.failures),
-                "offending_rows": dg.MetadataValue.json(outcome.offending_rows),
-            },
-        )
+        return to_check_result(outcome, dg.AssetCheckSeverity.ERROR)
 
     return _check
 

@@ -6,6 +6,7 @@ import duckdb
 from ingest.contract import ENTITIES
 from ingest.loader import entity_counts, load_landing, print_progress
 from ingest.report import write_ingest_report
+from orchestration.check_results import to_check_result
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
 from quality.landing_checks import (
     quarantine_check,
@@ -13,7 +14,6 @@ from quality.landing_checks import (
     required_entities_check,
     stale_entities_check,
 )
-from quality.outcome import CheckOutcome
 from scorecards.faults import pause_point
 from scorecards.settings import max_file_age_days
 
@@ -105,27 +105,12 @@ def landed_exports(context: dg.AssetExecutionContext, scorecards: ScorecardsReso
             metadata={key: dg.MetadataValue.int(value) for key, value in counts.items()},
         )
     for outcome in blocking:
-        yield check_result(outcome, dg.AssetCheckSeverity.ERROR)
+        yield to_check_result(outcome, dg.AssetCheckSeverity.ERROR, LOAD_LOG_KEY)
     for outcome in warnings:
-        yield check_result(outcome, dg.AssetCheckSeverity.WARN)
+        yield to_check_result(outcome, dg.AssetCheckSeverity.WARN, LOAD_LOG_KEY)
 
 
 def _progress(line: str) -> None:
     """Progress on the console; a fault test may stop the run here, between two files."""
     print_progress(line)
     pause_point("ingest")
-
-
-def check_result(outcome: CheckOutcome, severity: dg.AssetCheckSeverity) -> dg.AssetCheckResult:
-    """A gate outcome as a Dagster check result on audit/load_log, offending rows in metadata."""
-    return dg.AssetCheckResult(
-        check_name=outcome.name,
-        asset_key=LOAD_LOG_KEY,
-        passed=outcome.passed,
-        severity=severity,
-        description=outcome.summary(),
-        metadata={
-            **{key: dg.MetadataValue.int(value) for key, value in outcome.counts.items()},
-            "offending_rows": dg.MetadataValue.json(outcome.offending_rows),
-        },
-    )

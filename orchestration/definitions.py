@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.assets.dbt import scorecards_dbt_models
+from orchestration.assets.dbt import DBT_ASSETS
 from orchestration.assets.ingest import landed_exports
 from orchestration.assets.publish import payout_statements, published_scorecards
 from orchestration.checks import GX_CHECKS
@@ -15,7 +15,7 @@ from orchestration.schedules import daily_refresh, monthly_close
 from orchestration.sensors import landing_files
 
 defs = dg.Definitions(
-    assets=[landed_exports, scorecards_dbt_models, published_scorecards, payout_statements],
+    assets=[landed_exports, *DBT_ASSETS, published_scorecards, payout_statements],
     asset_checks=GX_CHECKS,
     jobs=[scorecards_job],
     schedules=[daily_refresh, monthly_close],

@@ -38,6 +38,7 @@ class RunOutcome:
 def run_pipeline(home: Home, as_of: dt.date, settings: RunSettings | None = None) -> RunOutcome:
     """Ingest, build, check and publish through the same job `dagster dev` shows."""
     from orchestration.definitions import defs
+    from orchestration.partitions import all_partitions_tags
 
     settings = settings or RunSettings()
     config = {
@@ -55,6 +56,7 @@ def run_pipeline(home: Home, as_of: dt.date, settings: RunSettings | None = None
             "loggers": {"console": {"config": {"log_level": "WARNING"}}, "stage_progress": {}},
         },
         instance=dg.DagsterInstance.ephemeral(),
+        tags=all_partitions_tags(),
         raise_on_error=False,
     )
     version = None

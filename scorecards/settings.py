@@ -18,6 +18,8 @@ BASE_CURRENCY_ENV = "SCORECARDS_BASE_CURRENCY"
 FISCAL_YEAR_START_ENV = "SCORECARDS_FISCAL_YEAR_START_MONTH"
 MAX_UNASSIGNED_SHARE_ENV = "SCORECARDS_MAX_UNASSIGNED_SHARE"
 MAX_FILE_AGE_DAYS_ENV = "SCORECARDS_MAX_FILE_AGE_DAYS"
+FIRST_MONTH_ENV = "SCORECARDS_FIRST_MONTH"
+DEFAULT_FIRST_MONTH = "2020-01"
 DEFAULT_MAX_UNASSIGNED_SHARE = "0.10"
 DEFAULT_MAX_FILE_AGE_DAYS = 45
 DEFAULT_HOME = "./data"
@@ -141,3 +143,13 @@ def max_file_age_days(value: int | str | None = None) -> int:
     if days < 1:
         raise ValueError(f"max file age must be at least 1 day, got {raw!r}")
     return days
+
+
+def first_month(value: str | None = None) -> dt.date:
+    """The first monthly partition (YYYY-MM): explicit, else ``SCORECARDS_FIRST_MONTH``, else
+    2020-01. Months before it are still built by full runs; they only cannot be picked alone."""
+    raw = (value or os.environ.get(FIRST_MONTH_ENV) or DEFAULT_FIRST_MONTH).strip()
+    try:
+        return dt.datetime.strptime(raw, "%Y-%m").date()
+    except ValueError as exc:
+        raise ValueError(f"first month must be YYYY-MM, got {raw!r}") from exc

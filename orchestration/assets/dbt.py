@@ -20,6 +20,16 @@ from dagster_dbt import (
 )
 
 from ingest.readers import quote_ident
+from orchestration.partitions import (
+    MONTHLY_PARTITIONS,
+    MONTHLY_TAG,
+    covers_every_partition,
+    fiscal_label,
+    months_in_window,
+    plan_months,
+    project_fingerprint,
+    read_month_states,
+)
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource, dbt_resource
 from scorecards.closing import read_closed_months
 from scorecards.faults import pause_point
@@ -27,7 +37,7 @@ from scorecards.history import snapshot_paid_history
 from scorecards.settings import DBT_PROJECT_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-_DBT_SOURCES = ("models", "macros", "tests", "seeds", "dbt_project.yml")
+_DBT_SOURCES = ("models", "macros", "tests", "seeds", "dbt_project.yml", "selectors.yml")
 
 
 def manifest_is_stale(project: DbtProject) -> bool:
@@ -67,29 +77,44 @@ class ScorecardsTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "reference"
 
 
-@dbt_assets(
-    manifest=DBT_PROJECT.manifest_path,
-    project=DBT_PROJECT,
-    dagster_dbt_translator=ScorecardsTranslator(),
-    retry_policy=TRANSIENT_RETRY,
-)
-def scorecards_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, scorecards: ScorecardsResource
-):
-    """dbt build (models, seeds and tests) against build.duckdb with the run's as-of date."""
-    # The dbt subprocess inherits the environment; the profile reads the database path from it.
+# Which models each of the three dbt steps owns (the same split as dbt_project/selectors.yml,
+# whose selectors also place every test; tests/orchestration/test_partitions.py compares them).
+MONTHLY_MODELS = f"tag:{MONTHLY_TAG}"
+UPSTREAM_MODELS = f"+{MONTHLY_MODELS} +path:models/marts/core +path:models/intermediate/org"
+SELECTOR_OF_STEP = {
+    "scorecards_dbt_models": "scorecards_upstream",
+    "scorecards_dbt_monthly_models": "scorecards_monthly",
+    "scorecards_dbt_marts": "scorecards_marts",
+}
+
+
+def _dbt_run_vars(scorecards: ScorecardsResource, paid_history: bool) -> dict[str, Any]:
+    return {
+        **scorecards.dbt_vars(),
+        "paid_history": paid_history,
+        "project_fingerprint": project_fingerprint(),
+    }
+
+
+def _run_dbt(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    scorecards: ScorecardsResource,
+    dbt_vars: Mapping[str, Any],
+    extra_args: list[str] | None = None,
+) -> Iterator[Any]:
+    """One `dbt build` of this asset's selector, its events with row counts, then the verdict.
+
+    The three selectors (dbt_project/selectors.yml) split the project so that each test runs in
+    the step that builds the last of its parents, never before a parent exists.
+    """
     os.environ["SCORECARDS_BUILD_DB"] = str(scorecards.paths.build_db)
-    paths = scorecards.paths
-    paths.build_db.parent.mkdir(parents=True, exist_ok=True)
-    closed = [month.month_start for month in read_closed_months(paths.warehouse)]
-    paid = snapshot_paid_history(paths.build_db, paths.published_db, closed)
-    context.log.info(
-        f"Paid history: {paid.payouts} payouts and {paid.lines} statement lines already paid "
-        f"({len(closed)} closed month(s); latest publication as of {paid.published_as_of})"
-    )
-    dbt_vars = {**scorecards.dbt_vars(), "paid_history": paid.present}
     args = ["build", "--vars", json.dumps(dbt_vars)]
-    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    if not context.is_subset:
+        # dbt takes the step's YAML selector over the --select/--exclude dagster-dbt adds; a
+        # subset (a few assets picked in the UI) keeps dagster-dbt's own selection.
+        args += ["--selector", SELECTOR_OF_STEP[context.op_def.name]]
+    invocation = dbt.cli([*args, *(extra_args or [])], context=context, raise_on_error=False)
     # Events are held until dbt exits: only then may this process open build.duckdb (DuckDB lets
     # no reader in while dbt writes) to add each model's row count to its materialization.
     events = []
@@ -97,7 +122,7 @@ def scorecards_dbt_models(
         events.append(event)
         if number == 20:
             pause_point("dbt")  # a fault test may kill the run here, dbt half way through
-    yield from with_row_counts(context, paths.build_db, events)
+    yield from with_row_counts(context, scorecards.paths.build_db, events)
     if not invocation.is_successful():
         failed = failed_dbt_nodes(invocation.get_artifact("run_results.json"))
         raise dg.Failure(
@@ -106,6 +131,118 @@ def scorecards_dbt_models(
             metadata={"failed_nodes": dg.MetadataValue.json(failed)},
             allow_retries=False,  # a failed test is a verdict, not a hiccup
         )
+
+
+def _paid_history_landed(build_db: Path) -> bool:
+    """Whether the staging step copied paid history into build.duckdb (see scorecards.history)."""
+    if not build_db.exists():
+        return False
+    with duckdb.connect(str(build_db), read_only=True) as con:
+        return bool(
+            con.execute(
+                "select count(*) from information_schema.tables "
+                "where table_schema = 'history' and table_name = 'paid_payouts'"
+            ).fetchall()[0][0]
+        )
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    select=UPSTREAM_MODELS,
+    exclude=MONTHLY_MODELS,
+    dagster_dbt_translator=ScorecardsTranslator(),
+    retry_policy=TRANSIENT_RETRY,
+)
+def scorecards_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, scorecards: ScorecardsResource
+):
+    """dbt build of everything the monthly models read (staging, dimensions, FX, memberships,
+    the input fingerprints), after copying the paid history from the published copy."""
+    paths = scorecards.paths
+    paths.build_db.parent.mkdir(parents=True, exist_ok=True)
+    closed = [month.month_start for month in read_closed_months(paths.warehouse)]
+    paid = snapshot_paid_history(paths.build_db, paths.published_db, closed)
+    context.log.info(
+        f"Paid history: {paid.payouts} payouts and {paid.lines} statement lines already paid "
+        f"({len(closed)} closed month(s); latest publication as of {paid.published_as_of})"
+    )
+    dbt_vars = _dbt_run_vars(scorecards, paid.present)
+    yield from _run_dbt(context, dbt, scorecards, dbt_vars)
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    select=MONTHLY_MODELS,
+    partitions_def=MONTHLY_PARTITIONS,
+    # A range of months is one dbt invocation (delete the months, insert them), not one per month.
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    dagster_dbt_translator=ScorecardsTranslator(),
+    retry_policy=TRANSIENT_RETRY,
+)
+def scorecards_dbt_monthly_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, scorecards: ScorecardsResource
+):
+    """The per-month models (the credit ledger, activities, KPIs), incremental by month.
+
+    A partition run rebuilds its months plus every month whose inputs changed since it was
+    built; without a partition, or when every month changed, all months are rebuilt."""
+    paths = scorecards.paths
+    requested = None  # no partition, or every partition: a full rebuild
+    if context.has_partition_key or context.has_partition_key_range:
+        if not covers_every_partition(context.partition_keys):
+            requested = months_in_window(context.partition_time_window)
+    stale, known = read_month_states(paths.build_db)
+    plan = plan_months(requested, stale, known)
+    fiscal_start = scorecards.dbt_vars()["fiscal_year_start_month"]
+    context.log.info(
+        "Monthly models: "
+        + (
+            "every month"
+            if plan.full
+            else ", ".join(fiscal_label(month, fiscal_start) for month in plan.months or [])
+        )
+        + f" ({plan.reason})"
+    )
+    dbt_vars = _dbt_run_vars(scorecards, _paid_history_landed(paths.build_db))
+    extra = ["--full-refresh"] if plan.full else []
+    if not plan.full:
+        dbt_vars["partition_months"] = [month.isoformat() for month in plan.months or []]
+    for event in _run_dbt(context, dbt, scorecards, dbt_vars, extra):
+        if isinstance(event, dg.Output):
+            event = event.with_metadata(
+                {
+                    **event.metadata,
+                    "months_rebuilt": dg.MetadataValue.json(
+                        "all"
+                        if plan.full
+                        else [fiscal_label(m, fiscal_start) for m in plan.months or []]
+                    ),
+                    "stale_months_added": len(plan.stale) if not plan.full else 0,
+                    "rebuild_reason": plan.reason,
+                }
+            )
+        yield event
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    exclude=UPSTREAM_MODELS,
+    dagster_dbt_translator=ScorecardsTranslator(),
+    retry_policy=TRANSIENT_RETRY,
+)
+def scorecards_dbt_marts(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, scorecards: ScorecardsResource
+):
+    """dbt build of what reads the monthly models: targets, scorecards, payouts, reconciliations,
+    and the tests that span them (the gate's dbt checks)."""
+    dbt_vars = _dbt_run_vars(scorecards, _paid_history_landed(scorecards.paths.build_db))
+    yield from _run_dbt(context, dbt, scorecards, dbt_vars)
+
+
+DBT_ASSETS = (scorecards_dbt_models, scorecards_dbt_monthly_models, scorecards_dbt_marts)
 
 
 def with_row_counts(
@@ -185,4 +322,5 @@ def failed_dbt_nodes(run_results: Mapping[str, Any]) -> list[str]:
 
 def dbt_model_key(model_name: str) -> dg.AssetKey:
     """The asset key dagster-dbt gives a model (schema-prefixed), looked up, never spelled out."""
+    # The three dbt asset definitions share one manifest: any of them finds every model.
     return get_asset_key_for_model([scorecards_dbt_models], model_name)

@@ -8,6 +8,7 @@ import dagster as dg
 
 from orchestration.assets.dbt import dbt_model_key
 from orchestration.definitions import defs
+from orchestration.partitions import all_partitions_tags
 from tests.conftest import FIXTURE_LANDING
 
 
@@ -18,6 +19,7 @@ def test_materializations_report_row_counts_and_checks_their_rows(tmp_path):
             "resources": {"scorecards": {"config": {"home": str(tmp_path), "as_of": "2026-03-10"}}}
         },
         instance=dg.DagsterInstance.ephemeral(),
+        tags=all_partitions_tags(),  # a full run: every monthly partition in one run
         raise_on_error=False,
     )
     assert result.success

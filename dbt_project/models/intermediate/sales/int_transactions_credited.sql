@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        tags=['monthly'],
+        pre_hook="{{ delete_partition('month_start') }}",
+    )
+}}
 {#- The credit ledger: one row per credited piece of every transaction, for every metric.
 
     Each row says which metric it feeds, which document it came from (file and line), who is
@@ -551,6 +559,13 @@ with_region as (
     left join teams
         on ledger.team_id = teams.team_id
 
+),
+
+in_partition as (
+
+    select * from with_region
+    where {{ in_partition('month_start') }}
+
 )
 
-select * from with_region
+select * from in_partition

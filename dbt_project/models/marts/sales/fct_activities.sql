@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        tags=['monthly'],
+        pre_hook="{{ delete_partition('activity_date') }}",
+    )
+}}
 {#- Activities per rep, day and type: count and minutes, with the team the rep belonged to that
     day. Activities by unknown owners stay in, on the unknown member. -#}
 with
@@ -5,7 +13,9 @@ with
 ledger as (
 
     select * from {{ ref('int_transactions_credited') }}
-    where metric in ('calls', 'visits', 'emails', 'meetings', 'demos')
+    where
+        metric in ('calls', 'visits', 'emails', 'meetings', 'demos')
+        and {{ in_partition('month_start') }}
 
 ),
 

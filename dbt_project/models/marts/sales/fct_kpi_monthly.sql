@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        tags=['monthly'],
+        pre_hook="{{ delete_partition('month_start') }}",
+    )
+}}
 {#- Actuals per scope, month and metric, summed from the credit ledger up to the as-of date.
     Team and region figures use the team of the credited user on each transaction's date;
     the company figure includes unknown and unassigned members. Ratio metrics keep their
@@ -7,7 +15,9 @@ with
 ledger as (
 
     select * from {{ ref('int_transactions_credited') }}
-    where transaction_date <= cast('{{ var("as_of_date") }}' as date)
+    where
+        transaction_date <= cast('{{ var("as_of_date") }}' as date)
+        and {{ in_partition('month_start') }}
 
 ),
 

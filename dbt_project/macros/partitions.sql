@@ -1,0 +1,39 @@
+{#- Monthly partitions (orchestration/partitions.py). The models tagged `monthly` are incremental
+    by month: a partition run passes the months to rebuild in the var `partition_months` (a list of
+    'YYYY-MM-01' dates), deletes those months and inserts them again in one transaction. A run
+    without the var, or with --full-refresh, rebuilds every month. The orchestrator adds every
+    month whose inputs changed since it was built (int_ledger_months_built), and a blocking test
+    (assert_monthly_models_match_their_inputs) refuses a publication with a stale month. -#}
+
+{% macro in_partition(date_column) -%}
+    {%- set months = var('partition_months', []) -%}
+    {%- if is_incremental() and months -%}
+        cast({{ dbt.date_trunc('month', date_column) }} as date) in (
+            {%- for month in months -%}
+                cast('{{ month }}' as date){% if not loop.last %}, {% endif %}
+            {%- endfor -%}
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro delete_partition(date_column) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ in_partition(date_column) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- An order-independent fingerprint of a relation's rows: the row count and the sum of the row
+    hashes (a sum, not an xor, so that duplicate rows do not cancel out). -#}
+{% macro rows_fingerprint(relation) -%}
+    {{ return(adapter.dispatch('rows_fingerprint', 'scorecards')(relation)) }}
+{%- endmacro %}
+
+{% macro default__rows_fingerprint(relation) -%}
+    select
+        '{{ relation.identifier }}' as relation_name,
+        count(*) as row_count,
+        cast(coalesce(sum(cast(hash(fingerprinted) as hugeint)), 0) as varchar) as row_hash_sum
+    from {{ relation }} as fingerprinted
+{%- endmacro %}

@@ -1,0 +1,153 @@
+"""Monthly partitions of the per-month models (dbt tag ``monthly``).
+
+Fiscal months are calendar months (the fiscal year start only regroups them into quarters and
+years), so one partition per calendar month, keyed ``YYYY-MM``, is one fiscal period; each run's
+metadata names the fiscal year and period of the months it rebuilt.
+
+A partition run rebuilds the requested months of the monthly models, plus every month whose
+inputs changed since it was built (int_ledger_inputs_fingerprinted against
+int_ledger_months_built). When that is every month, or the tables do not exist yet, it is a full
+rebuild. A run without a partition (``scorecards run``) is always a full rebuild.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from scorecards.settings import DBT_PROJECT_DIR, first_month
+
+MONTHLY_TAG = "monthly"
+PARTITION_FORMAT = "%Y-%m"
+
+MONTHLY_PARTITIONS = dg.MonthlyPartitionsDefinition(
+    start_date=first_month().strftime(PARTITION_FORMAT),
+    fmt=PARTITION_FORMAT,
+    # The month in progress is a partition too: the daily refresh rebuilds it.
+    end_offset=1,
+)
+
+# The run tags of a single-run backfill (Dagster exports them only from a private module).
+PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
+PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+# What the code of the dbt project is: a change to any of these may change any month.
+_PROJECT_PARTS = ("models", "macros", "seeds", "dbt_project.yml")
+
+
+@dataclass(frozen=True)
+class MonthPlan:
+    """The months a run of the monthly models rebuilds. ``months`` is None for a full rebuild."""
+
+    months: list[dt.date] | None
+    requested: list[dt.date]
+    stale: list[dt.date]
+    reason: str
+
+    @property
+    def full(self) -> bool:
+        return self.months is None
+
+
+def all_partitions_tags() -> dict[str, str]:
+    """Run tags for a single run over every monthly partition: the full rebuild that
+    ``scorecards run`` and the monthly close make (Dagster's own form of a one-run backfill).
+
+    Dagster cannot run a partitioned asset with checks outside a partition, so a full run is a run
+    of all partitions, not a run without one."""
+    return {
+        PARTITION_RANGE_START_TAG: MONTHLY_PARTITIONS.get_first_partition_key(),
+        PARTITION_RANGE_END_TAG: MONTHLY_PARTITIONS.get_last_partition_key(),
+    }
+
+
+def covers_every_partition(keys: Iterable[str]) -> bool:
+    return set(MONTHLY_PARTITIONS.get_partition_keys()) <= set(keys)
+
+
+def months_in_window(window: dg.TimeWindow) -> list[dt.date]:
+    """First days of the months in a partition time window (end exclusive)."""
+    month = window.start.date().replace(day=1)
+    end = window.end.date()
+    months = []
+    while month < end:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def plan_months(
+    requested: Iterable[dt.date] | None,
+    stale: Iterable[dt.date] | None,
+    known: Iterable[dt.date],
+) -> MonthPlan:
+    """Which months to rebuild, given the requested partitions (None: no partition), the stale
+    months (None: nothing was built yet) and every month the fingerprints know."""
+    requested_months = sorted(set(requested or []))
+    stale_months = sorted(set(stale or []))
+    if requested is None:
+        return MonthPlan(None, [], stale_months, "no partition: every month")
+    if stale is None:
+        return MonthPlan(None, requested_months, [], "first build of the monthly models")
+    everything = set(known)
+    if everything and everything <= set(stale_months):
+        return MonthPlan(
+            None, requested_months, stale_months, "inputs, code or settings changed: every month"
+        )
+    months = sorted(set(requested_months) | set(stale_months))
+    reason = "requested months" + (" and months with changed inputs" if stale_months else "")
+    return MonthPlan(months, requested_months, stale_months, reason)
+
+
+STALE_MONTHS_SQL = """
+    select coalesce(current_inputs.month_start, built.month_start) as month_start,
+        current_inputs.input_fingerprint is distinct from built.input_fingerprint as stale
+    from intermediate.int_ledger_inputs_fingerprinted as current_inputs
+    full outer join intermediate.int_ledger_months_built as built
+        on current_inputs.month_start = built.month_start
+    order by 1
+"""
+
+
+def read_month_states(build_db: Path) -> tuple[list[dt.date] | None, list[dt.date]]:
+    """(stale months or None when nothing was built yet, every known month) from build.duckdb.
+
+    Read before dbt starts, while the build file is free. The fingerprints are those of the
+    run's staging step (the upstream dbt assets), which ran on this run's inputs and settings.
+    """
+    if not build_db.exists():
+        return None, []
+    with duckdb.connect(str(build_db), read_only=True) as con:
+        try:
+            rows = con.execute(STALE_MONTHS_SQL).fetchall()
+        except duckdb.CatalogException:
+            return None, []
+    return [month for month, stale in rows if stale], [month for month, _ in rows]
+
+
+def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
+    """sha256 over the dbt project's models, macros, seeds and settings (paths and contents)."""
+    digest = hashlib.sha256()
+    for part in _PROJECT_PARTS:
+        path = project_dir / part
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for file in files:
+            digest.update(file.relative_to(project_dir).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(file.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def fiscal_label(month: dt.date, fiscal_year_start_month: int) -> str:
+    """'2026-03 (FY2026 P03)': the fiscal year is named after the calendar year it starts in,
+    as dim_date does."""
+    period = (month.month - fiscal_year_start_month) % 12 + 1
+    year = month.year if month.month >= fiscal_year_start_month else month.year - 1
+    return f"{month.strftime(PARTITION_FORMAT)} (FY{year} P{period:02d})"

@@ -1,0 +1,280 @@
+"""Monthly partitions: the month plan (pure), and real partition runs on the fixture exports.
+
+The real runs show: one partition materialised rebuilds that month only and publishes the same
+tables as a full run; after an input changes, a partition run of another month rebuilds every
+month by itself (no stale month is published); a stale month left by hand fails the blocking
+dbt test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.assets.dbt import dbt_model_key, scorecards_dbt_monthly_models
+from orchestration.definitions import defs
+from orchestration.partitions import (
+    MONTHLY_PARTITIONS,
+    PARTITION_RANGE_END_TAG,
+    PARTITION_RANGE_START_TAG,
+    all_partitions_tags,
+    covers_every_partition,
+    fiscal_label,
+    months_in_window,
+    plan_months,
+    project_fingerprint,
+)
+from scorecards.settings import DBT_PROJECT_DIR
+from tests.conftest import FIXTURE_LANDING
+
+JAN, FEB, MAR, APR = (dt.date(2026, month, 1) for month in (1, 2, 3, 4))
+
+
+# --- the month plan, without Dagster or dbt --------------------------------------------------
+
+
+def test_no_partition_or_nothing_built_means_every_month():
+    assert plan_months(None, [FEB], [JAN, FEB]).full
+    first = plan_months([FEB], None, [])
+    assert first.full and first.reason == "first build of the monthly models"
+
+
+def test_requested_months_plus_stale_ones():
+    plan = plan_months([MAR], [JAN], [JAN, FEB, MAR])
+    assert plan.months == [JAN, MAR]
+    assert plan.stale == [JAN]
+    assert "changed inputs" in plan.reason
+    assert plan_months([MAR, FEB, MAR], [], [JAN, FEB, MAR]).months == [FEB, MAR]
+
+
+def test_every_month_stale_is_a_full_rebuild():
+    plan = plan_months([MAR], [JAN, FEB, MAR], [JAN, FEB, MAR])
+    assert plan.full and plan.stale == [JAN, FEB, MAR]
+
+
+def test_months_in_a_window_and_fiscal_labels():
+    window = dg.TimeWindow(
+        dt.datetime(2025, 11, 1, tzinfo=dt.UTC), dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    )
+    assert months_in_window(window) == [
+        dt.date(2025, 11, 1),
+        dt.date(2025, 12, 1),
+        JAN,
+        FEB,
+    ]
+    assert fiscal_label(MAR, 1) == "2026-03 (FY2026 P03)"
+    # A fiscal year from April: March 2026 closes FY2025, April 2026 opens FY2026.
+    assert fiscal_label(MAR, 4) == "2026-03 (FY2025 P12)"
+    assert fiscal_label(APR, 4) == "2026-04 (FY2026 P01)"
+
+
+def test_a_full_run_covers_every_partition():
+    tags = all_partitions_tags()
+    keys = MONTHLY_PARTITIONS.get_partition_keys()
+    assert tags[PARTITION_RANGE_START_TAG] == keys[0] == "2020-01"
+    assert tags[PARTITION_RANGE_END_TAG] == keys[-1]
+    assert covers_every_partition(keys)
+    assert not covers_every_partition(keys[1:])
+
+
+def test_project_fingerprint_follows_the_code(tmp_path):
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR / "models", project / "models")
+    shutil.copytree(DBT_PROJECT_DIR / "macros", project / "macros")
+    shutil.copy(DBT_PROJECT_DIR / "dbt_project.yml", project / "dbt_project.yml")
+    before = project_fingerprint(project)
+    assert before == project_fingerprint(project)
+    model = project / "models" / "marts" / "sales" / "fct_kpi_monthly.sql"
+    model.write_text(model.read_text() + "\n")
+    assert project_fingerprint(project) != before
+
+
+def test_the_monthly_asset_is_partitioned_with_single_run_backfills():
+    assert scorecards_dbt_monthly_models.partitions_def == MONTHLY_PARTITIONS
+    assert scorecards_dbt_monthly_models.backfill_policy == dg.BackfillPolicy.single_run()
+    keys = {key.path[-1] for key in scorecards_dbt_monthly_models.keys}
+    assert keys == {
+        "int_transactions_credited",
+        "int_ledger_months_built",
+        "fct_credited_transactions",
+        "fct_activities",
+        "fct_kpi_monthly",
+    }
+
+
+# --- real partition runs ----------------------------------------------------------------------
+
+
+def _run(home: Path, as_of: str, **kwargs) -> dg.ExecuteInProcessResult:
+    return defs.resolve_job_def("scorecards_job").execute_in_process(
+        run_config={"resources": {"scorecards": {"config": {"home": str(home), "as_of": as_of}}}},
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+        **kwargs,
+    )
+
+
+def _monthly_metadata(result: dg.ExecuteInProcessResult) -> dict:
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        if materialization.asset_key == dbt_model_key("fct_kpi_monthly"):
+            return {"partition": materialization.partition, **materialization.metadata}
+    raise AssertionError("fct_kpi_monthly was not materialized")
+
+
+def _latest_hashes(home: Path) -> dict[str, str]:
+    with duckdb.connect(str(home / "warehouse" / "published.duckdb"), read_only=True) as con:
+        log = con.execute(
+            "select table_hashes from publication_log order by version desc limit 1"
+        ).fetchall()
+    return json.loads(log[0][0])
+
+
+def _calls(home: Path, user: str, month: str) -> list:
+    with duckdb.connect(str(home / "warehouse" / "published.duckdb"), read_only=True) as con:
+        return con.execute(
+            "select actual from fct_kpi_monthly where scope_type = 'rep' and metric = 'calls' "
+            "and scope_id = ? and month_start = cast(? as date)",
+            [user, month],
+        ).fetchall()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURE_LANDING, tmp_path / "landing")
+    return tmp_path
+
+
+def test_one_partition_rebuilds_its_month_and_publishes_what_a_full_run_does(home):
+    full = _run(home, "2026-03-10", tags=all_partitions_tags())
+    assert full.success
+    assert _monthly_metadata(full)["months_rebuilt"].value == "all"
+    full_hashes = _latest_hashes(home)
+
+    one = _run(home, "2026-03-10", partition_key="2026-02")
+    assert one.success
+    meta = _monthly_metadata(one)
+    assert meta["partition"] == "2026-02"
+    assert meta["months_rebuilt"].value == ["2026-02 (FY2026 P02)"]
+    assert meta["stale_months_added"].value == 0
+    assert _latest_hashes(home) == full_hashes  # the same figures, to the byte
+
+    # A later as-of date in the same month changes only March (the month it cuts).
+    later = _run(home, "2026-03-20", partition_key="2026-02")
+    assert later.success
+    assert _monthly_metadata(later)["months_rebuilt"].value == [
+        "2026-02 (FY2026 P02)",
+        "2026-03 (FY2026 P03)",
+    ]
+
+
+def test_a_changed_input_makes_a_partition_run_rebuild_every_month(home):
+    assert _run(home, "2026-03-10", tags=all_partitions_tags()).success
+    assert _calls(home, "R1", "2026-02-01") == [(3,)]
+    # A late call of February lands; the operator refreshes March only.
+    late = home / "landing" / "crm" / "activities_2026-02-late.csv"
+    late.write_text(
+        "activity_id,owner_id,activity_type,occurred_at,account_id,opportunity_id,"
+        "duration_minutes,outcome\nAC9,R1,call,2026-02-20 09:00,A1,,5,connected\n"
+    )
+    result = _run(home, "2026-03-10", partition_key="2026-03")
+    assert result.success
+    meta = _monthly_metadata(result)
+    assert meta["months_rebuilt"].value == "all"
+    assert meta["rebuild_reason"].value == "inputs, code or settings changed: every month"
+    assert _calls(home, "R1", "2026-02-01") == [(4,)]
+    partition_hashes = _latest_hashes(home)
+    # The same inputs through a full run publish the same tables.
+    assert _run(home, "2026-03-10", tags=all_partitions_tags()).success
+    assert _latest_hashes(home) == partition_hashes
+
+    # A month left stale behind the orchestrator's back fails the blocking dbt test.
+    build_db = home / "warehouse" / "build.duckdb"
+    with duckdb.connect(str(build_db)) as con:
+        con.execute(
+            "update intermediate.int_ledger_months_built set input_fingerprint = 'old' "
+            "where month_start = date '2026-01-01'"
+        )
+    env = {"SCORECARDS_BUILD_DB": str(build_db), "PATH": str(Path(sys.executable).parent)}
+    completed = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "test",
+            "--select",
+            "assert_monthly_models_match_their_inputs",
+            "--vars",
+            json.dumps({"as_of_date": "2026-03-10", "project_fingerprint": project_fingerprint()}),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 1, completed.stdout
+    assert "Got 1 result" in completed.stdout
+
+
+def _dbt_ls(*args: str) -> set[str]:
+    env = {"SCORECARDS_BUILD_DB": "unused.duckdb", "PATH": str(Path(sys.executable).parent)}
+    completed = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "ls", "-q", *args],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(completed.stdout.split())
+
+
+def test_the_three_dbt_steps_split_the_project_without_overlap():
+    """Every model, seed, data test and unit test belongs to exactly one of the three steps."""
+    kinds = ("--resource-type", "model", "seed", "test", "unit_test")
+    steps = [
+        _dbt_ls("--selector", name, *kinds)
+        for name in ("scorecards_upstream", "scorecards_monthly", "scorecards_marts")
+    ]
+    everything = _dbt_ls(*kinds)
+    assert set.union(*steps) == everything
+    assert sum(len(step) for step in steps) == len(everything)
+    # The models of each selector are the assets of its Dagster step.
+    from orchestration.assets.dbt import DBT_ASSETS
+
+    for step, assets_def in zip(steps, DBT_ASSETS, strict=True):
+        models = {name.rsplit(".", 1)[-1] for name in step if not name.startswith("unit_test:")}
+        assert {key.path[-1] for key in assets_def.keys} <= models
+    assert "scorecards.assert_monthly_models_match_their_inputs" in steps[1]
+    assert "scorecards.warn_reps_without_activity" in steps[1]
+    assert "scorecards.assert_statement_lines_sum_to_payouts" in steps[2]
+
+
+def test_no_test_of_the_monthly_step_needs_a_later_model():
+    """A test of the monthly step may lean on models of the first step (built before it) but not
+    on the marts step's (not built yet on a first run)."""
+    from orchestration.assets.dbt import DBT_ASSETS, DBT_PROJECT
+
+    manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
+    step_of = {key.path[-1]: number for number, a in enumerate(DBT_ASSETS) for key in a.keys}
+    nodes = manifest["nodes"]
+    checked = 0
+    for node in nodes.values():
+        if node["resource_type"] != "test":
+            continue
+        parents = [
+            nodes[parent]["name"]
+            for parent in node["depends_on"]["nodes"]
+            if parent in nodes and nodes[parent]["resource_type"] in ("model", "seed")
+        ]
+        steps = {step_of[parent] for parent in parents}
+        if 1 in steps:
+            checked += 1
+            assert 2 not in steps, f"{node['name']} needs a model built after the monthly step"
+    assert checked >= 10

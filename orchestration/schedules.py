@@ -1,7 +1,9 @@
 """Schedules: the daily refresh of the open month and the monthly close run.
 
 Both run the main job with the as-of date set to the day the tick is for (not the wall clock of
-the moment it runs), so a late or re-run tick publishes the same figures.
+the moment it runs), so a late or re-run tick publishes the same figures. The daily refresh is a
+run of the open month's partition (the monthly models rebuild that month, plus any month whose
+inputs changed); the close rebuilds every month in one run.
 """
 
 import datetime as dt
@@ -9,6 +11,7 @@ import datetime as dt
 import dagster as dg
 
 from orchestration.jobs import scorecards_job
+from orchestration.partitions import MONTHLY_PARTITIONS, PARTITION_FORMAT, all_partitions_tags
 
 TIMEZONE = "UTC"
 
@@ -16,6 +19,13 @@ TIMEZONE = "UTC"
 def as_of_run_config(as_of: dt.date) -> dict[str, object]:
     """Run config that pins the run's as-of date (it flows to dbt vars and the checks)."""
     return {"resources": {"scorecards": {"config": {"as_of": as_of.isoformat()}}}}
+
+
+def open_month_partition(as_of: dt.date) -> str | None:
+    """The partition key of the as-of month, or None when it is not a partition (a month before
+    SCORECARDS_FIRST_MONTH): the run then covers every partition."""
+    key = as_of.strftime(PARTITION_FORMAT)
+    return key if MONTHLY_PARTITIONS.has_partition_key(key) else None
 
 
 def _tick_date(context: dg.ScheduleEvaluationContext) -> dt.date:
@@ -30,10 +40,16 @@ def _tick_date(context: dg.ScheduleEvaluationContext) -> dt.date:
 )
 def daily_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     as_of = _tick_date(context)
+    partition = open_month_partition(as_of)
     return dg.RunRequest(
         run_key=f"daily-{as_of.isoformat()}",
         run_config=as_of_run_config(as_of),
-        tags={"scorecards/as_of": as_of.isoformat(), "scorecards/kind": "daily"},
+        partition_key=partition,
+        tags={
+            "scorecards/as_of": as_of.isoformat(),
+            "scorecards/kind": "daily",
+            **({} if partition else all_partitions_tags()),
+        },
     )
 
 
@@ -51,5 +67,10 @@ def monthly_close(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     return dg.RunRequest(
         run_key=f"close-{ended}",
         run_config=as_of_run_config(as_of),
-        tags={"scorecards/as_of": as_of.isoformat(), "scorecards/kind": "close", "month": ended},
+        tags={
+            "scorecards/as_of": as_of.isoformat(),
+            "scorecards/kind": "close",
+            "month": ended,
+            **all_partitions_tags(),
+        },
     )

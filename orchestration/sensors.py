@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.jobs import scorecards_job
+from orchestration.partitions import all_partitions_tags
 from scorecards.settings import Home
 
 SOURCES = ("crm", "erp", "plan")
@@ -75,5 +76,10 @@ def landing_files(context: dg.SensorEvaluationContext):
         return dg.SkipReason(f"no new or changed files in {landing}")
     return dg.RunRequest(
         run_key=f"landing-{landing_digest(current)}",
-        tags={"scorecards/trigger": "landing", "scorecards/changed_files": str(len(changed))},
+        # New inputs change every month's fingerprint: one run over every partition.
+        tags={
+            "scorecards/trigger": "landing",
+            "scorecards/changed_files": str(len(changed)),
+            **all_partitions_tags(),
+        },
     )

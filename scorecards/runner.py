@@ -79,6 +79,9 @@ def run_pipeline(home: Home, as_of: dt.date, settings: RunSettings | None = None
             published=True, version=version, errors=errors, warnings=warnings, report=report
         )
     checks = [_describe(home, evaluation) for evaluation in failed]
+    named = {evaluation.check_name for evaluation in failed}
+    tests = [test for test in _failed_dbt_tests(result) if test["test"] not in named]
+    checks += [_describe_test(home, test) for test in tests]
     report = write_gate_report(home, as_of, checks, errors, warned)
     return RunOutcome(
         published=False,
@@ -126,6 +129,24 @@ def _describe(home: Home, evaluation: dg.AssetCheckEvaluation) -> FailedCheck:
         count = metadata.get("dagster_dbt/failed_row_count")
         description = f"{count.value} failing row(s)" if count is not None else "failed"
     return FailedCheck(name, description, offending[:MAX_OFFENDING_ROWS])
+
+
+def _failed_dbt_tests(result: dg.ExecuteInProcessResult) -> list[dict[str, object]]:
+    """Failed dbt tests reported by the dbt steps' failures (see orchestration/assets/dbt.py)."""
+    tests: list[dict[str, object]] = []
+    for event in result.get_step_failure_events():
+        data = event.event_specific_data.user_failure_data
+        entry = data.metadata.get("failed_tests") if data is not None else None
+        if entry is not None:
+            tests.extend(entry.value)
+    return tests
+
+
+def _describe_test(home: Home, test: dict[str, object]) -> FailedCheck:
+    name = str(test["test"])
+    failures = test.get("failures")
+    description = f"{failures} failing row(s)" if failures is not None else "failed"
+    return FailedCheck(f"dbt test {name}", description, _stored_failures(home, name))
 
 
 def _stored_failures(home: Home, test_name: str) -> list[dict[str, object]]:

@@ -124,11 +124,17 @@ def _run_dbt(
             pause_point("dbt")  # a fault test may kill the run here, dbt half way through
     yield from with_row_counts(context, scorecards.paths.build_db, events)
     if not invocation.is_successful():
-        failed = failed_dbt_nodes(invocation.get_artifact("run_results.json"))
+        run_results = invocation.get_artifact("run_results.json")
+        failed = failed_dbt_nodes(run_results)
         raise dg.Failure(
             description=f"dbt build failed: {len(failed)} node(s) failed or errored: "
             + "; ".join(failed[:10]),
-            metadata={"failed_nodes": dg.MetadataValue.json(failed)},
+            metadata={
+                "failed_nodes": dg.MetadataValue.json(failed),
+                # Tests whose parents span two dbt steps are no Dagster asset checks (dagster-dbt
+                # makes checks only of tests inside one step); the runner names them from here.
+                "failed_tests": dg.MetadataValue.json(failed_dbt_tests(run_results)),
+            },
             allow_retries=False,  # a failed test is a verdict, not a hiccup
         )
 
@@ -317,6 +323,17 @@ def failed_dbt_nodes(run_results: Mapping[str, Any]) -> list[str]:
         f"{result['unique_id'].split('.')[2]} ({result['status']})"
         for result in run_results.get("results", [])
         if result.get("status") in ("error", "fail", "runtime error")
+    ]
+
+
+def failed_dbt_tests(run_results: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Data and unit tests that ran and failed (a verdict on the data or the logic), with the
+    number of failing rows; errors (a test that could not run) are not verdicts."""
+    return [
+        {"test": result["unique_id"].split(".")[2], "failures": result.get("failures")}
+        for result in run_results.get("results", [])
+        if result.get("status") == "fail"
+        and result["unique_id"].split(".")[0] in ("test", "unit_test")
     ]
 
 

@@ -19,6 +19,16 @@ def test_daily_refresh_pins_the_as_of_date_to_the_tick():
     request = daily_refresh(context)
     assert request.run_key == "daily-2026-11-24"
     assert request.run_config == {"resources": {"scorecards": {"config": {"as_of": "2026-11-24"}}}}
+    # The open month's partition: the monthly models rebuild November (and stale months).
+    assert request.partition_key == "2026-11"
+    # Before the first partition month there is no such partition: every month instead.
+    old = daily_refresh(
+        dg.build_schedule_context(
+            scheduled_execution_time=dt.datetime(2019, 5, 2, 6, 0, tzinfo=dt.UTC)
+        )
+    )
+    assert old.partition_key is None
+    assert old.tags["dagster/asset_partition_range_start"] == "2020-01"
 
 
 def test_monthly_close_runs_for_the_month_that_ended():
@@ -29,6 +39,7 @@ def test_monthly_close_runs_for_the_month_that_ended():
     assert request.run_key == "close-2026-11"
     assert request.tags["month"] == "2026-11"
     assert request.run_config["resources"]["scorecards"]["config"]["as_of"] == "2026-12-03"
+    assert request.tags["dagster/asset_partition_range_start"] == "2020-01"  # every month
     january = monthly_close(
         dg.build_schedule_context(
             scheduled_execution_time=dt.datetime(2027, 1, 3, 7, 0, tzinfo=dt.UTC)
@@ -54,6 +65,8 @@ def test_a_new_file_triggers_once_and_the_same_file_does_not(tmp_path, monkeypat
     request, cursor = evaluate(cursor)
     assert isinstance(request, dg.RunRequest)
     assert request.tags["scorecards/changed_files"] == "1"
+    # New inputs make every month stale: the run covers every partition.
+    assert request.tags["dagster/asset_partition_range_start"] == "2020-01"
 
     again, cursor = evaluate(cursor)
     assert isinstance(again, dg.SkipReason)

@@ -2,7 +2,13 @@ import datetime as dt
 
 import pytest
 
-from scorecards.settings import Home, base_currency, fiscal_year_start_month, parse_as_of
+from scorecards.settings import (
+    Home,
+    base_currency,
+    first_month,
+    fiscal_year_start_month,
+    parse_as_of,
+)
 
 
 def test_home_layout(tmp_path):
@@ -55,3 +61,14 @@ def test_gate_settings_from_the_environment_and_bad_values(monkeypatch):
         monkeypatch.setenv("SCORECARDS_MAX_FILE_AGE_DAYS", bad)
         with pytest.raises(ValueError, match="max file age"):
             max_file_age_days()
+
+
+def test_first_partition_month(monkeypatch):
+    monkeypatch.delenv("SCORECARDS_FIRST_MONTH", raising=False)
+    assert first_month() == dt.date(2020, 1, 1)
+    monkeypatch.setenv("SCORECARDS_FIRST_MONTH", "2023-04")
+    assert first_month() == dt.date(2023, 4, 1)
+    assert first_month("2019-12") == dt.date(2019, 12, 1)
+    for bad in ("2023-13", "2023", "April 2023", "2023-04-01"):
+        with pytest.raises(ValueError, match="first month must be YYYY-MM"):
+            first_month(bad)

@@ -8,9 +8,11 @@ reason (the failing step is named).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -53,8 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
     sample = sub.add_parser("sample", help="write deterministic sample exports into landing/")
     home_arg(sample)
     sample.add_argument("--seed", type=int, default=7)
-    sample.add_argument("--reps", type=_positive, default=60)
-    sample.add_argument("--months", type=_positive, default=12)
+    sample.add_argument(
+        "--scale",
+        choices=("small", "medium", "large"),
+        default=None,
+        help="a preset size: small is the bundled sample, large ~20M activities",
+    )
+    sample.add_argument("--reps", type=_positive, default=None, help="default 60 (or the scale's)")
+    sample.add_argument(
+        "--months", type=_positive, default=None, help="default 12 (or the scale's)"
+    )
     sample.add_argument("--start", type=_month, default="2026-01", help="first month, YYYY-MM")
     sample.add_argument("--force", action="store_true", help="write even if landing/ has files")
 
@@ -80,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from scorecards.sample import SampleOptions, write_sample
+    from scorecards.sample import SCALES, write_sample
 
     home = Home.resolve(args.home)
     if any(home.landing.rglob("*.*")) and not args.force:
@@ -90,10 +100,22 @@ def cmd_sample(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     home.ensure()
-    written = write_sample(
-        home.landing, SampleOptions(args.seed, args.reps, args.months, args.start)
+    preset = SCALES[args.scale or "small"]
+    options = dataclasses.replace(
+        preset,
+        seed=args.seed,
+        start=args.start,
+        reps=args.reps or preset.reps,
+        months=args.months or preset.months,
     )
-    print(f"wrote {len(written)} sample files ({sum(written.values())} rows) to {home.landing}")
+    started = time.perf_counter()
+    written = write_sample(home.landing, options)
+    seconds = time.perf_counter() - started
+    rows = sum(written.values())
+    print(
+        f"wrote {len(written)} sample files ({rows} rows) to {home.landing} "
+        f"in {seconds:.1f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)"
+    )
     return EXIT_OK
 
 

@@ -16,8 +16,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
+
+from ingest.readers import quote_ident
 
 REGIONS = ("north", "east", "south")
 STAGES = ("prospecting", "qualification", "proposal", "negotiation")
@@ -33,6 +36,33 @@ class SampleOptions:
     reps: int = 60
     months: int = 12
     start: str = "2026-01"
+    # How busy each rep is: opportunities created per month (Poisson, by seasonality) and
+    # activities per working day (Poisson); invoices per won deal (monthly installments).
+    opportunities_per_rep_month: float = 4.0
+    activities_per_rep_day: float = 3.0
+    installments: int = 1
+
+
+# The --scale ladder. `small` is the bundled sample; `large` is about 2,000 reps over 36 months
+# with ~20M activities, ~2M opportunities, ~5M stage changes, ~3M invoices with ~6M lines and
+# ~3M payments (benchmarks/README in docs/BENCHMARKS.md).
+SCALES: dict[str, SampleOptions] = {
+    "small": SampleOptions(),
+    "medium": SampleOptions(
+        reps=400,
+        months=24,
+        opportunities_per_rep_month=10.0,
+        activities_per_rep_day=6.0,
+        installments=2,
+    ),
+    "large": SampleOptions(
+        reps=2000,
+        months=36,
+        opportunities_per_rep_month=28.0,
+        activities_per_rep_day=13.0,
+        installments=3,
+    ),
+}
 
 
 def money(cents: np.ndarray | pd.Series) -> pd.Series:
@@ -197,7 +227,9 @@ class _Generator:
         # Opportunities: per rep and month, Poisson by seasonality; only while employed.
         month_starts = pd.DatetimeIndex([pd.Timestamp(m) for m in self.months])
         month_ends = month_starts + pd.offsets.MonthEnd(0)
-        lam = 4.0 * np.array([SEASONALITY[(m.month - 1) % 12] for m in self.months])
+        lam = self.o.opportunities_per_rep_month * np.array(
+            [SEASONALITY[(m.month - 1) % 12] for m in self.months]
+        )
         counts = rng.poisson(lam[:, None], (len(self.months), len(reps)))  # months x reps
         lo = np.maximum(month_starts.to_numpy()[:, None], hire.to_numpy()[None, :])
         leave_or_never = leave.fillna(pd.Timestamp.max.normalize()).to_numpy()
@@ -316,7 +348,7 @@ class _Generator:
         lead_created = pd.Series(lead_created)
         leads = pd.DataFrame(
             {
-                "lead_id": [f"L{i:06d}" for i in range(1, n_leads + 1)],
+                "lead_id": ids("L", n_leads, 6),
                 "created_at": lead_created.dt.strftime("%Y/%m/%d %H:%M"),
                 "owner_id": reps.user_id.to_numpy()[lead_owner],
                 "source": rng.choice(["web", "event", "referral", "outbound"], n_leads),
@@ -343,14 +375,14 @@ class _Generator:
             pd.isna(leave.to_numpy()[grid_rep]) | (grid_day <= leave.to_numpy()[grid_rep])
         )
         grid_rep, grid_day = grid_rep[active], grid_day[active]
-        per_day = rng.poisson(3.0, len(grid_rep))
+        per_day = rng.poisson(self.o.activities_per_rep_day, len(grid_rep))
         act_rep = np.repeat(grid_rep, per_day)
         act_day = pd.Series(np.repeat(grid_day, per_day))
         m = len(act_rep)
         occurred = act_day + pd.to_timedelta(rng.integers(8 * 60, 19 * 60, m), "m")
         activities = pd.DataFrame(
             {
-                "activity_id": [f"AC{i:07d}" for i in range(1, m + 1)],
+                "activity_id": ids("AC", m, 7),
                 "owner_id": reps.user_id.to_numpy()[act_rep],
                 "activity_type": rng.choice(ACTIVITY_TYPES, m, p=ACTIVITY_P),
                 "occurred_at": occurred.dt.strftime("%Y-%m-%d %H:%M"),
@@ -422,11 +454,26 @@ class _Generator:
                 "status": "fulfilled",
             }
         )
-        invoice_date = order_date + pd.to_timedelta(rng.integers(1, 12, k), "D")
+        # Invoices: one per won deal and installment, a month apart; the deal amount split into
+        # equal installments to the cent (the last takes the remainder).
+        parts = self.o.installments
+        deal_of = np.repeat(np.arange(k), parts)
+        installment = np.tile(np.arange(parts), k)
+        deal_cents = (pd.to_numeric(won.amount) * 100).round().astype(np.int64).to_numpy()
+        k = len(deal_of)
+        invoice_date = pd.Series(
+            order_date.to_numpy()[deal_of]
+            + (rng.integers(1, 12, k) + 30 * installment).astype("timedelta64[D]")
+        )
         keep = invoice_date < self.end
-        # Lines: one to three distinct SKUs per invoice; the deal amount split evenly, each line
-        # a whole quantity at a unit price in cents, so line amounts are exact.
-        amount_cents = (pd.to_numeric(won.amount) * 100).round().astype(np.int64).to_numpy()
+        base_cents = deal_cents // parts
+        amount_cents = np.where(
+            installment == parts - 1,
+            deal_cents[deal_of] - base_cents[deal_of] * (parts - 1),
+            base_cents[deal_of],
+        )
+        # Lines: one to three distinct SKUs per invoice; the amount split evenly, each line a
+        # whole quantity at a unit price in cents, so line amounts are exact.
         n_lines = rng.integers(1, 4, k)
         line_invoice = np.repeat(np.arange(k), n_lines)
         line_no = np.arange(len(line_invoice)) - np.repeat(np.cumsum(n_lines) - n_lines, n_lines)
@@ -453,12 +500,14 @@ class _Generator:
             {
                 "invoice_id": invoice_ids,
                 "invoice_date": invoice_date.dt.strftime("%Y-%m-%d"),
-                "customer_id": orders.customer_id,
-                "order_id": orders.order_id,
-                "sales_rep_id": np.where(rng.random(k) < 0.3, "", orders.sales_rep_id),
+                "customer_id": orders.customer_id.to_numpy()[deal_of],
+                "order_id": orders.order_id.to_numpy()[deal_of],
+                "sales_rep_id": np.where(
+                    rng.random(k) < 0.3, "", orders.sales_rep_id.to_numpy()[deal_of]
+                ),
                 "amount_net": money(invoice_cents),
                 "tax_amount": money(invoice_cents * 13 // 100),
-                "currency": won.currency,
+                "currency": won.currency.to_numpy()[deal_of],
                 "document_type": "invoice",
                 "status": "posted",
             }
@@ -736,6 +785,27 @@ CHINESE_HEADERS = {
 }
 
 
+# Frames this long are written by DuckDB's CSV writer (parallel, several times faster than
+# pandas); smaller ones, and those with another encoding or separator, by pandas. Both write the
+# same CSV: minimal quoting, "\n" line ends, an empty field for an empty value.
+LARGE_FRAME_ROWS = 200_000
+
+
+def _write_csv_with_duckdb(path: Path, frame: pd.DataFrame) -> None:
+    columns = ", ".join(
+        f"nullif(cast({quote_ident(column)} as varchar), '') as {quote_ident(column)}"
+        for column in frame.columns
+    )
+    with duckdb.connect() as con:
+        con.register("frame", frame)
+        # COPY takes no parameter for its target; the path is ours (landing/<source>/<name>).
+        target = str(path).replace("'", "''")
+        con.execute(
+            f"copy (select {columns} from frame) to '{target}' "
+            "(format csv, header true, delimiter ',', quote '\"', new_line '\n')"
+        )
+
+
 def write_sample(landing: Path, options: SampleOptions | None = None) -> dict[str, int]:
     """Write every entity's export under ``landing/{crm,erp,plan}``; returns rows per file."""
     options = options or SampleOptions()
@@ -750,7 +820,10 @@ def write_sample(landing: Path, options: SampleOptions | None = None) -> dict[st
 
     def csv(source: str, name: str, frame: pd.DataFrame, **kw: object) -> None:
         path = landing / source / name
-        frame.to_csv(path, index=False, lineterminator="\n", **kw)
+        if len(frame) >= LARGE_FRAME_ROWS and not kw:
+            _write_csv_with_duckdb(path, frame)
+        else:
+            frame.to_csv(path, index=False, lineterminator="\n", **kw)
         written[f"{source}/{name}"] = len(frame)
 
     for name in (

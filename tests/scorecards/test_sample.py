@@ -1,12 +1,20 @@
+import dataclasses
 import hashlib
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from ingest.contract import ENTITIES, entity_for_file
 from ingest.loader import load_landing
-from scorecards.sample import SampleOptions, money, write_sample
+from scorecards.sample import (
+    SCALES,
+    SampleOptions,
+    _write_csv_with_duckdb,
+    money,
+    write_sample,
+)
 
 SMALL = SampleOptions(seed=3, reps=12, months=4, start="2026-01")
 
@@ -84,3 +92,69 @@ def test_sample_loads_cleanly_and_covers_the_cases(sample):
             )
             > 0
         )  # partial payments
+
+
+def test_the_scale_ladder_sets_how_busy_reps_are(tmp_path):
+    """The large preset's rates on a few reps: ~13 activities per rep and working day, ~28
+    opportunities per rep and month, three invoices per won deal adding up to it."""
+    assert SCALES["small"] == SampleOptions()
+    assert SCALES["large"].reps == 2000 and SCALES["large"].months == 36
+    options = dataclasses.replace(SCALES["large"], reps=20, months=6)
+    written = write_sample(tmp_path / "landing", options)
+    activities = sum(rows for name, rows in written.items() if "activities_" in name)
+    opportunities = written["crm/opportunities_2026-01.csv"]
+    rep_days = 20 * 129  # Jan-Jun 2026 has 129 weekdays; hires and the leaver trim a little
+    assert 10 * rep_days < activities < 14 * rep_days
+    assert 20 * 20 * 6 < opportunities < 30 * 20 * 6
+    with duckdb.connect() as con:
+        per_order = con.execute(
+            "select max(n), count(*) filter (where n = 3) from (select order_id, count(*) as n "
+            "from read_csv(?, all_varchar = true) where document_type = 'invoice' "
+            "and status = 'posted' and order_id is not null group by order_id)",
+            [str(tmp_path / "landing" / "erp" / "invoices.csv")],
+        ).fetchall()[0]
+        # Up to three installments a month apart (late deals' last ones fall after the end).
+        assert per_order[0] == 3 and per_order[1] > 100
+        deal_vs_invoiced = con.execute(
+            """
+            with invoiced as (
+                select order_id, sum(cast(amount_net as decimal(18, 2))) as amount, count(*) as n
+                from read_csv(?, all_varchar = true)
+                where document_type = 'invoice' and status = 'posted' and order_id is not null
+                group by order_id
+            )
+            select count(*) filter (
+                where invoiced.amount > opportunities.amount
+                    or invoiced.amount < 0.95 * opportunities.amount
+            )
+            from invoiced
+            inner join read_csv(?, all_varchar = true) as orders using (order_id)
+            inner join (
+                select opportunity_id, cast(amount as decimal(18, 2)) as amount
+                from read_csv(?, all_varchar = true)
+            ) as opportunities on orders.crm_opportunity_id = opportunities.opportunity_id
+            where invoiced.n = 3
+            """,
+            [
+                str(tmp_path / "landing" / "erp" / "invoices.csv"),
+                str(tmp_path / "landing" / "erp" / "sales_orders.csv"),
+                str(tmp_path / "landing" / "crm" / "opportunities_2026-01.csv"),
+            ],
+        ).fetchall()[0][0]
+        # Three installments add up to the deal, less what whole quantities at list prices lose.
+        assert deal_vs_invoiced == 0
+
+
+def test_both_csv_writers_write_the_same_bytes(tmp_path):
+    """Large frames go through DuckDB's writer, small ones through pandas: same file either way."""
+    frame = pd.DataFrame(
+        {
+            "id": ["A1", "A2", "A3", "A4"],
+            "name": ["plain", "with, comma", 'with "quote"', "客户"],
+            "empty": ["", "x", "", ""],
+            "n": [1, 22, 333, 4444],
+        }
+    )
+    frame.to_csv(tmp_path / "pandas.csv", index=False, lineterminator="\n")
+    _write_csv_with_duckdb(tmp_path / "duckdb.csv", frame)
+    assert (tmp_path / "duckdb.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()

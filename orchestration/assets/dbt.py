@@ -80,7 +80,9 @@ class ScorecardsTranslator(DagsterDbtTranslator):
 # Which models each of the three dbt steps owns (the same split as dbt_project/selectors.yml,
 # whose selectors also place every test; tests/orchestration/test_partitions.py compares them).
 MONTHLY_MODELS = f"tag:{MONTHLY_TAG}"
-UPSTREAM_MODELS = f"+{MONTHLY_MODELS} +path:models/marts/core +path:models/intermediate/org"
+UPSTREAM_MODELS = (
+    f"+{MONTHLY_MODELS} +path:models/marts/core +path:models/intermediate/org +path:models/staging"
+)
 SELECTOR_OF_STEP = {
     "scorecards_dbt_models": "scorecards_upstream",
     "scorecards_dbt_monthly_models": "scorecards_monthly",

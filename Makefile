@@ -26,7 +26,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory sql-lint
-	$(BIN)/python -m pytest
+	@# Parse the dbt project once before the workers start (each would otherwise race to).
+	$(BIN)/python -c "import orchestration.assets.dbt"
+	@# Two workers (the machines have two cores); a test file stays on one worker, in order.
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # sqlfluff renders the models through dbt, which opens a DuckDB file: give it a throwaway one.
 sql-lint: $(STAMP)

@@ -83,6 +83,12 @@ MONTHLY_MODELS = f"tag:{MONTHLY_TAG}"
 UPSTREAM_MODELS = (
     f"+{MONTHLY_MODELS} +path:models/marts/core +path:models/intermediate/org +path:models/staging"
 )
+DBT_ASSET_ARGS: dict[str, Any] = {
+    "manifest": DBT_PROJECT.manifest_path,
+    "project": DBT_PROJECT,
+    "dagster_dbt_translator": ScorecardsTranslator(),
+    "retry_policy": TRANSIENT_RETRY,
+}
 SELECTOR_OF_STEP = {
     "scorecards_dbt_models": "scorecards_upstream",
     "scorecards_dbt_monthly_models": "scorecards_monthly",
@@ -154,14 +160,7 @@ def _paid_history_landed(build_db: Path) -> bool:
         )
 
 
-@dbt_assets(
-    manifest=DBT_PROJECT.manifest_path,
-    project=DBT_PROJECT,
-    select=UPSTREAM_MODELS,
-    exclude=MONTHLY_MODELS,
-    dagster_dbt_translator=ScorecardsTranslator(),
-    retry_policy=TRANSIENT_RETRY,
-)
+@dbt_assets(select=UPSTREAM_MODELS, exclude=MONTHLY_MODELS, **DBT_ASSET_ARGS)
 def scorecards_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, scorecards: ScorecardsResource
 ):
@@ -180,14 +179,11 @@ def scorecards_dbt_models(
 
 
 @dbt_assets(
-    manifest=DBT_PROJECT.manifest_path,
-    project=DBT_PROJECT,
     select=MONTHLY_MODELS,
     partitions_def=MONTHLY_PARTITIONS,
     # A range of months is one dbt invocation (delete the months, insert them), not one per month.
     backfill_policy=dg.BackfillPolicy.single_run(),
-    dagster_dbt_translator=ScorecardsTranslator(),
-    retry_policy=TRANSIENT_RETRY,
+    **DBT_ASSET_ARGS,
 )
 def scorecards_dbt_monthly_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, scorecards: ScorecardsResource
@@ -234,13 +230,7 @@ def scorecards_dbt_monthly_models(
         yield event
 
 
-@dbt_assets(
-    manifest=DBT_PROJECT.manifest_path,
-    project=DBT_PROJECT,
-    exclude=UPSTREAM_MODELS,
-    dagster_dbt_translator=ScorecardsTranslator(),
-    retry_policy=TRANSIENT_RETRY,
-)
+@dbt_assets(exclude=UPSTREAM_MODELS, **DBT_ASSET_ARGS)
 def scorecards_dbt_marts(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, scorecards: ScorecardsResource
 ):

@@ -26,6 +26,7 @@ REGIONS = ("north", "east", "south")
 STAGES = ("prospecting", "qualification", "proposal", "negotiation")
 ACTIVITY_TYPES = ("call", "email", "meeting", "visit", "demo")
 ACTIVITY_P = (0.45, 0.25, 0.15, 0.1, 0.05)
+OUTCOMES = ("connected", "no_answer", "follow_up")
 PRODUCT_LINES = ("platform", "analytics", "services")
 SEASONALITY = (0.7, 0.8, 1.0, 0.9, 1.0, 1.1, 0.8, 0.9, 1.1, 1.1, 1.2, 1.4)
 
@@ -380,18 +381,19 @@ class _Generator:
         act_day = pd.Series(np.repeat(grid_day, per_day))
         m = len(act_rep)
         occurred = act_day + pd.to_timedelta(rng.integers(8 * 60, 19 * 60, m), "m")
+        # The largest export (~20M rows at --scale large) stays in codes and datetimes here;
+        # _write_activities turns them into text while DuckDB writes the files.
         activities = pd.DataFrame(
             {
-                "activity_id": ids("AC", m, 7),
-                "owner_id": reps.user_id.to_numpy()[act_rep],
-                "activity_type": rng.choice(ACTIVITY_TYPES, m, p=ACTIVITY_P),
-                "occurred_at": occurred.dt.strftime("%Y-%m-%d %H:%M"),
-                "account_id": "",
-                "opportunity_id": "",
-                "duration_minutes": rng.integers(5, 90, m).astype(str),
-                "outcome": rng.choice(["connected", "no_answer", "follow_up"], m),
+                "number": np.arange(1, m + 1, dtype=np.int64),
+                "owner": act_rep.astype(np.int32),
+                "activity_type": rng.choice(len(ACTIVITY_TYPES), m, p=ACTIVITY_P).astype(np.int8),
+                "occurred_at": occurred.to_numpy(),
+                "duration_minutes": rng.integers(5, 90, m).astype(np.int16),
+                "outcome": rng.choice(len(OUTCOMES), m).astype(np.int8),
             }
         )
+        activities.attrs["owners"] = reps.user_id.tolist()
         return {
             "accounts": accounts,
             "opportunities": opportunities,
@@ -806,6 +808,58 @@ def _write_csv_with_duckdb(path: Path, frame: pd.DataFrame) -> None:
         )
 
 
+ACTIVITIES_SQL = """
+    select
+        case when length(cast(number as varchar)) < 7
+            then lpad(cast(number as varchar), 7, '0') else cast(number as varchar) end as number,
+        owner,
+        activity_type,
+        occurred_at,
+        duration_minutes,
+        outcome
+    from activities
+"""
+
+
+def _write_activities(folder: Path, activities: pd.DataFrame) -> dict[str, int]:
+    """Activities in monthly files, as CRMs export them; codes become text in DuckDB (the same
+    text pandas would write: ids zero-padded to 7 digits, minutes without seconds)."""
+    owners = activities.attrs["owners"]
+    months = np.unique(activities.occurred_at.to_numpy().astype("datetime64[M]"))
+    written: dict[str, int] = {}
+    with duckdb.connect() as con:
+        con.register("activities", activities)
+        for month in months:
+            label = str(month)
+            target = str(folder / f"activities_{label}.csv").replace("'", "''")
+            copied = con.execute(
+                f"""
+                copy (
+                    select
+                        'AC' || coded.number as activity_id,
+                        list_extract($owners, coded.owner + 1) as owner_id,
+                        list_extract($types, coded.activity_type + 1) as activity_type,
+                        strftime(coded.occurred_at, '%Y-%m-%d %H:%M') as occurred_at,
+                        null as account_id,
+                        null as opportunity_id,
+                        cast(coded.duration_minutes as varchar) as duration_minutes,
+                        list_extract($outcomes, coded.outcome + 1) as outcome
+                    from ({ACTIVITIES_SQL}) as coded
+                    where coded.occurred_at >= $start and coded.occurred_at < $end
+                ) to '{target}' (format csv, header true, delimiter ',', quote '"', new_line '\n')
+                """,
+                {
+                    "owners": owners,
+                    "types": list(ACTIVITY_TYPES),
+                    "outcomes": list(OUTCOMES),
+                    "start": month.astype("datetime64[us]").item(),
+                    "end": (month + 1).astype("datetime64[us]").item(),
+                },
+            )
+            written[f"crm/activities_{label}.csv"] = copied.fetchall()[0][0]  # rows copied
+    return written
+
+
 def write_sample(landing: Path, options: SampleOptions | None = None) -> dict[str, int]:
     """Write every entity's export under ``landing/{crm,erp,plan}``; returns rows per file."""
     options = options or SampleOptions()
@@ -850,9 +904,7 @@ def write_sample(landing: Path, options: SampleOptions | None = None) -> dict[st
     delta.to_json(delta_path, orient="records", lines=True, force_ascii=False)
     written["crm/opportunities_delta_01.jsonl"] = len(delta)
     # Activities, split into monthly files as CRMs export them.
-    acts = crm["activities"]
-    for month, frame in acts.groupby(acts.occurred_at.str[:7], sort=True):
-        csv("crm", f"activities_{month}.csv", frame)
+    written.update(_write_activities(landing / "crm", crm["activities"]))
     csv(
         "erp",
         "customers.csv",

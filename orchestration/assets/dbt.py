@@ -132,7 +132,10 @@ def _run_dbt(
             pause_point("dbt")  # a fault test may kill the run here, dbt half way through
     yield from with_row_counts(context, scorecards.paths.build_db, events)
     if not invocation.is_successful():
-        run_results = invocation.get_artifact("run_results.json")
+        try:
+            run_results = invocation.get_artifact("run_results.json")
+        except FileNotFoundError:
+            raise dbt_died(invocation.process.returncode) from None
         failed = failed_dbt_nodes(run_results)
         raise dg.Failure(
             description=f"dbt build failed: {len(failed)} node(s) failed or errored: "
@@ -316,6 +319,16 @@ def failed_dbt_nodes(run_results: Mapping[str, Any]) -> list[str]:
         for result in run_results.get("results", [])
         if result.get("status") in ("error", "fail", "runtime error")
     ]
+
+
+def dbt_died(returncode: int | None) -> Exception:
+    """The error for a dbt process that ended without run_results.json: killed (by the kernel's
+    out-of-memory killer, most often, when it dies with SIGKILL) or crashed."""
+    if returncode is not None and returncode < 0:
+        signal_number = -returncode
+        hint = " (SIGKILL: most often the out-of-memory killer)" if signal_number == 9 else ""
+        return RuntimeError(f"dbt was killed by signal {signal_number}{hint}; no results written")
+    return RuntimeError(f"dbt ended with exit code {returncode} and wrote no results")
 
 
 def failed_dbt_tests(run_results: Mapping[str, Any]) -> list[dict[str, Any]]:

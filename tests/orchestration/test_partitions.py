@@ -278,3 +278,11 @@ def test_no_test_of_the_monthly_step_needs_a_later_model():
             checked += 1
             assert 2 not in steps, f"{node['name']} needs a model built after the monthly step"
     assert checked >= 10
+
+
+def test_a_dbt_process_that_died_is_named_not_a_missing_file():
+    from orchestration.assets.dbt import dbt_died
+
+    assert "out-of-memory killer" in str(dbt_died(-9))
+    assert "signal 11" in str(dbt_died(-11)) and "out-of-memory" not in str(dbt_died(-11))
+    assert "exit code 2" in str(dbt_died(2))

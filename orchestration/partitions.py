@@ -134,15 +134,22 @@ def read_month_states(build_db: Path) -> tuple[list[dt.date] | None, list[dt.dat
 def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
     """sha256 over the dbt project's models, macros, seeds and settings (paths and contents)."""
     digest = hashlib.sha256()
-    for part in _PROJECT_PARTS:
-        path = project_dir / part
-        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-        for file in files:
-            digest.update(file.relative_to(project_dir).as_posix().encode())
-            digest.update(b"\0")
-            digest.update(file.read_bytes())
-            digest.update(b"\0")
+    for file in project_files(project_dir, _PROJECT_PARTS):
+        digest.update(file.relative_to(project_dir).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(file.read_bytes())
+        digest.update(b"\0")
     return digest.hexdigest()
+
+
+def project_files(project_dir: Path, parts: Iterable[str]) -> list[Path]:
+    """The files of the named parts of a dbt project (a file, or a folder walked), in order;
+    a part that does not exist has none."""
+    files: list[Path] = []
+    for part in parts:
+        path = project_dir / part
+        files += [path] if path.is_file() else sorted(f for f in path.rglob("*") if f.is_file())
+    return files
 
 
 def fiscal_label(month: dt.date, fiscal_year_start_month: int) -> str:

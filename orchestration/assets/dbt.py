@@ -27,6 +27,7 @@ from orchestration.partitions import (
     fiscal_label,
     months_in_window,
     plan_months,
+    project_files,
     project_fingerprint,
     read_month_states,
 )
@@ -45,12 +46,8 @@ def manifest_is_stale(project: DbtProject) -> bool:
     if not project.manifest_path.exists():
         return True
     built = project.manifest_path.stat().st_mtime
-    for name in _DBT_SOURCES:
-        path = DBT_PROJECT_DIR / name
-        files = [path] if path.is_file() else path.rglob("*")
-        if any(f.is_file() and f.stat().st_mtime > built for f in files):
-            return True
-    return False
+    files = project_files(DBT_PROJECT_DIR, _DBT_SOURCES)
+    return any(file.stat().st_mtime > built for file in files)
 
 
 def ensure_manifest(project: DbtProject = DBT_PROJECT) -> None:

@@ -286,3 +286,22 @@ def test_a_dbt_process_that_died_is_named_not_a_missing_file():
     assert "out-of-memory killer" in str(dbt_died(-9))
     assert "signal 11" in str(dbt_died(-11)) and "out-of-memory" not in str(dbt_died(-11))
     assert "exit code 2" in str(dbt_died(2))
+
+
+def test_the_manifest_is_stale_when_older_than_any_project_file(tmp_path):
+    """Checked on a stand-in manifest, so the real one is never touched under parallel workers."""
+    import os
+    from types import SimpleNamespace
+
+    from orchestration.assets.dbt import _DBT_SOURCES, manifest_is_stale
+    from orchestration.partitions import project_files
+
+    manifest = tmp_path / "manifest.json"
+    project = SimpleNamespace(manifest_path=manifest)
+    assert manifest_is_stale(project)  # missing
+    manifest.write_text("{}")
+    newest = max(f.stat().st_mtime for f in project_files(DBT_PROJECT_DIR, _DBT_SOURCES))
+    os.utime(manifest, (newest + 60, newest + 60))
+    assert not manifest_is_stale(project)
+    os.utime(manifest, (newest - 60, newest - 60))
+    assert manifest_is_stale(project)

@@ -11,10 +11,10 @@ In one invocation, on the same generated exports (``scorecards sample --scale``)
 3. the floor: one hand-written DuckDB SQL script over the landed files (declared column types);
 4. pandas: the same computation as analysts write it today.
 
-The three must agree on every figure before any time is printed as a comparison. What is
-compared so far: the activity KPIs (calls, emails, meetings, visits, demos) per rep and month.
-Revenue, bookings, collections and attainment are not yet in the floor or pandas versions
-(docs/BENCHMARKS.md). Figures go to stdout; nothing here is a test.
+The three must agree on every figure, to the cent, before any time is printed: per rep (and the
+unknown and unassigned members) and month, bookings, pipeline created, revenue, collections and
+the five activity counts, and revenue attainment against the rep's prorated monthly target with
+the target itself. Figures go to stdout; nothing here is a test.
 """
 
 from __future__ import annotations
@@ -26,12 +26,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from benchmarks import pandas_version
+from benchmarks.pandas_version import SIX_PLACES
 from scorecards.sample import SCALES
+from scorecards.settings import base_currency
 
 STAGE_LINE = re.compile(r"✔ (?P<label>.+?) \((?P<seconds>[0-9.]+) s\)")
 STAGES = {
@@ -43,95 +47,95 @@ STAGES = {
     "publish": "publish",
     "statements": "statements",
 }
-ACTIVITY_METRICS = ("calls", "emails", "meetings", "visits", "demos")
-
-FLOOR_SQL = """
-with activities as (
-    select * from read_csv(
-        $activities,
-        header = true,
-        columns = {
-            'activity_id': 'varchar', 'owner_id': 'varchar', 'activity_type': 'varchar',
-            'occurred_at': 'timestamp', 'account_id': 'varchar', 'opportunity_id': 'varchar',
-            'duration_minutes': 'integer', 'outcome': 'varchar'
-        },
-        timestampformat = '%Y-%m-%d %H:%M'
-    )
-),
-users as (
-    select user_id from read_csv($users, header = true, all_varchar = true)
-),
-credited as (
-    select
-        case
-            when activities.owner_id is null then 'unassigned'
-            when users.user_id is null then 'unknown'
-            else users.user_id
-        end as user_id,
-        activities.activity_type || 's' as metric,
-        cast(date_trunc('month', activities.occurred_at) as date) as month_start
-    from activities
-    left join users on activities.owner_id = users.user_id
-    where cast(activities.occurred_at as date) <= $as_of
+KPI_METRICS = (
+    "bookings",
+    "pipeline_created",
+    "revenue",
+    "collections",
+    "calls",
+    "emails",
+    "meetings",
+    "visits",
+    "demos",
 )
-select user_id, month_start, metric, count(*) as actual
-from credited
-group by all
-order by all
+FLOOR_SQL = Path(__file__).with_name("floor.sql")
+# Floor division in exact integers for a positive divisor (DuckDB's // truncates toward zero).
+FLOOR_DIV = """
+create or replace temp macro floor_div(n, d) as
+    case when n >= 0 then n // d else -((-n + d - 1) // d) end
 """
 
 
-def floor(landing: Path, as_of: str) -> pd.DataFrame:
+def floor(landing: Path, as_of: str, base: str) -> pd.DataFrame:
+    """Run benchmarks/floor.sql over the landed files."""
+    crm, erp, plan = landing / "crm", landing / "erp", landing / "plan"
+    parameters = {
+        "users": str(crm / "users.csv"),
+        "team_assignments": str(crm / "team_assignments.csv"),
+        "accounts": str(crm / "accounts.csv"),
+        "opportunities_csv": str(crm / "opportunities_*.csv"),
+        "opportunities_jsonl": str(crm / "opportunities_*.jsonl"),
+        "opportunity_splits": str(crm / "opportunity_splits.csv"),
+        "activities": str(crm / "activities_*.csv"),
+        "customers": str(erp / "customers.csv"),
+        "sales_orders": str(erp / "sales_orders.csv"),
+        "invoices": str(erp / "invoices.csv"),
+        "payments": str(erp / "payments.csv"),
+        "fx_rates": str(erp / "fx_rates.csv"),
+        "targets": str(plan / "targets.csv"),
+        "as_of": as_of,
+        "base": base,
+    }
     with duckdb.connect() as con:
-        return con.execute(
-            FLOOR_SQL,
-            {
-                "activities": str(landing / "crm" / "activities_*.csv"),
-                "users": str(landing / "crm" / "users.csv"),
-                "as_of": as_of,
-            },
-        ).df()
-
-
-def pandas_version(landing: Path, as_of: str) -> pd.DataFrame:
-    frames = [
-        pd.read_csv(path, dtype=str, keep_default_na=False)
-        for path in sorted((landing / "crm").glob("activities_*.csv"))
-    ]
-    activities = pd.concat(frames, ignore_index=True)
-    users = set(pd.read_csv(landing / "crm" / "users.csv", dtype=str).user_id)
-    occurred = pd.to_datetime(activities.occurred_at, format="%Y-%m-%d %H:%M")
-    activities = activities[occurred.dt.normalize() <= pd.Timestamp(as_of)]
-    occurred = occurred[activities.index]
-    owner = activities.owner_id
-    activities = activities.assign(
-        user_id=owner.where(owner.isin(users), "unknown").where(owner != "", "unassigned"),
-        metric=activities.activity_type + "s",
-        month_start=occurred.dt.to_period("M").dt.to_timestamp().dt.date,
-    )
-    counted = (
-        activities.groupby(["user_id", "month_start", "metric"])
-        .size()
-        .rename("actual")
-        .reset_index()
-    )
-    return counted.sort_values(["user_id", "month_start", "metric"]).reset_index(drop=True)
+        con.execute(FLOOR_DIV)
+        return con.execute(FLOOR_SQL.read_text(), parameters).df()
 
 
 def published(home: Path) -> pd.DataFrame:
+    """The same figures from the published warehouse: fct_kpi_monthly and scorecard_attainment."""
     with duckdb.connect(str(home / "warehouse" / "published.duckdb"), read_only=True) as con:
         return con.execute(
-            "select scope_id as user_id, month_start, metric, cast(actual as bigint) as actual "
-            "from fct_kpi_monthly where scope_type = 'rep' and metric in ? order by all",
-            [list(ACTIVITY_METRICS)],
+            """
+            with figures as (
+            select scope_id as user_id, month_start, metric as figure,
+                cast(actual as decimal(38, 6)) as amount
+            from fct_kpi_monthly
+            where scope_type = 'rep' and metric in (select unnest(?))
+            union all
+            select scope_id, period_month, 'revenue_target', cast(target as decimal(38, 6))
+            from scorecard_attainment
+            where
+                scope_type = 'rep' and metric = 'revenue' and period_grain = 'month'
+                and target > 0
+            union all
+            select scope_id, period_month, 'revenue_attainment',
+                cast(attainment as decimal(38, 6))
+            from scorecard_attainment
+            where
+                scope_type = 'rep' and metric = 'revenue' and period_grain = 'month'
+                and target > 0
+            )
+            select user_id, month_start, figure, cast(amount as varchar) as amount from figures
+            """,
+            [list(KPI_METRICS)],
         ).df()
 
 
 def normalised(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.assign(
-        month_start=pd.to_datetime(frame.month_start).dt.date, actual=frame.actual.astype("int64")
+    """Dates as dates and amounts as DECIMAL(38, 6) text, sorted: the three compare exactly."""
+    amounts = [
+        None if value is None else str(Decimal(str(value)).quantize(SIX_PLACES))
+        for value in frame.amount
+    ]
+    out = pd.DataFrame(
+        {
+            "user_id": frame.user_id.astype(str),
+            "month_start": pd.to_datetime(frame.month_start).dt.date,
+            "figure": frame.figure.astype(str),
+            "amount": amounts,
+        }
     )
-    return out.sort_values(["user_id", "month_start", "metric"]).reset_index(drop=True)
+    return out.sort_values(["user_id", "month_start", "figure"]).reset_index(drop=True)
 
 
 GENERATED = re.compile(r"\((?P<rows>[0-9]+) rows\) to .* in (?P<seconds>[0-9.]+) s")
@@ -177,6 +181,12 @@ def main() -> None:
     parser.add_argument("--scale", choices=sorted(SCALES), default="small")
     parser.add_argument("--home", type=Path, help="keep the data here (default: a temp folder)")
     parser.add_argument("--reuse", action="store_true", help="reuse the exports already in --home")
+    parser.add_argument(
+        "--no-run",
+        action="store_true",
+        help="skip the pipeline and compare with the publication already in --home (for work on "
+        "the floor and pandas versions; prints no pipeline figures)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="scorecards-scale-") as tmp:
         home = args.home or Path(tmp)
@@ -196,28 +206,37 @@ def main() -> None:
         last = (year * 12 + month - 1) + options.months - 1
         as_of = f"{last // 12}-{last % 12 + 1:02d}-28"
 
-        end_to_end, stages, _ = run_pipeline(home, as_of)
+        if args.no_run:
+            end_to_end, stages = float("nan"), {}
+        else:
+            end_to_end, stages, _ = run_pipeline(home, as_of)
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
+        base = base_currency()
         started = time.perf_counter()
-        floor_figures = floor(landing, as_of)
+        floor_figures = floor(landing, as_of, base)
         floor_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        pandas_figures = pandas_version(landing, as_of)
+        pandas_figures = pandas_version.compute(landing, as_of, base)
         pandas_seconds = time.perf_counter() - started
 
         pipeline_figures = normalised(published(home))
         for name, figures in (("floor", floor_figures), ("pandas", pandas_figures)):
             other = normalised(figures)
             if not other.equals(pipeline_figures):
-                merged = pipeline_figures.merge(
-                    other, on=["user_id", "month_start", "metric"], how="outer", indicator=True
+                keys = ["user_id", "month_start", "figure"]
+                merged = pipeline_figures.merge(other, on=keys, how="outer", indicator=True)
+                diff = merged[(merged._merge != "both") | (merged.amount_x != merged.amount_y)]
+                raise SystemExit(
+                    f"{name} disagrees with the pipeline on {len(diff):,} figures "
+                    f"(amount_x: pipeline, amount_y: {name}):\n{diff.head(20).to_string()}"
                 )
-                diff = merged[
-                    (merged._merge != "both") | (merged.actual_x != merged.actual_y)
-                ].head(10)
-                raise SystemExit(f"{name} disagrees with the pipeline:\n{diff}")
-        print(f"figures   {len(pipeline_figures):,} rep-month activity KPIs agree in all three")
+        counts = pipeline_figures.figure.value_counts()
+        print(
+            f"figures   {len(pipeline_figures):,} rep-month figures agree in all three "
+            f"({counts.get('revenue_attainment', 0):,} revenue attainments, "
+            f"{len(counts) - 2} KPIs)"
+        )
 
         print(f"\nscale {args.scale}: {rows:,} landed rows, as of {as_of}")
         for stage, seconds in stages.items():
@@ -229,8 +248,9 @@ def main() -> None:
         print(f"  pipeline / floor   {end_to_end / floor_seconds:8.1f} x")
         print(f"  pandas / pipeline  {pandas_seconds / end_to_end:8.2f} x")
         print(
-            "  (floor and pandas compute the activity KPIs only; the pipeline computes every "
-            "metric, target, scorecard and payout, and publishes)"
+            "  (floor and pandas compute the KPIs above and revenue attainment; the pipeline "
+            "also builds every other metric, target tier, roll-up, scorecard, payout and "
+            "statement, runs the checks and publishes)"
         )
 
 

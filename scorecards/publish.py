@@ -26,6 +26,7 @@ import duckdb
 from ingest.readers import quote_ident
 from scorecards.closing import ClosedMonth
 from scorecards.faults import pause_point
+from scorecards.settings import duckdb_memory_limit
 
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 
@@ -207,7 +208,7 @@ def _write_candidate(
     the closed months this version restates."""
     row_counts: dict[str, int] = {}
     table_hashes: dict[str, str] = {}
-    with duckdb.connect() as con:
+    with duckdb.connect(config={"memory_limit": duckdb_memory_limit()}) as con:
         con.execute("attach ? as build (read_only)", [str(build_db)])
         con.execute(f"attach ? as pub (storage_version '{PUBLISHED_STORAGE_VERSION}')", [str(tmp)])
         if previous_db is not None:

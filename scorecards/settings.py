@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,8 @@ FISCAL_YEAR_START_ENV = "SCORECARDS_FISCAL_YEAR_START_MONTH"
 MAX_UNASSIGNED_SHARE_ENV = "SCORECARDS_MAX_UNASSIGNED_SHARE"
 MAX_FILE_AGE_DAYS_ENV = "SCORECARDS_MAX_FILE_AGE_DAYS"
 FIRST_MONTH_ENV = "SCORECARDS_FIRST_MONTH"
+MEMORY_LIMIT_ENV = "SCORECARDS_DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "4GB"
 DEFAULT_FIRST_MONTH = "2020-01"
 DEFAULT_MAX_UNASSIGNED_SHARE = "0.10"
 DEFAULT_MAX_FILE_AGE_DAYS = 45
@@ -153,3 +156,20 @@ def first_month(value: str | None = None) -> dt.date:
         return dt.datetime.strptime(raw, "%Y-%m").date()
     except ValueError as exc:
         raise ValueError(f"first month must be YYYY-MM, got {raw!r}") from exc
+
+
+MEMORY_LIMIT = re.compile(r"^[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
+
+
+def duckdb_memory_limit(value: str | None = None) -> str:
+    """DuckDB's memory limit for the build (dbt, ingest, publish): explicit, else
+    ``SCORECARDS_DUCKDB_MEMORY_LIMIT``, else 4GB.
+
+    DuckDB's own default is 80 % of RAM per process; at the large benchmark scale the dbt process
+    grew to 8.6 GiB and was killed. With a limit DuckDB spills joins and aggregates to disk
+    instead, so a year of history fits a small machine. dbt reads the same variable in
+    profiles.yml (keep the default there in step with this one)."""
+    raw = (value or os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT).strip()
+    if not MEMORY_LIMIT.match(raw):
+        raise ValueError(f"DuckDB memory limit must look like 4GB or 512MB, got {raw!r}")
+    return raw

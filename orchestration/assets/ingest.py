@@ -15,7 +15,7 @@ from quality.landing_checks import (
     stale_entities_check,
 )
 from scorecards.faults import pause_point
-from scorecards.settings import max_file_age_days
+from scorecards.settings import duckdb_memory_limit, max_file_age_days
 
 LOAD_LOG_KEY = dg.AssetKey(["audit", "load_log"])
 RAW_KEYS = {entity.qualified: dg.AssetKey([entity.source, entity.name]) for entity in ENTITIES}
@@ -70,7 +70,7 @@ def landed_exports(context: dg.AssetExecutionContext, scorecards: ScorecardsReso
     """Load new files (by content hash) from landing/{crm,erp,plan} into build.duckdb."""
     home = scorecards.paths
     home.ensure()
-    with duckdb.connect(str(home.build_db)) as con:
+    with duckdb.connect(str(home.build_db), config={"memory_limit": duckdb_memory_limit()}) as con:
         summary = load_landing(con, home.landing, progress=_progress)
         report = write_ingest_report(con, home.reports, summary)
         blocking = [rejected_files_check(con), required_entities_check(con)]

@@ -1,10 +1,13 @@
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from scorecards.settings import (
+    DEFAULT_MEMORY_LIMIT,
     Home,
     base_currency,
+    duckdb_memory_limit,
     first_month,
     fiscal_year_start_month,
     parse_as_of,
@@ -72,3 +75,21 @@ def test_first_partition_month(monkeypatch):
     for bad in ("2023-13", "2023", "April 2023", "2023-04-01"):
         with pytest.raises(ValueError, match="first month must be YYYY-MM"):
             first_month(bad)
+
+
+def test_duckdb_memory_limit_default_environment_and_bad_values(monkeypatch):
+    monkeypatch.delenv("SCORECARDS_DUCKDB_MEMORY_LIMIT", raising=False)
+    assert duckdb_memory_limit() == DEFAULT_MEMORY_LIMIT
+    monkeypatch.setenv("SCORECARDS_DUCKDB_MEMORY_LIMIT", "512MB")
+    assert duckdb_memory_limit() == "512MB"
+    assert duckdb_memory_limit("2.5GiB") == "2.5GiB"
+    for bad in ("lots", "4", "-1GB", "4 GB; drop table x"):
+        with pytest.raises(ValueError, match="memory limit"):
+            duckdb_memory_limit(bad)
+
+
+def test_dbt_profile_uses_the_same_memory_limit_and_default():
+    """dbt cannot import the setting, so its profile repeats the variable and the default."""
+    profile = (Path(__file__).parents[2] / "dbt_project" / "profiles.yml").read_text()
+    expected = f"env_var('SCORECARDS_DUCKDB_MEMORY_LIMIT', '{DEFAULT_MEMORY_LIMIT}')"
+    assert f'memory_limit: "{{{{ {expected} }}}}"' in profile

@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--fiscal-year-start-month",
         help="1-12 (default: $SCORECARDS_FISCAL_YEAR_START_MONTH or 1)",
     )
+    run.add_argument(
+        "--month",
+        type=_month,
+        help="rebuild the monthly models of this month only (YYYY-MM), plus any month whose "
+        "inputs changed since it was built; default: every month",
+    )
 
     status = sub.add_parser("status", help="what is published")
     home_arg(status)
@@ -142,7 +148,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     home.ensure()
     from scorecards.runner import run_pipeline
 
-    outcome = run_pipeline(home, as_of, settings)
+    try:
+        outcome = run_pipeline(home, as_of, settings, month=args.month)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
     if outcome.published:
         print(f"\npublished version {outcome.version} (as of {as_of}) to {home.published_db}")
         print(f"reports in {home.reports}")

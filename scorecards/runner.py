@@ -35,10 +35,23 @@ class RunOutcome:
     report: Path | None = None
 
 
-def run_pipeline(home: Home, as_of: dt.date, settings: RunSettings | None = None) -> RunOutcome:
-    """Ingest, build, check and publish through the same job `dagster dev` shows."""
+def run_pipeline(
+    home: Home, as_of: dt.date, settings: RunSettings | None = None, month: str | None = None
+) -> RunOutcome:
+    """Ingest, build, check and publish through the same job `dagster dev` shows.
+
+    Without ``month`` the monthly models are rebuilt for every month; with it (YYYY-MM, a
+    monthly partition) only that month is, plus every month whose inputs changed since it was
+    built (orchestration/partitions.py), which is what a new month landing costs."""
     from orchestration.definitions import defs
-    from orchestration.partitions import all_partitions_tags
+    from orchestration.partitions import MONTHLY_PARTITIONS, all_partitions_tags
+
+    if month is not None and month not in MONTHLY_PARTITIONS.get_partition_keys():
+        keys = MONTHLY_PARTITIONS.get_partition_keys()
+        raise ValueError(
+            f"{month} is not a monthly partition (they run from {keys[0]} to {keys[-1]})"
+        )
+    partition = {"partition_key": month} if month is not None else {"tags": all_partitions_tags()}
 
     settings = settings or RunSettings()
     config = {
@@ -56,8 +69,8 @@ def run_pipeline(home: Home, as_of: dt.date, settings: RunSettings | None = None
             "loggers": {"console": {"config": {"log_level": "WARNING"}}, "stage_progress": {}},
         },
         instance=dg.DagsterInstance.ephemeral(),
-        tags=all_partitions_tags(),
         raise_on_error=False,
+        **partition,
     )
     version = None
     for event in result.get_asset_materialization_events():

@@ -37,3 +37,30 @@
         cast(coalesce(sum(cast(hash(fingerprinted) as hugeint)), 0) as varchar) as row_hash_sum
     from {{ relation }} as fingerprinted
 {%- endmacro %}
+
+{#- A hash of one row of a relation (all its columns), as an exact integer so that sums of many
+    rows do not overflow. -#}
+{% macro row_hash(alias) -%}
+    {{ return(adapter.dispatch('row_hash', 'scorecards')(alias)) }}
+{%- endmacro %}
+
+{% macro default__row_hash(alias) -%}
+    cast(hash({{ alias }}.*) as decimal(38, 0))
+{%- endmacro %}
+
+{% macro duckdb__row_hash(alias) -%}
+    cast(hash({{ alias }}) as hugeint)
+{%- endmacro %}
+
+{#- A hash of the given columns of one row, like row_hash. -#}
+{% macro columns_hash(columns) -%}
+    {{ return(adapter.dispatch('columns_hash', 'scorecards')(columns)) }}
+{%- endmacro %}
+
+{% macro default__columns_hash(columns) -%}
+    cast(hash({{ columns | join(', ') }}) as decimal(38, 0))
+{%- endmacro %}
+
+{% macro duckdb__columns_hash(columns) -%}
+    cast(hash({{ columns | join(', ') }}) as hugeint)
+{%- endmacro %}

@@ -1,9 +1,10 @@
 """Monthly partitions: the month plan (pure), and real partition runs on the fixture exports.
 
 The real runs show: one partition materialised rebuilds that month only and publishes the same
-tables as a full run; after an input changes, a partition run of another month rebuilds every
-month by itself (no stale month is published); a stale month left by hand fails the blocking
-dbt test.
+tables as a full run; a new month landing rebuilds that month (and the month the as-of date
+stopped cutting), not the closed ones, and publishes what a full build publishes; a late row or a
+team move makes a partition run add the months it touches by itself (no stale month is
+published); a stale month left by hand fails the blocking dbt test.
 """
 
 from __future__ import annotations
@@ -176,7 +177,62 @@ def test_one_partition_rebuilds_its_month_and_publishes_what_a_full_run_does(hom
     ]
 
 
-def test_a_changed_input_makes_a_partition_run_rebuild_every_month(home):
+def _months(result: dg.ExecuteInProcessResult) -> object:
+    return _monthly_metadata(result)["months_rebuilt"].value
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def test_a_new_month_rebuilds_only_what_it_touches_and_publishes_a_full_builds_figures(
+    home, tmp_path_factory
+):
+    assert _run(home, "2026-03-10", tags=all_partitions_tags()).success
+    # April lands: activities, an invoice, a payment of a March invoice, an FX rate, a new rep.
+    landing = home / "landing"
+    _write(
+        landing / "crm" / "activities_2026-04.csv",
+        "activity_id,owner_id,activity_type,occurred_at,account_id,opportunity_id,"
+        "duration_minutes,outcome\n"
+        "AC401,R1,call,2026-04-02 09:00,A1,,5,connected\n"
+        "AC402,R5,visit,2026-04-03 10:00,A1,,60,completed\n",
+    )
+    _write(
+        landing / "crm" / "users_2026-04.csv",
+        "user_id,full_name,email,role,manager_id,team_id,hire_date,termination_date,"
+        "snapshot_date\nR5,Rep Five,r5@example.test,rep,M1,T1,2026-04-01,,\n",
+    )
+    _write(
+        landing / "erp" / "invoices_2026-04.csv",
+        "invoice_id,invoice_date,customer_id,order_id,sales_rep_id,amount_net,tax_amount,"
+        "currency,document_type,status\nI6,2026-04-07,C1,,R1,8000.00,,USD,invoice,posted\n",
+    )
+    _write(
+        landing / "erp" / "payments_2026-04.csv",
+        "payment_id,invoice_id,paid_date,amount,currency\nP401,I5,2026-04-08,7000.00,CNY\n",
+    )
+    _write(
+        landing / "erp" / "fx_rates_2026-04.csv",
+        "rate_date,currency,rate_to_base\n2026-04-01,USD,7.100000\n",
+    )
+    monthly = _run(home, "2026-04-10", partition_key="2026-04")
+    assert monthly.success
+    # March is rebuilt because the as-of date no longer cuts it; January and February are not
+    # touched by anything that landed (the April rate leaves their rates in force unchanged).
+    assert _months(monthly) == ["2026-03 (FY2026 P03)", "2026-04 (FY2026 P04)"]
+    assert _calls(home, "R1", "2026-04-01") == [(1,)]
+    incremental = _latest_hashes(home)
+
+    # The same landing through a full build in a fresh home publishes the same tables.
+    fresh = tmp_path_factory.mktemp("full")
+    shutil.copytree(landing, fresh / "landing")
+    assert _run(fresh, "2026-04-10", tags=all_partitions_tags()).success
+    full = _latest_hashes(fresh)
+    assert incremental == full
+
+
+def test_a_late_row_makes_a_partition_run_rebuild_its_month(home):
     assert _run(home, "2026-03-10", tags=all_partitions_tags()).success
     assert _calls(home, "R1", "2026-02-01") == [(3,)]
     # A late call of February lands; the operator refreshes March only.
@@ -187,14 +243,27 @@ def test_a_changed_input_makes_a_partition_run_rebuild_every_month(home):
     )
     result = _run(home, "2026-03-10", partition_key="2026-03")
     assert result.success
-    meta = _monthly_metadata(result)
-    assert meta["months_rebuilt"].value == "all"
-    assert meta["rebuild_reason"].value == "inputs, code or settings changed: every month"
+    assert _months(result) == ["2026-02 (FY2026 P02)", "2026-03 (FY2026 P03)"]
+    assert _monthly_metadata(result)["stale_months_added"].value == 1
     assert _calls(home, "R1", "2026-02-01") == [(4,)]
     partition_hashes = _latest_hashes(home)
     # The same inputs through a full run publish the same tables.
     assert _run(home, "2026-03-10", tags=all_partitions_tags()).success
     assert _latest_hashes(home) == partition_hashes
+
+    # R1 moves team from February on (a team assignment lands): every month in which R1 is
+    # credited is stale, since the team on the transaction date may change.
+    _write(
+        home / "landing" / "crm" / "team_assignments_move.csv",
+        "user_id,team_id,valid_from,valid_to\nR1,T1,2025-01-01,2026-01-31\nR1,T2,2026-02-01,\n",
+    )
+    moved = _run(home, "2026-03-10", partition_key="2026-03")
+    assert moved.success
+    months = _months(moved)
+    assert "2026-02 (FY2026 P02)" in months and "2026-01 (FY2026 P01)" in months
+    moved_hashes = _latest_hashes(home)
+    assert _run(home, "2026-03-10", tags=all_partitions_tags()).success
+    assert _latest_hashes(home) == moved_hashes
 
     # A month left stale behind the orchestrator's back fails the blocking dbt test.
     build_db = home / "warehouse" / "build.duckdb"

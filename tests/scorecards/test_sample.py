@@ -10,9 +10,15 @@ from ingest.contract import ENTITIES, entity_for_file
 from ingest.loader import load_landing
 from scorecards.sample import (
     SCALES,
+    Deferred,
     SampleOptions,
     _write_csv_with_duckdb,
+    _write_deferred,
+    ids,
     money,
+    sql_id,
+    sql_money,
+    sql_pick,
     write_sample,
 )
 
@@ -158,3 +164,42 @@ def test_both_csv_writers_write_the_same_bytes(tmp_path):
     frame.to_csv(tmp_path / "pandas.csv", index=False, lineterminator="\n")
     _write_csv_with_duckdb(tmp_path / "duckdb.csv", frame)
     assert (tmp_path / "duckdb.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+def test_deferred_text_made_by_duckdb_is_the_text_pandas_writes(tmp_path):
+    """Ids, amounts, datetimes and codes formatted in DuckDB equal the pandas helpers' text,
+    including ids longer than their width, negative and sub-unit amounts, and a BOM."""
+    numbers = [1, 42, 999_999, 1_234_567]
+    cents = [0, -5, 123_456, -100_000_001]
+    moments = pd.to_datetime(
+        ["2026-01-02 03:04:05", "2026-12-31 23:59:59", "2027-02-28 00:00:00", "2026-06-15 12:30:00"]
+    )
+    codes = [0, 1, 1, 0]
+    expected = pd.DataFrame(
+        {
+            "id": ids("OP", 1_234_567, 6)[[n - 1 for n in numbers]],
+            "amount": money(cents),
+            "at": moments.strftime("%Y/%m/%d %H:%M"),
+            "currency": [("CNY", "USD")[code] for code in codes],
+            "note": ["", "x", "", ""],
+        }
+    )
+    expected.to_csv(tmp_path / "pandas.csv", index=False, lineterminator="\n")
+    deferred = Deferred(
+        pd.DataFrame({"n": numbers, "cents": cents, "moment": moments, "c": codes}),
+        {
+            "id": sql_id("OP", "n", 6),
+            "amount": sql_money("cents"),
+            "at": "strftime(moment, '%Y/%m/%d %H:%M')",
+            "currency": sql_pick("c", "currencies"),
+            "note": "case when n % 2 = 0 then 'x' else '' end",
+        },
+        {"currencies": ["CNY", "USD"]},
+    )
+    _write_deferred(tmp_path / "duckdb.csv", deferred)
+    assert (tmp_path / "duckdb.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+    _write_deferred(tmp_path / "bom.csv", deferred, bom=True)
+    assert (tmp_path / "bom.csv").read_bytes() == b"\xef\xbb\xbf" + (
+        tmp_path / "pandas.csv"
+    ).read_bytes()
+    assert not list(tmp_path.glob("*.plain"))

@@ -15,6 +15,7 @@ from scorecards.statements import (
     is_formula_like,
     period_label,
     safe_file_part,
+    statement_workers,
     write_statements,
 )
 
@@ -133,3 +134,27 @@ def test_bytes_do_not_depend_on_the_clock(tmp_path, monkeypatch):
     monkeypatch.setattr("openpyxl.writer.excel.datetime.datetime", Later)
     second = write_statements(published, tmp_path / "b")
     assert (second.folder / "2026-02" / "R1_P.xlsx").read_bytes() == before
+
+
+def test_worker_count_for_small_and_large_sets():
+    assert statement_workers(10, cpus=8) == 1
+    assert statement_workers(399, cpus=8) == 1
+    assert statement_workers(400, cpus=2) == 2
+    assert statement_workers(400, cpus=1) == 1
+    assert statement_workers(100_000, cpus=8) == 8
+
+
+def test_statements_written_by_several_processes_are_the_same_bytes(tmp_path, monkeypatch):
+    """The parallel writer (spawned processes, one chunk each) writes what one process writes."""
+    published = make_published(tmp_path / "pub.duckdb")
+    serial = write_statements(published, tmp_path / "serial")
+    monkeypatch.setattr("scorecards.statements.PARALLEL_FROM", 2)
+    monkeypatch.setattr("scorecards.statements.CHUNK", 1)
+    parallel = write_statements(published, tmp_path / "parallel")
+    files = sorted(p.relative_to(serial.folder) for p in serial.folder.rglob("*") if p.is_file())
+    assert len(files) == 5  # two statements (xlsx + csv) and the finance workbook
+    assert files == sorted(
+        p.relative_to(parallel.folder) for p in parallel.folder.rglob("*") if p.is_file()
+    )
+    for name in files:
+        assert (serial.folder / name).read_bytes() == (parallel.folder / name).read_bytes()

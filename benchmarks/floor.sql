@@ -165,18 +165,12 @@ rated_opportunities as (
         opportunities.*,
         case when opportunities.currency = $base then 1 else close_fx.rate_to_base end
             as close_rate,
+        case when opportunities.currency = $base then 1 else created_fx.rate_to_base end
+            as created_rate,
     from opportunities
     asof left join fx as close_fx
         on opportunities.currency = close_fx.currency
         and opportunities.close_date >= close_fx.rate_date
-),
-
-rated_created as (
-    select
-        opportunities.*,
-        case when opportunities.currency = $base then 1 else created_fx.rate_to_base end
-            as created_rate,
-    from opportunities
     asof left join fx as created_fx
         on opportunities.currency = created_fx.currency
         and opportunities.created_date >= created_fx.rate_date
@@ -224,7 +218,7 @@ pipeline_created as (
         created_date as transaction_date,
         'pipeline_created' as metric,
         cast(round(cast(amount as decimal(38, 10)) * created_rate, 2) as decimal(18, 2)) as amount,
-    from rated_created
+    from rated_opportunities
 ),
 
 -- Crediting chain: invoice rep, else order rep, else opportunity owner, else account owner.

@@ -251,6 +251,9 @@ def main() -> None:
             f"{len(counts) - 2} KPIs)"
         )
 
+        if args.no_run:
+            print(f"floor {floor_seconds:.2f} s, pandas {pandas_seconds:.2f} s (no pipeline run)")
+            return
         print(f"\nscale {args.scale}: {rows:,} landed rows, as of {as_of}")
         for stage, seconds in stages.items():
             print(f"  {stage:<30} {seconds:8.1f} s  {100 * seconds / end_to_end:5.1f} %")

@@ -21,6 +21,7 @@ from scorecards.settings import (
     Home,
     RunSettings,
     base_currency,
+    duckdb_memory_limit,
     fiscal_year_start_month,
     max_file_age_days,
     max_unassigned_share,
@@ -136,6 +137,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         # Gate settings come from the environment; a bad value is a usage error, before any work.
         max_unassigned_share()
         max_file_age_days()
+        duckdb_memory_limit()
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE

@@ -590,7 +590,8 @@ class _Generator:
         # Walk-in sales with no rep, no order and no CRM account: unassigned revenue, 2% of each
         # month's invoiced amount (months without invoices get none: a lone walk-in would be all
         # of that month's revenue and trip the unassigned-share gate). They stay unpaid in the
-        # sample window, for the same reason on collections.
+        # sample window, for the same reason on collections. Their ids (INV-W...) cannot collide
+        # with generated ones (INV + number: INV9xxxxx did, from 900,000 invoices on).
         month_cents = (
             pd.Series(
                 invoices.amount_net.str.replace(".", "", regex=False).astype(np.int64).to_numpy()
@@ -605,7 +606,7 @@ class _Generator:
                 continue
             walkins.append(
                 (
-                    f"INV9{j:05d}",
+                    f"INV-W{j:05d}",
                     str(month + dt.timedelta(days=9)),
                     "C99999",
                     "",

@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -296,17 +296,24 @@ def statement_workers(count: int, cpus: int | None = None) -> int:
     return 1 if count < PARALLEL_FROM else max(1, min(cpus, count // (PARALLEL_FROM // 2)))
 
 
-def _write_all(jobs: list[_StatementJob], stamp: dt.datetime) -> None:
+def _write_all(
+    jobs: list[_StatementJob], stamp: dt.datetime, meanwhile: Callable[[], None]
+) -> None:
+    """Write every statement; ``meanwhile`` (the finance workbook) runs in this process while
+    the workers write, or after the statements when one process writes them."""
     workers = statement_workers(len(jobs))
     if workers == 1:
         _write_jobs(jobs, stamp)
+        meanwhile()
         return
     # Spawned, not forked: the parent holds DuckDB and Dagster threads, which fork would copy
     # mid-flight. Contiguous chunks, a few per worker, keep the pickling small and the load even.
     chunks = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        written = sum(pool.map(_write_jobs, chunks, [stamp] * len(chunks)))
+        results = pool.map(_write_jobs, chunks, [stamp] * len(chunks))  # submitted at once
+        meanwhile()
+        written = sum(results)
     if written != len(jobs):
         raise RuntimeError(f"wrote {written} of {len(jobs)} statements")
 
@@ -357,9 +364,8 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
                     folder / stem,
                 )
             )
-        _write_all(jobs, stamp)
         finance = staging / "finance_workbook.xlsx"
-        _finance_workbook(con, stamp, finance)
+        _write_all(jobs, stamp, lambda: _finance_workbook(con, stamp, finance))
     finally:
         con.close()
     previous = reports_dir / ".statements.old"

@@ -232,6 +232,21 @@ def test_a_new_month_rebuilds_only_what_it_touches_and_publishes_a_full_builds_f
     assert incremental == full
 
 
+def test_an_as_of_date_that_passes_a_month_rebuilds_it(home):
+    """Months after the as-of month are empty in fct_kpi_monthly; once a later as-of date passes
+    them they must be rebuilt even though no export changed."""
+    assert _run(home, "2026-01-20", tags=all_partitions_tags()).success
+    assert _calls(home, "R1", "2026-02-01") == []
+    later = _run(home, "2026-03-10", partition_key="2026-03")
+    assert later.success
+    assert _months(later) == [
+        "2026-01 (FY2026 P01)",
+        "2026-02 (FY2026 P02)",
+        "2026-03 (FY2026 P03)",
+    ]
+    assert _calls(home, "R1", "2026-02-01") == [(3,)]
+
+
 def test_a_late_row_makes_a_partition_run_rebuild_its_month(home):
     assert _run(home, "2026-03-10", tags=all_partitions_tags()).success
     assert _calls(home, "R1", "2026-02-01") == [(3,)]
@@ -251,16 +266,19 @@ def test_a_late_row_makes_a_partition_run_rebuild_its_month(home):
     assert _run(home, "2026-03-10", tags=all_partitions_tags()).success
     assert _latest_hashes(home) == partition_hashes
 
-    # R1 moves team from February on (a team assignment lands): every month in which R1 is
-    # credited is stale, since the team on the transaction date may change.
+    # R1's user record changes (a new users export): every month in which R1 is credited is
+    # stale (who is known, which team on the date come from the user and their memberships);
+    # months without R1 are not.
     _write(
-        home / "landing" / "crm" / "team_assignments_move.csv",
-        "user_id,team_id,valid_from,valid_to\nR1,T1,2025-01-01,2026-01-31\nR1,T2,2026-02-01,\n",
+        home / "landing" / "crm" / "users_update.csv",
+        "user_id,full_name,email,role,manager_id,team_id,hire_date,termination_date,"
+        "snapshot_date\nR1,Rep One-Renamed,r1@example.test,rep,M1,T1,2025-01-01,,\n",
     )
     moved = _run(home, "2026-03-10", partition_key="2026-03")
     assert moved.success
     months = _months(moved)
-    assert "2026-02 (FY2026 P02)" in months and "2026-01 (FY2026 P01)" in months
+    assert isinstance(months, list)
+    assert "2026-01 (FY2026 P01)" in months and "2026-02 (FY2026 P02)" in months
     moved_hashes = _latest_hashes(home)
     assert _run(home, "2026-03-10", tags=all_partitions_tags()).success
     assert _latest_hashes(home) == moved_hashes

@@ -55,6 +55,11 @@ def test_bad_gate_setting_and_bad_close_month_are_usage_errors(tmp_path, monkeyp
     monkeypatch.setenv("SCORECARDS_MAX_UNASSIGNED_SHARE", "lots")
     assert main(["run", "--home", str(tmp_path)]) == 1
     assert "max unassigned share" in capsys.readouterr().err
+    monkeypatch.delenv("SCORECARDS_MAX_UNASSIGNED_SHARE")
+    monkeypatch.setenv("SCORECARDS_DUCKDB_MEMORY_LIMIT", "all of it")
+    assert main(["run", "--home", str(tmp_path)]) == 1
+    assert "DuckDB memory limit must look like 4GB" in capsys.readouterr().err
+    monkeypatch.delenv("SCORECARDS_DUCKDB_MEMORY_LIMIT")
     assert main(["close", "--month", "2026-2", "--home", str(tmp_path)]) == 1
     assert "YYYY-MM" in capsys.readouterr().err
     assert main(["close", "--month", "2026-02", "--home", str(tmp_path)]) == 1

@@ -235,8 +235,8 @@ fx_by_month as (
         sum({{ columns_hash(['fx_rates.currency', 'fx_rates.valid_from', 'fx_rates.rate_to_base']) }}) as hash_sum
     from months
     inner join fx_rates
-        on fx_rates.valid_from < months.next_month_start
-        and (fx_rates.valid_to_exclusive is null or fx_rates.valid_to_exclusive > months.month_start)
+        on months.next_month_start > fx_rates.valid_from
+        and (fx_rates.valid_to_exclusive is null or months.month_start < fx_rates.valid_to_exclusive)
     group by months.month_start
 
 ),

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOME_DIR ?= ./data
 AS_OF ?=
 
-.PHONY: install run test lint sql-lint format dagster-dev clean
+.PHONY: install run test lint sql-lint format dagster-dev clean chromium
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -22,7 +22,7 @@ run: $(STAMP)
 		$(BIN)/scorecards sample --home $(HOME_DIR); fi
 	$(BIN)/scorecards run --home $(HOME_DIR) $(if $(AS_OF),--as-of $(AS_OF),)
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory sql-lint
@@ -30,6 +30,15 @@ test: $(STAMP)
 	$(BIN)/python -c "import orchestration.assets.dbt"
 	@# Two workers (the machines have two cores); a test file stays on one worker, in order.
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# The report test opens the HTML report in headless Chromium: Debian's package, installed once.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "installing Debian's chromium for the report test"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$$sudo apt-get install -y -q chromium >/dev/null \
+		|| { $$sudo apt-get update -q >/dev/null && $$sudo apt-get install -y -q chromium >/dev/null; }; }
 
 # sqlfluff renders the models through dbt, which opens a DuckDB file: give it a throwaway one.
 sql-lint: $(STAMP)

@@ -6,7 +6,11 @@ import dagster as dg
 
 from orchestration.assets.dbt import DBT_ASSETS
 from orchestration.assets.ingest import landed_exports
-from orchestration.assets.publish import payout_statements, published_scorecards
+from orchestration.assets.publish import (
+    payout_statements,
+    published_scorecards,
+    scorecard_report,
+)
 from orchestration.checks import GX_CHECKS
 from orchestration.jobs import scorecards_job
 from orchestration.loggers import stage_progress
@@ -15,7 +19,7 @@ from orchestration.schedules import daily_refresh, monthly_close
 from orchestration.sensors import landing_files
 
 defs = dg.Definitions(
-    assets=[landed_exports, *DBT_ASSETS, published_scorecards, payout_statements],
+    assets=[landed_exports, *DBT_ASSETS, published_scorecards, payout_statements, scorecard_report],
     asset_checks=GX_CHECKS,
     jobs=[scorecards_job],
     schedules=[daily_refresh, monthly_close],

@@ -18,6 +18,7 @@ STAGE_LABELS = {
     "scorecards_dbt_marts": "dbt build: targets, scorecards, payouts (and the gate's tests)",
     "published_scorecards": "publish (write, swap)",
     "payout_statements": "statements (XLSX, CSV, finance workbook)",
+    "scorecard_report": "report (HTML, charts)",
 }
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scorecards.closing import CloseError, close_month, read_closed_months
+from scorecards.report import report_path
 from scorecards.settings import (
     Home,
     RunSettings,
@@ -93,6 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     home_arg(close)
     close.add_argument("--month", required=True, help="the month to close, YYYY-MM")
+    report = sub.add_parser(
+        "report",
+        help="write the HTML report of a month and every payout statement again, from the "
+        "published copy",
+    )
+    home_arg(report)
+    report.add_argument(
+        "--period", type=_month, help="the month, YYYY-MM (default: the latest published)"
+    )
     return parser
 
 
@@ -165,6 +175,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                 print(f"  {message}", file=sys.stderr)
             return EXIT_FAILED
         print(f"statements in {home.reports / 'statements'}")
+        report = report_path(home.reports, f"{as_of:%Y-%m}")
+        if report.exists():
+            print(f"report: {report}")
         if outcome.warnings:
             print(f"{len(outcome.warnings)} warning(s): {', '.join(outcome.warnings)}")
         print(f"gate report: {outcome.report}")
@@ -264,6 +277,22 @@ def cmd_close(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from scorecards.report import ReportError, write_report
+    from scorecards.statements import write_statements
+
+    home = Home.resolve(args.home)
+    try:
+        written = write_report(home.published_db, home.reports, args.period)
+    except ReportError as exc:
+        print(f"cannot write the report: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    statements = write_statements(home.published_db, home.reports)
+    print(f"report: {written.path} ({written.charts} charts)")
+    print(f"{statements.statements} statements in {statements.folder}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {
@@ -271,6 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": cmd_run,
         "status": cmd_status,
         "close": cmd_close,
+        "report": cmd_report,
     }
     return handlers[args.command](args)
 

@@ -1,7 +1,12 @@
-"""Shared helpers: landing folders in tmp_path and an in-memory DuckDB."""
+"""Shared helpers: landing folders in tmp_path, an in-memory DuckDB, and a home built once."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -9,6 +14,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_LANDING = REPO / "tests" / "fixtures" / "e2e" / "landing"
+FIXTURE_AS_OF = "2026-03-10"
 
 
 @pytest.fixture
@@ -31,3 +37,46 @@ def write(landing: Path, rel: str, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def scorecards_command() -> list[str]:
+    script = Path(sys.executable).with_name("scorecards")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "scorecards.cli"]
+
+
+@pytest.fixture(scope="session")
+def fixture_build(tmp_path_factory) -> Path:
+    """A home holding the fixture exports after one `scorecards run --as-of 2026-03-10`.
+
+    Half the end-to-end modules start from exactly this state; a full run costs minutes on the
+    2-core CI machines, so it is made once per test session, shared by the xdist workers under a
+    file lock, and each module works on its own copy (`copy_home`). The run's output is kept in
+    run.stdout and run.stderr beside the home."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # this session's folder, common to its workers
+    root = shared / "fixture_build"
+    with (shared / "fixture_build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "built").exists():
+            shutil.rmtree(root, ignore_errors=True)
+            home = root / "home"
+            shutil.copytree(FIXTURE_LANDING, home / "landing")
+            result = subprocess.run(
+                [*scorecards_command(), "run", "--as-of", FIXTURE_AS_OF, "--home", str(home)],
+                capture_output=True,
+                text=True,
+                timeout=900,
+                check=False,
+            )
+            (root / "run.stdout").write_text(result.stdout, encoding="utf-8")
+            (root / "run.stderr").write_text(result.stderr, encoding="utf-8")
+            assert result.returncode == 0, result.stderr[-3000:]
+            (root / "built").touch()
+    return root
+
+
+def copy_home(fixture_build: Path, destination: Path) -> Path:
+    """A private copy of the built home (exports, warehouse, reports) at ``destination``."""
+    shutil.copytree(fixture_build / "home", destination, symlinks=True)
+    return destination

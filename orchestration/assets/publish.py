@@ -1,11 +1,14 @@
 """Publish: after every blocking check passed, swap in a new published.duckdb."""
 
+import datetime as dt
+
 import dagster as dg
 
 from orchestration.assets.dbt import dbt_model_key
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
 from scorecards.closing import read_closed_months
 from scorecards.publish import PUBLISHED_TABLES, publish
+from scorecards.report import ReportError, write_report
 from scorecards.statements import write_statements
 
 
@@ -84,5 +87,38 @@ def payout_statements(
             "lines": written.lines,
             "folder": dg.MetadataValue.path(str(written.folder)),
             "finance_workbook": dg.MetadataValue.path(str(written.finance_workbook)),
+        }
+    )
+
+
+@dg.asset(
+    key=["scorecard_report"],
+    group_name="publish",
+    deps=[published_scorecards],
+    retry_policy=TRANSIENT_RETRY,
+    description="reports/scorecard_<period>.html: the monthly report (tier-coloured tables, "
+    "attainment distribution, pace, leaderboard, warnings, funnel, a section per team) for the "
+    "as-of month and the latest closed month; one self-contained file each, from the published "
+    "copy, after publication.",
+)
+def scorecard_report(
+    context: dg.AssetExecutionContext, scorecards: ScorecardsResource
+) -> dg.MaterializeResult:
+    home = scorecards.paths
+    as_of = scorecards.as_of_date
+    closed = (as_of.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    written = [write_report(home.published_db, home.reports, as_of.strftime("%Y-%m"))]
+    if written[0].period != closed:
+        try:
+            written.append(write_report(home.published_db, home.reports, closed))
+        except ReportError as error:  # the data may start in the as-of month
+            context.log.info(f"no report for {closed}: {error}")
+    for report in written:
+        context.log.info(f"wrote {report.path} ({report.charts} charts)")
+    return dg.MaterializeResult(
+        metadata={
+            "periods": ", ".join(report.period for report in written),
+            "report": dg.MetadataValue.path(str(written[0].path)),
+            "charts": sum(report.charts for report in written),
         }
     )

@@ -8,6 +8,7 @@ import dagster as dg
 
 from orchestration.assets.dbt import dbt_model_key
 from orchestration.definitions import defs
+from orchestration.instance import run_instance
 from orchestration.partitions import all_partitions_tags
 from tests.conftest import FIXTURE_LANDING
 
@@ -18,7 +19,7 @@ def test_materializations_report_row_counts_and_checks_their_rows(tmp_path):
         run_config={
             "resources": {"scorecards": {"config": {"home": str(tmp_path), "as_of": "2026-03-10"}}}
         },
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=run_instance(),
         tags=all_partitions_tags(),  # a full run: every monthly partition in one run
         raise_on_error=False,
     )
@@ -36,6 +37,9 @@ def test_materializations_report_row_counts_and_checks_their_rows(tmp_path):
     }
     assert counts[dbt_model_key("payouts")] == 7  # R1, R2, R3 x 2 metrics on AE + R2 on CY
     assert counts[dbt_model_key("stg_crm__users")] == 5
+    # A run of every partition rebuilds every month of the monthly models.
+    monthly = metadata[dbt_model_key("fct_kpi_monthly")]
+    assert monthly["months_rebuilt"].value == "all"
     assert all(count >= 0 for count in counts.values())
     # February is the latest closed month as of 2026-03-10: R1 revenue -0.111111 (none), R2
     # 1.285714 (target), R3 0 (none).

@@ -22,6 +22,7 @@ import pytest
 
 from orchestration.assets.dbt import dbt_model_key, scorecards_dbt_monthly_models
 from orchestration.definitions import defs
+from orchestration.instance import run_instance
 from orchestration.partitions import (
     MONTHLY_PARTITIONS,
     PARTITION_RANGE_END_TAG,
@@ -34,7 +35,7 @@ from orchestration.partitions import (
     project_fingerprint,
 )
 from scorecards.settings import DBT_PROJECT_DIR
-from tests.conftest import FIXTURE_LANDING
+from tests.conftest import FIXTURE_LANDING, copy_home
 
 JAN, FEB, MAR, APR = (dt.date(2026, month, 1) for month in (1, 2, 3, 4))
 
@@ -117,7 +118,7 @@ def test_the_monthly_asset_is_partitioned_with_single_run_backfills():
 def _run(home: Path, as_of: str, **kwargs) -> dg.ExecuteInProcessResult:
     return defs.resolve_job_def("scorecards_job").execute_in_process(
         run_config={"resources": {"scorecards": {"config": {"home": str(home), "as_of": as_of}}}},
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=run_instance(),
         raise_on_error=False,
         **kwargs,
     )
@@ -154,10 +155,15 @@ def home(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_one_partition_rebuilds_its_month_and_publishes_what_a_full_run_does(home):
-    full = _run(home, "2026-03-10", tags=all_partitions_tags())
-    assert full.success
-    assert _monthly_metadata(full)["months_rebuilt"].value == "all"
+@pytest.fixture
+def built(tmp_path: Path, fixture_build: Path) -> Path:
+    """The fixture exports after a full run as of 2026-03-10 (tests/conftest.py): the same job,
+    every monthly partition in one run, started by `scorecards run`."""
+    return copy_home(fixture_build, tmp_path / "built")
+
+
+def test_one_partition_rebuilds_its_month_and_publishes_what_a_full_run_does(built):
+    home = built
     full_hashes = _latest_hashes(home)
 
     one = _run(home, "2026-03-10", partition_key="2026-02")
@@ -186,9 +192,9 @@ def _write(path: Path, text: str) -> None:
 
 
 def test_a_new_month_rebuilds_only_what_it_touches_and_publishes_a_full_builds_figures(
-    home, tmp_path_factory
+    built, tmp_path_factory
 ):
-    assert _run(home, "2026-03-10", tags=all_partitions_tags()).success
+    home = built
     # April lands: activities, an invoice, a payment of a March invoice, an FX rate, a new rep.
     landing = home / "landing"
     _write(
@@ -247,8 +253,8 @@ def test_an_as_of_date_that_passes_a_month_rebuilds_it(home):
     assert _calls(home, "R1", "2026-02-01") == [(3,)]
 
 
-def test_a_late_row_makes_a_partition_run_rebuild_its_month(home):
-    assert _run(home, "2026-03-10", tags=all_partitions_tags()).success
+def test_a_late_row_makes_a_partition_run_rebuild_its_month(built):
+    home = built
     assert _calls(home, "R1", "2026-02-01") == [(3,)]
     # A late call of February lands; the operator refreshes March only.
     late = home / "landing" / "crm" / "activities_2026-02-late.csv"

@@ -1,0 +1,415 @@
+"""The monthly scorecard report: one self-contained HTML file per period, from the published copy.
+
+Managers and BI users look before they read, so the report leads with tables coloured by tier
+and charts; every figure on it is a row of a published table (the caption under each section
+names it), so finance can trace it like any other number. Charts are drawn by matplotlib into
+inline SVG: the file needs no network, no script and no CDN when it is opened, and the same
+publication gives the same bytes (fixed SVG ids, no creation date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import io
+import os
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import duckdb
+
+TIER_COLOURS = {
+    "stretch": "#7cc47f",
+    "target": "#c5e8b7",
+    "floor": "#fde3a7",
+    "none": "#f5c6c6",
+}
+TIER_ORDER = ("none", "floor", "target", "stretch")
+CHART_METRICS_MAX = 4
+
+
+class ReportError(ValueError):
+    """The report cannot be made for this period (nothing published, or no such month)."""
+
+
+@dataclass(frozen=True)
+class ReportWritten:
+    path: Path
+    period: str
+    charts: int
+
+
+def report_path(reports_dir: Path, period: str) -> Path:
+    return reports_dir / f"scorecard_{period}.html"
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[dict]:
+    result = con.execute(sql, params)
+    names = [column[0] for column in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+def _number(value: object, places: int = 2) -> str:
+    if value is None:
+        return "–"
+    amount = decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-places))
+    return f"{amount:,}"
+
+
+def _percent(value: object) -> str:
+    if value is None:
+        return "–"
+    return f"{decimal.Decimal(str(value)) * 100:.1f}%"
+
+
+def _tier_cell(row: dict) -> str:
+    if row["attainment"] is None:
+        reason = row["attainment_null_reason"] or "no target"
+        return f'<td class="tier tier-missing" title="{escape(reason)}">–</td>'
+    tier = row["tier_reached"] or "none"
+    title = (
+        f"actual {_number(row['actual'])} / target {_number(row['target'])}"
+        if row["target"] is not None
+        else (row["attainment_null_reason"] or "no target")
+    )
+    return (
+        f'<td class="tier tier-{escape(tier)}" style="background:{TIER_COLOURS[tier]}" '
+        f'title="{escape(title)}">{_percent(row["attainment"])}</td>'
+    )
+
+
+def _svg(figure) -> str:
+    """The figure as inline SVG text, the same bytes for the same data."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    plt.close(figure)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def _pyplot():
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update(
+        {
+            "svg.hashsalt": "scorecards",  # fixed element ids: same data, same bytes
+            "svg.fonttype": "none",  # text stays text: searchable, selectable
+            "font.family": "DejaVu Sans",
+            "font.size": 9,
+        }
+    )
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _distribution_chart(reps: list[dict], metrics: list[str]) -> str:
+    """Histogram of the reps' attainment per metric with targets, tier bands behind it."""
+    plt = _pyplot()
+    shown = metrics[:CHART_METRICS_MAX]
+    figure, axes = plt.subplots(1, len(shown), figsize=(3.2 * len(shown), 2.6), squeeze=False)
+    for axis, metric in zip(axes[0], shown, strict=True):
+        values = [
+            float(row["attainment"])
+            for row in reps
+            if row["metric"] == metric and row["attainment"] is not None
+        ]
+        axis.axvspan(0, 1, color=TIER_COLOURS["none"], alpha=0.35, lw=0)
+        axis.axvline(1.0, color="#2e7d32", lw=1)
+        bins = [i / 10 for i in range(0, 21)]
+        clipped = [min(max(value, 0.0), 1.999) for value in values]
+        axis.hist(clipped, bins=bins, color="#3f6fb5", edgecolor="white")
+        axis.set_title(f"{metric} ({len(values)} reps)")
+        axis.set_xlabel("attainment (0-200%, outside clipped)")
+        axis.set_xlim(0, 2)
+    axes[0][0].set_ylabel("reps")
+    return _svg(figure)
+
+
+def _pace_chart(company: list[dict]) -> str:
+    """Actual against expected-to-date for the company's metrics with targets (open month)."""
+    plt = _pyplot()
+    rows = [row for row in company if row["expected_to_date"] is not None]
+    figure, axis = plt.subplots(figsize=(6.4, 0.5 + 0.45 * len(rows)))
+    labels = [row["metric"] for row in rows]
+    expected = [float(row["expected_to_date"]) for row in rows]
+    actual = [float(row["actual"] or 0) for row in rows]
+    positions = list(range(len(rows)))
+    axis.barh([p + 0.2 for p in positions], expected, height=0.4, color="#b0b7c3", label="expected")
+    axis.barh([p - 0.2 for p in positions], actual, height=0.4, color="#3f6fb5", label="actual")
+    axis.set_yticks(positions, labels)
+    axis.invert_yaxis()
+    axis.legend(loc="lower right", frameon=False)
+    axis.set_xlabel("base currency / count, to date")
+    return _svg(figure)
+
+
+def _funnel_chart(stages: list[dict]) -> str:
+    plt = _pyplot()
+    figure, axis = plt.subplots(figsize=(6.4, 0.5 + 0.4 * len(stages)))
+    names = [row["stage"] for row in stages]
+    entered = [int(row["entered"]) for row in stages]
+    advanced = [int(row["advanced"]) for row in stages]
+    positions = list(range(len(stages)))
+    axis.barh(positions, entered, color="#b0b7c3", label="entered")
+    axis.barh(positions, advanced, color="#3f6fb5", label="advanced")
+    axis.set_yticks(positions, names)
+    axis.invert_yaxis()
+    axis.legend(loc="lower right", frameon=False)
+    axis.set_xlabel("opportunities")
+    return _svg(figure)
+
+
+def _table(headers: list[str], body: list[str], caption: str) -> str:
+    head = "".join(f"<th>{escape(header)}</th>" for header in headers)
+    return (
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f'<p class="source">{escape(caption)}</p>'
+    )
+
+
+def _metric_rows(rows: list[dict], is_open: bool) -> list[str]:
+    body = []
+    for row in rows:
+        tier = (row["tier_reached"] or "none") if row["attainment"] is not None else ""
+        cells = [
+            f"<td>{escape(row['metric'])}</td>",
+            f"<td class='num'>{_number(row['target'])}</td>",
+            f"<td class='num'>{_number(row['actual'])}</td>",
+            _tier_cell(row),
+            f"<td>{escape(tier)}</td>",
+        ]
+        if is_open:
+            cells.append(f"<td class='num'>{_number(row['expected_to_date'])}</td>")
+            cells.append(f"<td class='num'>{_number(row['pace_index'], 3)}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return body
+
+
+def _pivot(rows: list[dict], scopes: list[tuple[str, str]], metrics: list[str], link: bool) -> str:
+    by_key = {(row["scope_id"], row["metric"]): row for row in rows}
+    body = []
+    for scope_id, label in scopes:
+        name = f'<a href="#team-{escape(scope_id)}">{escape(label)}</a>' if link else escape(label)
+        cells = [f"<td>{name}</td>"]
+        for metric in metrics:
+            row = by_key.get((scope_id, metric))
+            cells.append(_tier_cell(row) if row else "<td>–</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return _table(["", *metrics], body, "scorecard_attainment, month grain: attainment by tier")
+
+
+STYLE = """
+body { font-family: 'DejaVu Sans', Arial, sans-serif; margin: 24px; color: #1d2733; }
+h1 { margin-bottom: 0; } h2 { margin-top: 32px; border-bottom: 1px solid #d5dbe3; }
+table { border-collapse: collapse; margin: 8px 0; }
+th, td { border: 1px solid #d5dbe3; padding: 4px 8px; font-size: 13px; }
+th { background: #eef2f7; text-align: left; } td.num { text-align: right; }
+td.tier { text-align: right; font-weight: bold; }
+.source { color: #6b7785; font-size: 11px; margin: 2px 0 12px; }
+.legend span { display: inline-block; padding: 2px 8px; margin-right: 6px; border-radius: 3px; }
+.chart svg { max-width: 100%; height: auto; }
+nav a { margin-right: 12px; }
+"""
+
+
+def write_report(published_db: Path, reports_dir: Path, period: str | None = None) -> ReportWritten:
+    """Write reports/scorecard_<period>.html for ``period`` (YYYY-MM; default: the as-of month).
+
+    Raises ReportError when nothing is published or the period has no scorecard rows."""
+    if not published_db.exists():
+        raise ReportError(f"nothing is published yet ({published_db} does not exist)")
+    con = duckdb.connect(str(published_db), read_only=True)
+    try:
+        months = [
+            row[0]
+            for row in con.execute(
+                "select distinct period_month from scorecard_attainment "
+                "where period_grain = 'month' order by 1"
+            ).fetchall()
+        ]
+        if not months:
+            raise ReportError("the published scorecard is empty")
+        if period is None:
+            month = months[-1]
+        else:
+            try:
+                month = dt.datetime.strptime(period, "%Y-%m").date()
+            except ValueError as exc:
+                raise ReportError(f"period must be YYYY-MM, got {period!r}") from exc
+            if month not in months:
+                raise ReportError(
+                    f"{period} is not in the published scorecard "
+                    f"(it covers {months[0]:%Y-%m} to {months[-1]:%Y-%m})"
+                )
+        label = f"{month:%Y-%m}"
+        html = _render(con, month, label)
+    finally:
+        con.close()
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    path = report_path(reports_dir, label)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(html, encoding="utf-8")
+    temporary.replace(path)
+    return ReportWritten(path=path, period=label, charts=html.count("<svg"))
+
+
+def _render(con: duckdb.DuckDBPyConnection, month: dt.date, label: str) -> str:
+    scorecard = _rows(
+        con,
+        "select scorecard.*, teams.team_name, users.full_name from scorecard_attainment as "
+        "scorecard left join dim_teams as teams on scorecard.scope_type = 'team' and "
+        "teams.team_id = scorecard.scope_id left join dim_users as users on "
+        "scorecard.scope_type = 'rep' and users.user_id = scorecard.scope_id "
+        "where period_grain = 'month' and period_month = ? order by scope_type, scope_id, metric",
+        [month],
+    )
+    log = con.execute(
+        "select version, as_of_date from publication_log order by version desc limit 1"
+    ).fetchall()
+    version, as_of = log[0] if log else (None, None)
+    by_scope: dict[str, list[dict]] = {}
+    for row in scorecard:
+        by_scope.setdefault(row["scope_type"], []).append(row)
+    company = by_scope.get("company", [])
+    is_open = any(row["is_open"] for row in company)
+    targeted = sorted({row["metric"] for row in scorecard if row["target"] is not None})
+    reps = by_scope.get("rep", [])
+    teams = sorted(
+        {(row["scope_id"], row["team_name"] or row["scope_id"]) for row in by_scope.get("team", [])}
+    )
+    regions = sorted({(row["scope_id"], row["scope_id"]) for row in by_scope.get("region", [])})
+
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Sales scorecard {label}</title><style>{STYLE}</style></head><body>",
+        f"<h1>Sales scorecard {label}</h1>",
+        f"<p>{'Open month, figures to date' if is_open else 'Closed month'}; as of "
+        f"{as_of or '–'}; published version {version or '–'}.</p>",
+        "<nav><a href='#company'>Company</a><a href='#regions'>Regions</a>"
+        "<a href='#teams'>Teams</a><a href='#distribution'>Distribution</a>"
+        "<a href='#pace'>Pace</a><a href='#leaderboard'>Leaderboard</a>"
+        "<a href='#warnings'>Warnings</a><a href='#funnel'>Funnel</a></nav>",
+        "<p class='legend'>"
+        + "".join(
+            f"<span style='background:{TIER_COLOURS[tier]}'>{tier}</span>" for tier in TIER_ORDER
+        )
+        + "</p>",
+    ]
+
+    headers = ["metric", "target", "actual", "attainment", "tier"]
+    if is_open:
+        headers += ["expected to date", "pace index"]
+    parts.append("<h2 id='company'>Company</h2>")
+    parts.append(
+        _table(headers, _metric_rows(company, is_open), "scorecard_attainment, scope company")
+    )
+    parts.append("<h2 id='regions'>Regions</h2>")
+    parts.append(_pivot(by_scope.get("region", []), regions, targeted, link=False))
+    parts.append("<h2 id='teams'>Teams</h2>")
+    parts.append(_pivot(by_scope.get("team", []), teams, targeted, link=True))
+
+    parts.append("<h2 id='distribution'>Attainment distribution</h2>")
+    if targeted and any(row["attainment"] is not None for row in reps):
+        parts.append(f"<div class='chart'>{_distribution_chart(reps, targeted)}</div>")
+        parts.append("<p class='source'>scorecard_attainment, scope rep: attainment</p>")
+    else:
+        parts.append("<p>No rep has a target this month.</p>")
+
+    parts.append("<h2 id='pace'>Pace</h2>")
+    if is_open and any(row["expected_to_date"] is not None for row in company):
+        parts.append(f"<div class='chart'>{_pace_chart(company)}</div>")
+        parts.append(
+            "<p class='source'>scorecard_attainment, scope company: actual and "
+            "expected_to_date (target x share of working days elapsed)</p>"
+        )
+    else:
+        parts.append("<p>The month is closed: its figures are final, there is no pace.</p>")
+
+    parts.append("<h2 id='leaderboard'>Leaderboard</h2>")
+    board = _rows(
+        con,
+        "select performance.rank_in_company, performance.user_id, users.full_name, "
+        "performance.team_id, performance.score, performance.grade, "
+        "performance.missing_components from scorecard_performance as performance "
+        "left join dim_users as users on users.user_id = performance.user_id "
+        "where performance.month_start = ? order by performance.rank_in_company, "
+        "performance.user_id",
+        [month],
+    )
+    parts.append(
+        _table(
+            ["rank", "rep", "team", "score", "grade", "missing"],
+            [
+                f"<tr><td class='num'>{row['rank_in_company']}</td>"
+                f"<td>{escape(row['full_name'] or row['user_id'])}</td>"
+                f"<td>{escape(row['team_id'] or '')}</td>"
+                f"<td class='num'>{_number(row['score'])}</td><td>{escape(row['grade'])}</td>"
+                f"<td>{escape(row['missing_components'] or '')}</td></tr>"
+                for row in board
+            ],
+            "scorecard_performance: score, grade and rank in the company",
+        )
+    )
+
+    parts.append("<h2 id='warnings'>Warnings</h2>")
+    flagged = [row for row in reps if row["behind_pace"] or row["low_activity"]]
+    if flagged:
+        parts.append(
+            _table(
+                ["rep", "metric", "behind pace", "low activity", "pace index"],
+                [
+                    f"<tr><td>{escape(row['full_name'] or row['scope_id'])}</td>"
+                    f"<td>{escape(row['metric'])}</td>"
+                    f"<td>{'yes' if row['behind_pace'] else ''}</td>"
+                    f"<td>{'yes' if row['low_activity'] else ''}</td>"
+                    f"<td class='num'>{_number(row['pace_index'], 3)}</td></tr>"
+                    for row in flagged
+                ],
+                "scorecard_attainment, scope rep: behind_pace and low_activity flags",
+            )
+        )
+    else:
+        parts.append("<p>No rep is behind pace or below the activity threshold.</p>")
+
+    parts.append("<h2 id='funnel'>Funnel by stage</h2>")
+    stages = _rows(
+        con,
+        "select stage, sum(entered) as entered, sum(advanced) as advanced, "
+        "case when sum(entered) > 0 then sum(advanced) / sum(entered) end as conversion "
+        "from fct_stage_conversion where cohort_month <= ? group by stage "
+        "order by sum(entered) desc, stage",
+        [month],
+    )
+    if stages:
+        parts.append(f"<div class='chart'>{_funnel_chart(stages)}</div>")
+        parts.append(
+            _table(
+                ["stage", "entered", "advanced", "conversion"],
+                [
+                    f"<tr><td>{escape(row['stage'])}</td><td class='num'>{row['entered']}</td>"
+                    f"<td class='num'>{row['advanced']}</td>"
+                    f"<td class='num'>{_percent(row['conversion'])}</td></tr>"
+                    for row in stages
+                ],
+                f"fct_stage_conversion, cohorts up to {label}",
+            )
+        )
+    else:
+        parts.append("<p>No opportunity entered a stage up to this month.</p>")
+
+    for team_id, team_name in teams:
+        members = [row for row in reps if row["parent_scope_id"] == team_id]
+        names = sorted({(row["scope_id"], row["full_name"] or row["scope_id"]) for row in members})
+        parts.append(f"<h2 id='team-{escape(team_id)}'>Team {escape(team_name)}</h2>")
+        if names and targeted:
+            parts.append(_pivot(members, names, targeted, link=False))
+        else:
+            parts.append("<p>No rep of this team has a target this month.</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"

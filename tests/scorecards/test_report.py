@@ -1,0 +1,142 @@
+"""The monthly HTML report on the fixture publication, opened in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scorecards.report import TIER_COLOURS, ReportError, write_report
+from tests.conftest import copy_home
+from tests.e2e.test_fixture_pipeline import run
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+)
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory, fixture_build) -> Path:
+    """The fixture exports, published as of 2026-03-10 (tests/conftest.py)."""
+    return copy_home(fixture_build, tmp_path_factory.mktemp("report") / "home")
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert found, "Chromium is missing: `make test` installs Debian's chromium package"
+    return found
+
+
+def open_in_chromium(page: Path, tmp_path: Path, width: int = 1200, height: int = 4200):
+    """Render ``page`` headless: the DOM after rendering and a screenshot as an RGB array."""
+    from matplotlib.image import imread
+
+    common = [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    shot = tmp_path / "shot.png"
+    subprocess.run(
+        [*common, f"--window-size={width},{height}", f"--screenshot={shot}", page.as_uri()],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    dom = subprocess.run(
+        [*common, "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    ).stdout
+    pixels = (imread(shot)[:, :, :3] * 255).round().astype(int)
+    return dom, pixels
+
+
+def share_of(pixels, hex_colour: str, tolerance: int = 6) -> float:
+    rgb = [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
+    close = (abs(pixels - rgb) <= tolerance).all(axis=2)
+    return float(close.mean())
+
+
+def test_the_pipeline_writes_the_reports_of_the_as_of_and_the_closed_month(home):
+    reports = home / "reports"
+    assert (reports / "scorecard_2026-03.html").exists()  # the as-of month, open
+    assert (reports / "scorecard_2026-02.html").exists()  # the latest closed month
+
+
+def test_open_month_report_renders_its_charts_and_figures(home, tmp_path):
+    written = write_report(home / "warehouse" / "published.duckdb", tmp_path / "r", "2026-03")
+    assert written.charts == 3  # distribution, pace, funnel
+    dom, pixels = open_in_chromium(written.path, tmp_path)
+    # Company bookings in March: target 250,000.00, 40,000.00 to date, expected 79,545.45,
+    # pace 0.503 (tests/e2e/test_fixture_pipeline.py's docstring).
+    for figure in ("Sales scorecard 2026-03", "250,000.00", "40,000.00", "79,545.45", "0.503"):
+        assert figure in dom, figure
+    assert "Open month, figures to date" in dom
+    svgs = re.findall(r"<svg.*?</svg>", dom, flags=re.S)
+    assert len(svgs) == 3
+    assert all(svg.count("<path") > 10 for svg in svgs)  # axes, bars and ticks were drawn
+    # The bars (#3f6fb5) and the tier colours were painted, not only present in the markup.
+    assert share_of(pixels, "#3f6fb5") > 0.001
+    assert share_of(pixels, TIER_COLOURS["none"]) > 0.0005
+    assert share_of(pixels, "#ffffff") < 0.98  # not a blank page
+
+
+def test_closed_month_report_has_tables_per_team_leaderboard_and_funnel(home, tmp_path):
+    written = write_report(home / "warehouse" / "published.duckdb", tmp_path / "r", "2026-02")
+    dom, pixels = open_in_chromium(written.path, tmp_path)
+    # February: company bookings 200,000.00 of 250,000.00 (80.0%), revenue 86,000.00 of
+    # 184,571.43 (46.6%); R2 leads the company with 113.57 points (grade A).
+    for figure in ("200,000.00", "80.0%", "86,000.00", "46.6%", "113.57", "Rep Two"):
+        assert figure in dom, figure
+    assert "Closed month" in dom and "there is no pace" in dom
+    for team in ("North One", "North Two", "South One"):
+        assert f"Team {team}" in dom, team
+    assert 'href="#team-T1"' in dom and 'id="team-T1"' in dom
+    assert "closed_won" in dom and "prospecting" in dom  # the funnel's stages
+    assert share_of(pixels, TIER_COLOURS["target"]) > 0.0002  # R2's revenue reached target
+
+
+def test_the_report_is_self_contained_and_the_same_bytes_twice(home, tmp_path):
+    published = home / "warehouse" / "published.duckdb"
+    first = write_report(published, tmp_path / "a", "2026-03").path.read_bytes()
+    second = write_report(published, tmp_path / "b", "2026-03").path.read_bytes()
+    assert first == second
+    text = first.decode("utf-8")
+    assert "<script" not in text
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", text)
+    assert "<link" not in text
+
+
+def test_a_period_outside_the_publication_or_nothing_published_is_an_error(home, tmp_path):
+    published = home / "warehouse" / "published.duckdb"
+    with pytest.raises(ReportError, match="covers 2025-12 to 2026-03"):
+        write_report(published, tmp_path, "2024-01")
+    with pytest.raises(ReportError, match="YYYY-MM"):
+        write_report(published, tmp_path, "March")
+    with pytest.raises(ReportError, match="nothing is published"):
+        write_report(tmp_path / "missing.duckdb", tmp_path, None)
+    assert list(tmp_path.glob("scorecard_*.html")) == []
+
+
+def test_the_report_command_writes_report_and_statements(home):
+    statements = home / "reports" / "statements"
+    shutil.rmtree(statements)
+    (home / "reports" / "scorecard_2026-02.html").unlink()
+    result = run(home, "report", "--period", "2026-02")
+    assert result.returncode == 0, result.stderr
+    assert "scorecard_2026-02.html (2 charts)" in result.stdout
+    assert (home / "reports" / "scorecard_2026-02.html").exists()
+    assert (statements / "2026-02" / "R2_AE.xlsx").exists()
+    bad = run(home, "report", "--period", "2031-01")
+    assert bad.returncode != 0
+    assert "not in the published scorecard" in bad.stderr

@@ -132,20 +132,22 @@ def _distribution_chart(reps: list[dict], metrics: list[str]) -> str:
 
 
 def _pace_chart(company: list[dict]) -> str:
-    """Actual against expected-to-date for the company's metrics with targets (open month)."""
+    """Actual against expected-to-date for the company's metrics with targets (open month), both
+    as a share of the month's target so that counts and amounts share one axis."""
     plt = _pyplot()
-    rows = [row for row in company if row["expected_to_date"] is not None]
+    rows = [row for row in company if row["expected_to_date"] is not None and row["target"]]
     figure, axis = plt.subplots(figsize=(6.4, 0.5 + 0.45 * len(rows)))
     labels = [row["metric"] for row in rows]
-    expected = [float(row["expected_to_date"]) for row in rows]
-    actual = [float(row["actual"] or 0) for row in rows]
+    expected = [float(row["expected_to_date"]) / float(row["target"]) for row in rows]
+    actual = [float(row["actual"] or 0) / float(row["target"]) for row in rows]
     positions = list(range(len(rows)))
     axis.barh([p + 0.2 for p in positions], expected, height=0.4, color="#b0b7c3", label="expected")
     axis.barh([p - 0.2 for p in positions], actual, height=0.4, color="#3f6fb5", label="actual")
+    axis.axvline(1.0, color="#2e7d32", lw=1)
     axis.set_yticks(positions, labels)
     axis.invert_yaxis()
     axis.legend(loc="lower right", frameon=False)
-    axis.set_xlabel("base currency / count, to date")
+    axis.set_xlabel("share of the month's target, to date")
     return _svg(figure)
 
 
@@ -326,7 +328,7 @@ def _render(con: duckdb.DuckDBPyConnection, month: dt.date, label: str) -> str:
         parts.append(f"<div class='chart'>{_pace_chart(company)}</div>")
         parts.append(
             "<p class='source'>scorecard_attainment, scope company: actual and "
-            "expected_to_date (target x share of working days elapsed)</p>"
+            "expected_to_date (target x share of working days elapsed), over target</p>"
         )
     else:
         parts.append("<p>The month is closed: its figures are final, there is no pace.</p>")

@@ -44,26 +44,22 @@ def scorecards_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "scorecards.cli"]
 
 
-@pytest.fixture(scope="session")
-def fixture_build(tmp_path_factory) -> Path:
-    """A home holding the fixture exports after one `scorecards run --as-of 2026-03-10`.
-
-    Half the end-to-end modules start from exactly this state; a full run costs minutes on the
-    2-core CI machines, so it is made once per test session, shared by the xdist workers under a
-    file lock, and each module works on its own copy (`copy_home`). The run's output is kept in
-    run.stdout and run.stderr beside the home."""
+def _build_once(tmp_path_factory, name: str, prepare, as_of: str) -> Path:
+    """Make ``name`` once per test session: ``prepare(home)`` lands exports, then one real
+    `scorecards run --as-of`. Shared by the xdist workers under a file lock; the run's output is
+    kept in run.stdout and run.stderr beside the home."""
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # this session's folder, common to its workers
-    root = shared / "fixture_build"
-    with (shared / "fixture_build.lock").open("w") as lock:
+    root = shared / name
+    with (shared / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (root / "built").exists():
             shutil.rmtree(root, ignore_errors=True)
             home = root / "home"
-            shutil.copytree(FIXTURE_LANDING, home / "landing")
+            prepare(home)
             result = subprocess.run(
-                [*scorecards_command(), "run", "--as-of", FIXTURE_AS_OF, "--home", str(home)],
+                [*scorecards_command(), "run", "--as-of", as_of, "--home", str(home)],
                 capture_output=True,
                 text=True,
                 timeout=900,
@@ -74,6 +70,41 @@ def fixture_build(tmp_path_factory) -> Path:
             assert result.returncode == 0, result.stderr[-3000:]
             (root / "built").touch()
     return root
+
+
+@pytest.fixture(scope="session")
+def fixture_build(tmp_path_factory) -> Path:
+    """A home holding the fixture exports after one `scorecards run --as-of 2026-03-10`.
+
+    Half the end-to-end modules start from exactly this state; a full run costs minutes on the
+    2-core CI machines, so it is made once per test session and each module works on its own
+    copy (`copy_home`)."""
+
+    def land(home: Path) -> None:
+        shutil.copytree(FIXTURE_LANDING, home / "landing")
+
+    return _build_once(tmp_path_factory, "fixture_build", land, FIXTURE_AS_OF)
+
+
+SAMPLE_AS_OF = "2026-04-15"
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Path:
+    """The generated sample (12 reps, 4 months from 2026-01) after `scorecards run --as-of
+    2026-04-15`: what `make run` does, smaller."""
+
+    def land(home: Path) -> None:
+        sample = subprocess.run(
+            [*scorecards_command(), "sample", "--reps", "12", "--months", "4", "--home", str(home)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert sample.returncode == 0, sample.stderr
+
+    return _build_once(tmp_path_factory, "sample_build", land, SAMPLE_AS_OF)
 
 
 def copy_home(fixture_build: Path, destination: Path) -> Path:

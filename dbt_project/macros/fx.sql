@@ -9,7 +9,7 @@
 
 {% macro fx_rate(fx_alias, currency_expr) -%}
     case
-        when {{ currency_expr }} = '{{ var("base_currency") }}' then cast(1 as decimal(18, 8))
+        when {{ currency_expr }} = '{{ run_var("base_currency") }}' then cast(1 as decimal(18, 8))
         else {{ fx_alias }}.rate_to_base
     end
 {%- endmacro %}

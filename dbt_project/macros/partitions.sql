@@ -6,7 +6,7 @@
     (assert_monthly_models_match_their_inputs) refuses a publication with a stale month. -#}
 
 {% macro in_partition(date_column) -%}
-    {%- set months = var('partition_months', []) -%}
+    {%- set months = run_var('partition_months', []) -%}
     {%- if is_incremental() and months -%}
         cast({{ dbt.date_trunc('month', date_column) }} as date) in (
             {%- for month in months -%}

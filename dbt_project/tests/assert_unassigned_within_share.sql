@@ -8,8 +8,8 @@ select
     month_start,
     unassigned_total,
     source_total,
-    cast({{ var('max_unassigned_share') }} as decimal(9, 4)) as max_share
+    cast({{ run_var('max_unassigned_share') }} as decimal(9, 4)) as max_share
 from {{ ref('reconciliation_monthly') }}
 where
     metric in ('revenue', 'collections')
-    and abs(unassigned_total) > cast({{ var('max_unassigned_share') }} as decimal(9, 4)) * abs(source_total)
+    and abs(unassigned_total) > cast({{ run_var('max_unassigned_share') }} as decimal(9, 4)) * abs(source_total)

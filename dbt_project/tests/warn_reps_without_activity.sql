@@ -34,7 +34,7 @@ full_months as (
     where
         member_days.role = 'rep'
         and member_days.member_days = member_days.days_in_month
-        and {{ dbt.dateadd('month', '1', 'member_days.month_start') }} <= cast('{{ var("as_of_date") }}' as date)
+        and {{ dbt.dateadd('month', '1', 'member_days.month_start') }} <= cast('{{ run_var("as_of_date") }}' as date)
 
 ),
 

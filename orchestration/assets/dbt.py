@@ -3,6 +3,7 @@
 dbt tests of error severity become blocking asset checks, so a failing test stops publication.
 """
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -93,6 +94,32 @@ SELECTOR_OF_STEP = {
 }
 
 
+DBT_VARS_ENV = "SCORECARDS_DBT_VARS"
+
+
+def dbt_target_path(build_db: Path) -> Path:
+    """dbt's target folder of a home (artifacts, logs, the saved parse), beside build.duckdb.
+
+    dbt reuses a saved parse only when the profile is the same, and the profile names the
+    home's build.duckdb: one folder per home keeps the parse of that home's previous step."""
+    return build_db.parent / "dbt_target"
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of the block, then restore them."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def _dbt_run_vars(scorecards: ScorecardsResource, paid_history: bool) -> dict[str, Any]:
     return {
         **scorecards.dbt_vars(),
@@ -114,12 +141,22 @@ def _run_dbt(
     the step that builds the last of its parents, never before a parent exists.
     """
     os.environ["SCORECARDS_BUILD_DB"] = str(scorecards.paths.build_db)
-    args = ["build", "--vars", json.dumps(dbt_vars)]
+    target = dbt_target_path(scorecards.paths.build_db)
+    target.mkdir(parents=True, exist_ok=True)
+    # The steps share the folder: never read the run results of the step before.
+    (target / "run_results.json").unlink(missing_ok=True)
+    args = ["build"]
     if not context.is_subset:
         # dbt takes the step's YAML selector over the --select/--exclude dagster-dbt adds; a
         # subset (a few assets picked in the UI) keeps dagster-dbt's own selection.
         args += ["--selector", SELECTOR_OF_STEP[context.op_def.name]]
-    invocation = dbt.cli([*args, *(extra_args or [])], context=context, raise_on_error=False)
+    # The run's settings go to dbt in its environment (macros/run_var.sql), not in --vars, so
+    # that dbt reuses the parse it saved in the home's target folder: same project, same
+    # profile, same parse. Set only while dbt starts: an in-process run leaves none behind.
+    with _environment({DBT_VARS_ENV: json.dumps(dbt_vars, sort_keys=True)}):
+        invocation = dbt.cli(
+            [*args, *(extra_args or [])], context=context, raise_on_error=False, target_path=target
+        )
     # Events are held until dbt exits: only then may this process open build.duckdb (DuckDB lets
     # no reader in while dbt writes) to add each model's row count to its materialization.
     events = []

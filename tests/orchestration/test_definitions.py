@@ -72,9 +72,10 @@ def test_failed_dbt_nodes_are_named():
     assert failed_dbt_nodes(results) == ["assert_x (fail)", "dim_date (error)"]
 
 
-def test_statements_are_written_only_after_publication():
-    statements = graph().get(dg.AssetKey(["payout_statements"]))
-    assert statements.parent_keys == {dg.AssetKey(["published_scorecards"])}
+def test_statements_and_report_are_written_only_after_publication():
+    for key in ("payout_statements", "scorecard_report"):
+        after = graph().get(dg.AssetKey([key]))
+        assert after.parent_keys == {dg.AssetKey(["published_scorecards"])}, key
     publish = graph().get(dg.AssetKey(["published_scorecards"]))
     for model in ("payouts", "payout_lines", "scorecard_performance", "reconciliation_monthly"):
         assert dbt_model_key(model) in publish.parent_keys, model
@@ -90,6 +91,7 @@ def test_io_steps_retry_and_a_gate_failure_does_not():
         dbt_model_key("scorecard_attainment"),
         dg.AssetKey(["published_scorecards"]),
         dg.AssetKey(["payout_statements"]),
+        dg.AssetKey(["scorecard_report"]),
     ):
         assert defs.resolve_assets_def(key).op.retry_policy == TRANSIENT_RETRY, key
     source = (Path(__file__).resolve().parents[2] / "orchestration/assets/dbt.py").read_text()

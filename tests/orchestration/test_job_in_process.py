@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import dagster as dg
@@ -62,3 +63,11 @@ def test_materializations_report_row_counts_and_checks_their_rows(tmp_path):
     assert checks["quarantined_rows"].passed is False  # a warning, with its rows
     assert checks["quarantined_rows"].metadata["offending_rows"].value
     assert checks["required_entities_landed"].passed
+
+    # dbt parsed the project once, in the first step; the next two reused that parse, because
+    # the run's settings reach dbt in its environment, not in --vars (macros/run_var.sql).
+    log = (tmp_path / "warehouse" / "dbt_target" / "dbt.log").read_text(encoding="utf-8")
+    assert log.count('"name": "MainReportVersion"') == 3
+    assert log.count('"name": "UnableToPartialParse"') == 1
+    assert log.count("Partial parsing enabled, no changes found, skipping parsing") == 2
+    assert "SCORECARDS_DBT_VARS" not in os.environ  # set only while dbt starts

@@ -6,8 +6,8 @@ date_spine as (
 
     {{ dbt.date_spine(
         'day',
-        "cast('" ~ var('calendar_start') ~ "' as date)",
-        "cast('" ~ var('calendar_end') ~ "' as date)",
+        "cast('" ~ run_var('calendar_start') ~ "' as date)",
+        "cast('" ~ run_var('calendar_end') ~ "' as date)",
     ) }}
 
 ),
@@ -27,7 +27,7 @@ fiscal_positioned as (
     select
         *,
         mod(
-            cast(extract(month from month_start) as integer) - {{ var('fiscal_year_start_month') }} + 12,
+            cast(extract(month from month_start) as integer) - {{ run_var('fiscal_year_start_month') }} + 12,
             12
         ) as fiscal_month_index
     from days

@@ -29,7 +29,7 @@ earned as (
 ledger as (
 
     select * from {{ ref('int_transactions_credited') }}
-    where transaction_date <= cast('{{ var("as_of_date") }}' as date)
+    where transaction_date <= cast('{{ run_var("as_of_date") }}' as date)
 
 ),
 
@@ -56,7 +56,7 @@ posting_periods as (
         paid_period_types.period_type
     from paid_period_types
     cross join months
-    where months.month_start = cast({{ dbt.date_trunc('month', "cast('" ~ var('as_of_date') ~ "' as date)") }} as date)
+    where months.month_start = cast({{ dbt.date_trunc('month', "cast('" ~ run_var('as_of_date') ~ "' as date)") }} as date)
 
 ),
 

@@ -21,7 +21,7 @@
       months after it (empty until the as-of date passes them).
     Every row enters as an order-independent sum of row hashes, so the same rows in another order
     or another file split give the same fingerprint. -#}
-{%- set as_of_month = "cast(" ~ dbt.date_trunc('month', "cast('" ~ var('as_of_date') ~ "' as date)") ~ " as date)" -%}
+{%- set as_of_month = "cast(" ~ dbt.date_trunc('month', "cast('" ~ run_var('as_of_date') ~ "' as date)") ~ " as date)" -%}
 {%- set shared_inputs = [ref('stg_crm__teams'), ref('metrics')] -%}
 with
 
@@ -265,10 +265,10 @@ settings_listed as (
 
     select
         {{ dbt.concat([
-            "'project='", "'" ~ var('project_fingerprint', 'unknown') ~ "'",
-            "';currency='", "'" ~ var('base_currency') ~ "'",
-            "';fiscal_year_start_month='", "'" ~ var('fiscal_year_start_month') ~ "'",
-            "';calendar='", "'" ~ var('calendar_start') ~ ":" ~ var('calendar_end') ~ "'",
+            "'project='", "'" ~ run_var('project_fingerprint', 'unknown') ~ "'",
+            "';currency='", "'" ~ run_var('base_currency') ~ "'",
+            "';fiscal_year_start_month='", "'" ~ run_var('fiscal_year_start_month') ~ "'",
+            "';calendar='", "'" ~ run_var('calendar_start') ~ ":" ~ run_var('calendar_end') ~ "'",
         ]) }} as settings_signature
 
 ),
@@ -278,7 +278,7 @@ months_signed as (
     select
         months.month_start,
         case
-            when months.month_start = {{ as_of_month }} then '{{ var("as_of_date") }}'
+            when months.month_start = {{ as_of_month }} then '{{ run_var("as_of_date") }}'
             when months.month_start > {{ as_of_month }} then 'after'
             else ''
         end as as_of_signature,

@@ -152,7 +152,7 @@ with_status as (
     select
         *,
         case
-            when period_end < cast('{{ var("as_of_date") }}' as date) then 'ended'
+            when period_end < cast('{{ run_var("as_of_date") }}' as date) then 'ended'
             else 'open'
         end as period_status
     from current_rows
@@ -177,7 +177,7 @@ final as (
 
     select
         *,
-        cast('{{ var("as_of_date") }}' as date) as as_of_date
+        cast('{{ run_var("as_of_date") }}' as date) as as_of_date
     from all_payouts
 
 )

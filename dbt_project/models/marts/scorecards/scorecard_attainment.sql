@@ -83,7 +83,7 @@ reporting_range as (
 
     select
         min(month_start) as first_month,
-        cast({{ dbt.date_trunc('month', "cast('" ~ var('as_of_date') ~ "' as date)") }} as date)
+        cast({{ dbt.date_trunc('month', "cast('" ~ run_var('as_of_date') ~ "' as date)") }} as date)
             as last_month
     from (
         select month_start from targets_pivoted
@@ -124,7 +124,7 @@ elapsed_working_days as (
         month_start,
         sum(case when is_working_day then 1 else 0 end) as elapsed_working_days
     from days
-    where date_day <= cast('{{ var("as_of_date") }}' as date)
+    where date_day <= cast('{{ run_var("as_of_date") }}' as date)
     group by month_start
 
 ),
@@ -134,7 +134,7 @@ month_progress as (
     select
         months.*,
         coalesce(elapsed_working_days.elapsed_working_days, 0) as elapsed_working_days,
-        cast('{{ var("as_of_date") }}' as date)
+        cast('{{ run_var("as_of_date") }}' as date)
         < cast({{ dbt.dateadd('day', '-1', 'months.next_month_start') }} as date) as is_open
     from months
     inner join reporting_range
@@ -449,7 +449,7 @@ scored as (
             scope_type = 'rep' and activity_count < team_average_activity * 0.5,
             false
         ) as low_activity,
-        cast('{{ var("as_of_date") }}' as date) as as_of_date
+        cast('{{ run_var("as_of_date") }}' as date) as as_of_date
     from measured
 
 )

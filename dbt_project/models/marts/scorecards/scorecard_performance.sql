@@ -43,7 +43,7 @@ graded as (
         end as grade,
         rank() over (partition by month_start, team_id order by score desc) as rank_in_team,
         rank() over (partition by month_start order by score desc) as rank_in_company,
-        cast('{{ var("as_of_date") }}' as date) as as_of_date
+        cast('{{ run_var("as_of_date") }}' as date) as as_of_date
     from rolled
 
 )

@@ -1,5 +1,5 @@
 {#- Payouts of periods already paid (see macros/paid_history.sql); empty on a first run. -#}
-{% if var('paid_history') %}
+{% if run_var('paid_history') %}
     {{ select_typed(payout_columns(), source('history', 'paid_payouts')) }}
 {% else %}
     {{ select_typed(payout_columns()) }}

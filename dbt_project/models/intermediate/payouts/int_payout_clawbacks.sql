@@ -56,7 +56,9 @@ posting_periods as (
         paid_period_types.period_type
     from paid_period_types
     cross join months
-    where months.month_start = cast({{ dbt.date_trunc('month', "cast('" ~ run_var('as_of_date') ~ "' as date)") }} as date)
+    where
+        months.month_start
+        = cast({{ dbt.date_trunc('month', "cast('" ~ run_var('as_of_date') ~ "' as date)") }} as date)
 
 ),
 

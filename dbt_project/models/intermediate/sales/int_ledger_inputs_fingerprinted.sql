@@ -21,7 +21,8 @@
       months after it (empty until the as-of date passes them).
     Every row enters as an order-independent sum of row hashes, so the same rows in another order
     or another file split give the same fingerprint. -#}
-{%- set as_of_month = "cast(" ~ dbt.date_trunc('month', "cast('" ~ run_var('as_of_date') ~ "' as date)") ~ " as date)" -%}
+{%- set as_of_date = "cast('" ~ run_var('as_of_date') ~ "' as date)" -%}
+{%- set as_of_month = "cast(" ~ dbt.date_trunc('month', as_of_date) ~ " as date)" -%}
 {%- set shared_inputs = [ref('stg_crm__teams'), ref('metrics')] -%}
 with
 

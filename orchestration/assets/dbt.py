@@ -6,7 +6,7 @@ dbt tests of error severity become blocking asset checks, so a failing test stop
 import contextlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +169,7 @@ def _run_dbt(
         try:
             run_results = invocation.get_artifact("run_results.json")
         except FileNotFoundError:
-            raise dbt_died(invocation.process.returncode) from None
+            raise dbt_died(invocation.process.returncode, dbt_errors(invocation)) from None
         failed = failed_dbt_nodes(run_results)
         raise dg.Failure(
             description=f"dbt build failed: {len(failed)} node(s) failed or errored: "
@@ -355,14 +355,32 @@ def failed_dbt_nodes(run_results: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def dbt_died(returncode: int | None) -> Exception:
+def dbt_errors(invocation: Any) -> list[str]:
+    """The error lines dbt logged (dagster-dbt gathers them into the invocation's error)."""
+    error = invocation.get_error()
+    text = (getattr(error, "description", None) or str(error)) if error else ""
+    marker = "Errors parsed from dbt logs:"
+    if marker not in text:
+        return []
+    return [part.strip() for part in text.split(marker, 1)[1].split("\n\n") if part.strip()]
+
+
+def dbt_died(returncode: int | None, errors: Sequence[str] = ()) -> Exception:
     """The error for a dbt process that ended without run_results.json: killed (by the kernel's
-    out-of-memory killer, most often, when it dies with SIGKILL) or crashed."""
+    out-of-memory killer, most often, when it dies with SIGKILL) or crashed, with the last error
+    dbt logged on the first line (a full disk shows there, and the runner names it)."""
     if returncode is not None and returncode < 0:
         signal_number = -returncode
         hint = " (SIGKILL: most often the out-of-memory killer)" if signal_number == 9 else ""
         return RuntimeError(f"dbt was killed by signal {signal_number}{hint}; no results written")
-    return RuntimeError(f"dbt ended with exit code {returncode} and wrote no results")
+    # The last line that names an error (a traceback ends with the exception), else the last.
+    lines = [line.strip() for error in errors for line in error.splitlines() if line.strip()]
+    named = [line for line in lines if "Errno" in line or "Error" in line.split(" ")[0]]
+    said = (named or lines or [""])[-1][:500]
+    return RuntimeError(
+        f"dbt ended with exit code {returncode} and wrote no results"
+        + (f": {said}" if said else "")
+    )
 
 
 def failed_dbt_tests(run_results: Mapping[str, Any]) -> list[dict[str, Any]]:

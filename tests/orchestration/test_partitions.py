@@ -374,11 +374,19 @@ def test_no_test_of_the_monthly_step_needs_a_later_model():
 
 
 def test_a_dbt_process_that_died_is_named_not_a_missing_file():
+    from types import SimpleNamespace
+
     from orchestration.assets.dbt import dbt_died
+    from scorecards.runner import root_cause
 
     assert "out-of-memory killer" in str(dbt_died(-9))
     assert "signal 11" in str(dbt_died(-11)) and "out-of-memory" not in str(dbt_died(-11))
     assert "exit code 2" in str(dbt_died(2))
+    # What dbt logged last comes on the first line, where the runner looks for a full disk.
+    traceback = 'Traceback (most recent call last):\n  File "x.py", line 1, in w\n    f()\n'
+    full = dbt_died(2, ["Encountered an error:", traceback + "OSError: [Errno 27] File too large"])
+    assert str(full).splitlines()[0].endswith(": OSError: [Errno 27] File too large")
+    assert "the disk is full" in root_cause(SimpleNamespace(message=str(full), cause=None))
 
 
 def test_the_manifest_is_stale_when_older_than_any_project_file(tmp_path):

@@ -73,6 +73,12 @@ class Home:
         return self.warehouse / "published"
 
     @property
+    def raw_parquet(self) -> Path:
+        """The accepted raw data as Parquet, raw/<raw table>/load_<id>.parquet (ingest/parquet.py):
+        the sources of an engine other than DuckDB."""
+        return self.warehouse / "raw"
+
+    @property
     def reports(self) -> Path:
         return self.root / "reports"
 

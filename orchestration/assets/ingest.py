@@ -5,6 +5,7 @@ import duckdb
 
 from ingest.contract import ENTITIES
 from ingest.loader import entity_counts, load_landing, print_progress
+from ingest.parquet import sync_raw_parquet
 from ingest.report import write_ingest_report
 from orchestration.check_results import to_check_result
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
@@ -72,6 +73,7 @@ def landed_exports(context: dg.AssetExecutionContext, scorecards: ScorecardsReso
     home.ensure()
     with duckdb.connect(str(home.build_db), config={"memory_limit": duckdb_memory_limit()}) as con:
         summary = load_landing(con, home.landing, progress=_progress)
+        parquet = sync_raw_parquet(con, home.raw_parquet)
         report = write_ingest_report(con, home.reports, summary)
         blocking = [rejected_files_check(con), required_entities_check(con)]
         warnings = [
@@ -86,7 +88,9 @@ def landed_exports(context: dg.AssetExecutionContext, scorecards: ScorecardsReso
     files_this_run = [f for f in summary.files if f.status != "skipped"]
     context.log.info(
         f"ingest: {len(files_this_run)} new file(s), {len(summary.rejected)} rejected, "
-        f"{len(summary.files) - len(files_this_run)} already loaded; report {report}"
+        f"{len(summary.files) - len(files_this_run)} already loaded; report {report}; "
+        f"Parquet: {len(parquet.written)} load file(s) written ({parquet.rows_written} rows), "
+        f"{len(parquet.removed)} removed under {home.raw_parquet}"
     )
     yield dg.MaterializeResult(
         asset_key=LOAD_LOG_KEY,
@@ -97,6 +101,10 @@ def landed_exports(context: dg.AssetExecutionContext, scorecards: ScorecardsReso
             "files_this_run": len(files_this_run),
             "files_rejected_this_run": len(summary.rejected),
             "report": dg.MetadataValue.path(str(report)),
+            "parquet_files_written": len(parquet.written),
+            "parquet_rows_written": parquet.rows_written,
+            "parquet_files_removed": len(parquet.removed),
+            "parquet_root": dg.MetadataValue.path(str(home.raw_parquet)),
         },
     )
     for name, counts in per_entity.items():

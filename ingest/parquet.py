@@ -4,7 +4,7 @@ Another engine (Spark through dbt-spark, docs/ENGINES.md) reads these folders as
 DuckDB keeps reading the raw tables of build.duckdb. A file holds the accepted rows of one load
 (``raw.<table> where _load_id = N``), so a run writes only the loads that are new and deletes the
 files of retired ones: the cost follows the new data, not the history. Each folder also holds
-``_schema.parquet``, no rows with the table's columns and types, so that an entity without any
+``schema.parquet``, no rows with the table's columns and types, so that an entity without any
 load still reads as an empty table of the right shape.
 
 The folders are brought in line with build.duckdb every time (:func:`sync_raw_parquet`), not
@@ -26,7 +26,8 @@ from ingest.contract import ENTITIES
 from ingest.readers import quote_ident
 
 LOAD_FILE = re.compile(r"^load_(?P<load_id>[0-9]+)\.parquet$")
-SCHEMA_FILE = "_schema.parquet"
+# Not "_schema": Spark skips files whose names start with "_" or ".".
+SCHEMA_FILE = "schema.parquet"
 # Fixed writer settings: the same rows give the same file (and zstd reads back in any engine).
 PARQUET_OPTIONS = "format parquet, compression zstd, row_group_size 1000000"
 

@@ -18,6 +18,7 @@ from scorecards.settings import (
     DBT_PROJECT_DIR,
     Home,
     base_currency,
+    engine,
     fiscal_year_start_month,
     max_unassigned_share,
     parse_as_of,
@@ -30,13 +31,20 @@ class ScorecardsResource(dg.ConfigurableResource):
     They come from run config (the CLI sets them); left empty, the home defaults to
     ``SCORECARDS_HOME``, the as-of date to today, the base currency to
     ``SCORECARDS_BASE_CURRENCY`` (CNY) and the fiscal year start to
-    ``SCORECARDS_FISCAL_YEAR_START_MONTH`` (January).
+    ``SCORECARDS_FISCAL_YEAR_START_MONTH`` (January) and the engine to ``SCORECARDS_ENGINE``
+    (duckdb).
     """
 
     home: str = ""
     as_of: str = ""
     base_currency: str = ""
     fiscal_year_start_month: int = 0
+    engine: str = ""
+
+    @property
+    def engine_name(self) -> str:
+        """The engine dbt builds on (``SCORECARDS_ENGINE``, default duckdb; docs/ENGINES.md)."""
+        return engine(self.engine or None)
 
     @property
     def paths(self) -> Home:

@@ -23,6 +23,7 @@ from scorecards.settings import (
     RunSettings,
     base_currency,
     duckdb_memory_limit,
+    engine,
     fiscal_year_start_month,
     max_file_age_days,
     max_unassigned_share,
@@ -77,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--fiscal-year-start-month",
         help="1-12 (default: $SCORECARDS_FISCAL_YEAR_START_MONTH or 1)",
+    )
+    run.add_argument(
+        "--engine",
+        help="what dbt builds on: duckdb (embedded, the default) or spark (a local pyspark "
+        "session; docs/ENGINES.md); default: $SCORECARDS_ENGINE or duckdb",
     )
     run.add_argument(
         "--month",
@@ -148,6 +154,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         max_unassigned_share()
         max_file_age_days()
         duckdb_memory_limit()
+        run_engine = engine(args.engine)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
@@ -161,7 +168,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from scorecards.runner import run_pipeline
 
     try:
-        outcome = run_pipeline(home, as_of, settings, month=args.month)
+        outcome = run_pipeline(home, as_of, settings, month=args.month, engine=run_engine)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE

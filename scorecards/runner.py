@@ -38,13 +38,18 @@ class RunOutcome:
 
 
 def run_pipeline(
-    home: Home, as_of: dt.date, settings: RunSettings | None = None, month: str | None = None
+    home: Home,
+    as_of: dt.date,
+    settings: RunSettings | None = None,
+    month: str | None = None,
+    engine: str = "duckdb",
 ) -> RunOutcome:
     """Ingest, build, check and publish through the same job `dagster dev` shows.
 
     Without ``month`` the monthly models are rebuilt for every month; with it (YYYY-MM, a
     monthly partition) only that month is, plus every month whose inputs changed since it was
-    built (orchestration/partitions.py), which is what a new month landing costs."""
+    built (orchestration/partitions.py), which is what a new month landing costs. ``engine``
+    is what dbt builds on (docs/ENGINES.md): the published tables are the same on either."""
     from orchestration.definitions import defs
     from orchestration.instance import run_instance
     from orchestration.partitions import MONTHLY_PARTITIONS, all_partitions_tags
@@ -62,6 +67,7 @@ def run_pipeline(
         "as_of": as_of.isoformat(),
         "base_currency": settings.base_currency,
         "fiscal_year_start_month": settings.fiscal_year_start_month,
+        "engine": engine,
     }
     job = defs.resolve_job_def("scorecards_job")
     _import_in_background("great_expectations")

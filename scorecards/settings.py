@@ -21,6 +21,9 @@ MAX_UNASSIGNED_SHARE_ENV = "SCORECARDS_MAX_UNASSIGNED_SHARE"
 MAX_FILE_AGE_DAYS_ENV = "SCORECARDS_MAX_FILE_AGE_DAYS"
 FIRST_MONTH_ENV = "SCORECARDS_FIRST_MONTH"
 MEMORY_LIMIT_ENV = "SCORECARDS_DUCKDB_MEMORY_LIMIT"
+ENGINE_ENV = "SCORECARDS_ENGINE"
+# The engines dbt builds on (docs/ENGINES.md); DuckDB is the embedded default.
+ENGINES = ("duckdb", "spark")
 DEFAULT_MEMORY_LIMIT = "4GB"
 DEFAULT_FIRST_MONTH = "2020-01"
 DEFAULT_MAX_UNASSIGNED_SHARE = "0.10"
@@ -77,6 +80,16 @@ class Home:
         """The accepted raw data as Parquet, raw/<raw table>/load_<id>.parquet (ingest/parquet.py):
         the sources of an engine other than DuckDB."""
         return self.warehouse / "raw"
+
+    @property
+    def history_parquet(self) -> Path:
+        """The paid history as Parquet, history/<table>/ (for the Spark engine's sources)."""
+        return self.warehouse / "history"
+
+    @property
+    def spark_dir(self) -> Path:
+        """The Spark engine's tables, metastore and logs (docs/ENGINES.md)."""
+        return self.warehouse / "spark"
 
     @property
     def reports(self) -> Path:
@@ -178,4 +191,12 @@ def duckdb_memory_limit(value: str | None = None) -> str:
     raw = (value or os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT).strip()
     if not MEMORY_LIMIT.match(raw):
         raise ValueError(f"DuckDB memory limit must look like 4GB or 512MB, got {raw!r}")
+    return raw
+
+
+def engine(value: str | None = None) -> str:
+    """The engine dbt builds on: explicit, else ``SCORECARDS_ENGINE``, else duckdb."""
+    raw = (value or os.environ.get(ENGINE_ENV) or ENGINES[0]).strip().lower()
+    if raw not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {raw!r}")
     return raw

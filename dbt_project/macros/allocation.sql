@@ -8,7 +8,7 @@
 -#}
 {% macro cumulative_cents(total, cum_weight, total_weight) -%}
     ({{ int_div(
-        "cast(round(" ~ total ~ " * 100, 0) as hugeint) * (" ~ cum_weight ~ ") * 2 + (" ~ total_weight ~ ")",
+        "cast(round(" ~ total ~ " * 100, 0) as " ~ exact_int_type() ~ ") * (" ~ cum_weight ~ ") * 2 + (" ~ total_weight ~ ")",
         "2 * (" ~ total_weight ~ ")"
     ) }})
 {%- endmacro %}
@@ -36,6 +36,17 @@
     floor(({{ numerator }}) / ({{ denominator }}))
 {%- endmacro %}
 
+{#- Spark divides DECIMAL(38, 0) into DECIMAL(38, 6) rounded half up, so floor(n / d) could round
+    a quotient just below an integer up to it. Take the remainder away first (pmod is exact and
+    never negative for a positive denominator, which every caller passes): the division is then
+    exact. -#}
+{% macro spark__int_div(numerator, denominator) -%}
+    cast(
+        (({{ numerator }}) - pmod({{ numerator }}, {{ denominator }})) / ({{ denominator }})
+        as decimal(38, 0)
+    )
+{%- endmacro %}
+
 {#- Floor division in exact integers. DuckDB's // truncates toward zero (-7 // 2 = -3), which
     would round negative amounts (credit notes, clawbacks) the other way; floor gives -4. -#}
 {% macro duckdb__int_div(numerator, denominator) -%}
@@ -59,19 +70,23 @@
     extract(isodow from {{ date_expr }})
 {%- endmacro %}
 
+{% macro spark__iso_day_of_week(date_expr) -%}
+    extract(dayofweek_iso from {{ date_expr }})
+{%- endmacro %}
+
 {#- numerator / denominator as DECIMAL(18, scale), rounded half up, null when the denominator is
     null or zero. Exact: both sides are taken in millionths (money has two decimals, ratios and
     means six) and divided as integers, because attainment decides pay and DOUBLE division does
     not. HUGEINT holds 10^16 x 10^6 x 2 x 10^6 with room to spare. -#}
 {% macro safe_ratio(numerator, denominator, scale=6) -%}
-    {%- set num = "cast(round(cast(" ~ numerator ~ " as decimal(38, 6)) * 1000000, 0) as hugeint)" -%}
-    {%- set den = "cast(round(cast(" ~ denominator ~ " as decimal(38, 6)) * 1000000, 0) as hugeint)" -%}
+    {%- set num = "cast(round(cast(" ~ numerator ~ " as decimal(38, 6)) * 1000000, 0) as " ~ exact_int_type() ~ ")" -%}
+    {%- set den = "cast(round(cast(" ~ denominator ~ " as decimal(38, 6)) * 1000000, 0) as " ~ exact_int_type() ~ ")" -%}
     cast(
         case
             when {{ denominator }} is null or {{ den }} = 0 then null
             else cast(
                 {{ int_div(
-                    num ~ " * sign(" ~ den ~ ") * " ~ (2 * 10 ** scale) ~ " + abs(" ~ den ~ ")",
+                    num ~ " * (case when " ~ den ~ " < 0 then -1 else 1 end) * " ~ (2 * 10 ** scale) ~ " + abs(" ~ den ~ ")",
                     "2 * abs(" ~ den ~ ")"
                 ) }} as decimal(38, 0)
             ) * {{ "0." ~ "0" * (scale - 1) ~ "1" }}

@@ -1,12 +1,12 @@
 {#- Exact money arithmetic in integers. Amounts become cents, rates and fractions millionths;
-    products are taken in HUGEINT and divided once, rounded half up, so an amount can be recomputed
+    products are taken in HUGEINT (DECIMAL(38, 0) on Spark: macros/engines.sql) and divided once, rounded half up, so an amount can be recomputed
     by hand from the figures shown next to it. -#}
 {% macro to_cents(amount) -%}
-    cast(round(cast({{ amount }} as decimal(38, 2)) * 100, 0) as hugeint)
+    cast(round(cast({{ amount }} as decimal(38, 2)) * 100, 0) as {{ exact_int_type() }})
 {%- endmacro %}
 
 {% macro to_millionths(ratio) -%}
-    cast(round(cast({{ ratio }} as decimal(38, 6)) * 1000000, 0) as hugeint)
+    cast(round(cast({{ ratio }} as decimal(38, 6)) * 1000000, 0) as {{ exact_int_type() }})
 {%- endmacro %}
 
 {#- numerator / denominator rounded half up to an integer; the denominator must be positive. -#}

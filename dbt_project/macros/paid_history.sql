@@ -34,11 +34,12 @@
     ]) }}
 {%- endmacro %}
 
-{#- Select `columns` (name, type pairs) cast to their types from `relation`, or no rows at all. -#}
+{#- Select `columns` (name, type pairs) cast to their types from `relation`, or no rows at all.
+    'varchar' is the engine's string type (Spark knows no varchar without a length). -#}
 {% macro select_typed(columns, relation=none) -%}
     select
     {%- for name, type in columns %}
-        cast({{ name if relation is not none else 'null' }} as {{ type }}) as {{ name }}
+        cast({{ name if relation is not none else 'null' }} as {{ dbt.type_string() if type == 'varchar' else type }}) as {{ name }}
         {{- "," if not loop.last }}
     {%- endfor %}
     {% if relation is not none -%}

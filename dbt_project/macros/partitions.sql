@@ -34,6 +34,14 @@
     select
         '{{ relation.identifier }}' as relation_name,
         count(*) as row_count,
+        cast(coalesce(sum(cast(hash(fingerprinted.*) as decimal(38, 0))), 0) as {{ dbt.type_string() }}) as row_hash_sum
+    from {{ relation }} as fingerprinted
+{%- endmacro %}
+
+{% macro duckdb__rows_fingerprint(relation) -%}
+    select
+        '{{ relation.identifier }}' as relation_name,
+        count(*) as row_count,
         cast(coalesce(sum(cast(hash(fingerprinted) as hugeint)), 0) as varchar) as row_hash_sum
     from {{ relation }} as fingerprinted
 {%- endmacro %}

@@ -40,7 +40,7 @@ outside_the_calendar as (
         never be found stale. -#}
     select
         ledger_months.month_start,
-        cast(null as varchar) as current_fingerprint,
+        cast(null as {{ dbt.type_string() }}) as current_fingerprint,
         'outside the calendar' as built_fingerprint
     from ledger_months
     left join current_inputs

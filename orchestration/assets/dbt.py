@@ -34,6 +34,13 @@ from orchestration.partitions import (
 )
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource, dbt_resource
 from scorecards.closing import read_closed_months
+from scorecards.engines import (
+    built_relations,
+    dbt_target,
+    engine_environment,
+    export_paid_history,
+    mirror_spark_tables,
+)
 from scorecards.faults import pause_point
 from scorecards.history import snapshot_paid_history
 from scorecards.settings import DBT_PROJECT_DIR
@@ -97,12 +104,12 @@ SELECTOR_OF_STEP = {
 DBT_VARS_ENV = "SCORECARDS_DBT_VARS"
 
 
-def dbt_target_path(build_db: Path) -> Path:
+def dbt_target_path(build_db: Path, engine: str = "duckdb") -> Path:
     """dbt's target folder of a home (artifacts, logs, the saved parse), beside build.duckdb.
 
     dbt reuses a saved parse only when the profile is the same, and the profile names the
-    home's build.duckdb: one folder per home keeps the parse of that home's previous step."""
-    return build_db.parent / "dbt_target"
+    home's build.duckdb: one folder per home (and engine) keeps the parse of its previous step."""
+    return build_db.parent / ("dbt_target" if engine == "duckdb" else f"dbt_target_{engine}")
 
 
 @contextlib.contextmanager
@@ -141,11 +148,12 @@ def _run_dbt(
     the step that builds the last of its parents, never before a parent exists.
     """
     os.environ["SCORECARDS_BUILD_DB"] = str(scorecards.paths.build_db)
-    target = dbt_target_path(scorecards.paths.build_db)
+    engine = scorecards.engine_name
+    target = dbt_target_path(scorecards.paths.build_db, engine)
     target.mkdir(parents=True, exist_ok=True)
     # The steps share the folder: never read the run results of the step before.
     (target / "run_results.json").unlink(missing_ok=True)
-    args = ["build"]
+    args = ["build", "--target", dbt_target(engine)]
     if not context.is_subset:
         # dbt takes the step's YAML selector over the --select/--exclude dagster-dbt adds; a
         # subset (a few assets picked in the UI) keeps dagster-dbt's own selection.
@@ -153,7 +161,11 @@ def _run_dbt(
     # The run's settings go to dbt in its environment (macros/run_var.sql), not in --vars, so
     # that dbt reuses the parse it saved in the home's target folder: same project, same
     # profile, same parse. Set only while dbt starts: an in-process run leaves none behind.
-    with _environment({DBT_VARS_ENV: json.dumps(dbt_vars, sort_keys=True)}):
+    environment = {
+        DBT_VARS_ENV: json.dumps(dbt_vars, sort_keys=True),
+        **engine_environment(scorecards.paths, engine),
+    }
+    with _environment(environment):
         invocation = dbt.cli(
             [*args, *(extra_args or [])], context=context, raise_on_error=False, target_path=target
         )
@@ -164,6 +176,8 @@ def _run_dbt(
         events.append(event)
         if number == 20:
             pause_point("dbt")  # a fault test may kill the run here, dbt half way through
+    if engine != "duckdb":
+        _mirror(context, scorecards, target)
     yield from with_row_counts(context, scorecards.paths.build_db, events)
     if not invocation.is_successful():
         try:
@@ -182,6 +196,22 @@ def _run_dbt(
             },
             allow_retries=False,  # a failed test is a verdict, not a hiccup
         )
+
+
+def _mirror(
+    context: dg.AssetExecutionContext, scorecards: ScorecardsResource, target: Path
+) -> None:
+    """Copy what this step built on Spark into build.duckdb (scorecards/engines.py), where the
+    checks, publication and the next steps' planning read it."""
+    results_file = target / "run_results.json"
+    if not results_file.exists():
+        return  # dbt died: the step fails below with dbt's own error
+    relations = built_relations(json.loads(results_file.read_text(encoding="utf-8")))
+    copied = mirror_spark_tables(scorecards.paths.build_db, scorecards.paths.spark_dir, relations)
+    context.log.info(
+        f"Copied {len(copied)} table(s) built on Spark into build.duckdb "
+        f"({sum(copied.values())} rows)"
+    )
 
 
 def _paid_history_landed(build_db: Path) -> bool:
@@ -211,6 +241,8 @@ def scorecards_dbt_models(
         f"Paid history: {paid.payouts} payouts and {paid.lines} statement lines already paid "
         f"({len(closed)} closed month(s); latest publication as of {paid.published_as_of})"
     )
+    if scorecards.engine_name == "spark":
+        export_paid_history(paths.build_db, paths.history_parquet)
     dbt_vars = _dbt_run_vars(scorecards, paid.present)
     yield from _run_dbt(context, dbt, scorecards, dbt_vars)
 
@@ -231,7 +263,10 @@ def scorecards_dbt_monthly_models(
     built; without a partition, or when every month changed, all months are rebuilt."""
     paths = scorecards.paths
     requested = None  # no partition, or every partition: a full rebuild
-    if context.has_partition_key or context.has_partition_key_range:
+    # On Spark every month is rebuilt: its Parquet tables take no delete (docs/ENGINES.md).
+    if scorecards.engine_name == "duckdb" and (
+        context.has_partition_key or context.has_partition_key_range
+    ):
         if not covers_every_partition(context.partition_keys):
             requested = months_in_window(context.partition_time_window)
     stale, known = read_month_states(paths.build_db)

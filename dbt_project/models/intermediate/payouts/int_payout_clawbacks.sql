@@ -106,7 +106,7 @@ owed as (
         posting_periods.posting_period_start,
         {{ dbt.concat([
             "differences.user_id", "'|'", "differences.plan_id", "'|'",
-            "cast(posting_periods.posting_period_start as varchar)", "'|'", "differences.metric",
+            "cast(posting_periods.posting_period_start as " ~ dbt.type_string() ~ ")", "'|'", "differences.metric",
         ]) }} as payout_id
     from differences
     inner join posting_periods
@@ -301,17 +301,17 @@ recalculation_lines as (
         owed.payout_id,
         owed.original_payout_id,
         'recalculation' as line_type,
-        cast(null as varchar) as credit_id,
-        cast(null as varchar) as source_system,
-        cast(null as varchar) as source_entity,
-        cast(null as varchar) as document_id,
+        cast(null as {{ dbt.type_string() }}) as credit_id,
+        cast(null as {{ dbt.type_string() }}) as source_system,
+        cast(null as {{ dbt.type_string() }}) as source_entity,
+        cast(null as {{ dbt.type_string() }}) as document_id,
         cast(null as date) as transaction_date,
-        cast(null as varchar) as currency,
+        cast(null as {{ dbt.type_string() }}) as currency,
         cast(null as decimal(18, 2)) as amount_original,
         cast(null as decimal(18, 8)) as fx_rate,
         cast(null as decimal(18, 2)) as amount_base,
         owed.difference as line_amount,
-        cast(null as varchar) as source_file,
+        cast(null as {{ dbt.type_string() }}) as source_file,
         cast(null as bigint) as source_line
     from owed
     left join documented

@@ -151,7 +151,7 @@ earned as (
 
     select
         {{ dbt.concat([
-            "user_id", "'|'", "plan_id", "'|'", "cast(period_start as varchar)", "'|'", "metric",
+            "user_id", "'|'", "plan_id", "'|'", "cast(period_start as " ~ dbt.type_string() ~ ")", "'|'", "metric",
         ]) }} as payout_id,
         user_id,
         plan_id,

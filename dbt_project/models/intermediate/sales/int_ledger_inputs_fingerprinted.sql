@@ -254,10 +254,11 @@ shared_measured as (
 shared_listed as (
 
     select
-        string_agg(
-            {{ dbt.concat(["relation_name", "':'", "cast(row_count as varchar)", "':'", "row_hash_sum"]) }},
-            ';' order by relation_name
-        ) as inputs_signature
+        {{ dbt.listagg(
+            dbt.concat(["relation_name", "':'", "cast(row_count as " ~ dbt.type_string() ~ ")", "':'", "row_hash_sum"]),
+            "';'",
+            "order by relation_name"
+        ) }} as inputs_signature
     from shared_measured
 
 ),
@@ -284,15 +285,15 @@ months_signed as (
             else ''
         end as as_of_signature,
         {{ dbt.concat([
-            "coalesce(cast(dated_by_month.row_count as varchar), '0')",
+            "coalesce(cast(dated_by_month.row_count as " ~ dbt.type_string() ~ "), '0')",
             "':'",
-            "coalesce(cast(dated_by_month.hash_sum as varchar), '0')",
+            "coalesce(cast(dated_by_month.hash_sum as " ~ dbt.type_string() ~ "), '0')",
             "';fx='",
             "case when dated_by_month.row_count > 0 then "
             ~ dbt.concat([
-                "coalesce(cast(fx_by_month.rate_count as varchar), '0')",
+                "coalesce(cast(fx_by_month.rate_count as " ~ dbt.type_string() ~ "), '0')",
                 "':'",
-                "coalesce(cast(fx_by_month.hash_sum as varchar), '0')",
+                "coalesce(cast(fx_by_month.hash_sum as " ~ dbt.type_string() ~ "), '0')",
             ]) ~ " else '' end",
         ]) }} as rows_signature
     from months

@@ -259,7 +259,7 @@ activity_counts as (
         cast(occurred_at as date) as transaction_date,
         owner_id as chain_user_id,
         'activity_owner' as credit_basis,
-        cast(null as varchar) as currency,
+        cast(null as {{ dbt.type_string() }}) as currency,
         cast(1 as decimal(18, 2)) as amount_original,
         cast(1 as decimal(18, 8)) as fx_rate,
         cast(1 as decimal(18, 2)) as amount_base,
@@ -276,8 +276,9 @@ gross_margin as (
         'gross_margin' as metric,
         'erp' as source_system,
         'invoice_line' as source_entity,
-        {{ dbt.concat(["invoice_lines.invoice_id", "'#'", "cast(invoice_lines.line_no as varchar)"]) }}
-            as document_id,
+        {{ dbt.concat([
+            "invoice_lines.invoice_id", "'#'", "cast(invoice_lines.line_no as " ~ dbt.type_string() ~ ")",
+        ]) }} as document_id,
         invoices.invoice_date as transaction_date,
         invoices.credited_user_id as chain_user_id,
         invoices.credit_basis,
@@ -344,7 +345,7 @@ new_customers as (
         close_date as transaction_date,
         owner_id as chain_user_id,
         'first_won_opportunity_owner' as credit_basis,
-        cast(null as varchar) as currency,
+        cast(null as {{ dbt.type_string() }}) as currency,
         cast(1 as decimal(18, 2)) as amount_original,
         cast(1 as decimal(18, 8)) as fx_rate,
         cast(1 as decimal(18, 2)) as amount_base,
@@ -366,7 +367,7 @@ win_rate as (
         close_date as transaction_date,
         owner_id as chain_user_id,
         'opportunity_owner' as credit_basis,
-        cast(null as varchar) as currency,
+        cast(null as {{ dbt.type_string() }}) as currency,
         cast(case when is_won then 1 else 0 end as decimal(18, 2)) as amount_original,
         cast(1 as decimal(18, 8)) as fx_rate,
         cast(case when is_won then 1 else 0 end as decimal(18, 2)) as amount_base,
@@ -410,7 +411,7 @@ sales_cycle_days as (
         close_date as transaction_date,
         owner_id as chain_user_id,
         'opportunity_owner' as credit_basis,
-        cast(null as varchar) as currency,
+        cast(null as {{ dbt.type_string() }}) as currency,
         cycle_days as amount_original,
         cast(1 as decimal(18, 8)) as fx_rate,
         cycle_days as amount_base,
@@ -432,7 +433,7 @@ lead_conversion_rate as (
         cast(created_at as date) as transaction_date,
         owner_id as chain_user_id,
         'lead_owner' as credit_basis,
-        cast(null as varchar) as currency,
+        cast(null as {{ dbt.type_string() }}) as currency,
         cast(case when status = 'converted' or converted_at is not null then 1 else 0 end as decimal(18, 2))
             as amount_original,
         cast(1 as decimal(18, 8)) as fx_rate,
@@ -490,24 +491,53 @@ members_resolved as (
 
 ),
 
+credit_days as (
+
+    select distinct
+        credited_user_id,
+        transaction_date
+    from members_resolved
+
+),
+
+membership_on_date as (
+
+    {#- The team of a rep on a day: the membership covering the day with the latest start
+        (memberships from team_assignments may overlap). Chosen once per rep and day, not per
+        credit: a window over every credit (20M activities at the large scale) needed more than
+        DuckDB's memory limit. -#}
+
+    select
+        credit_days.credited_user_id,
+        credit_days.transaction_date,
+        memberships.team_id as membership_team_id,
+        memberships.region as membership_region,
+        row_number() over (
+            partition by credit_days.credited_user_id, credit_days.transaction_date
+            order by memberships.valid_from desc
+        ) as membership_rank
+    from credit_days
+    inner join memberships
+        on credit_days.credited_user_id = memberships.user_id
+        and credit_days.transaction_date >= memberships.valid_from
+        and (
+            memberships.valid_to_exclusive is null
+            or credit_days.transaction_date < memberships.valid_to_exclusive
+        )
+
+),
+
 team_on_date as (
 
     select
         members_resolved.*,
-        memberships.team_id as membership_team_id,
-        memberships.region as membership_region,
-        row_number() over (
-            partition by members_resolved.metric, members_resolved.document_id, members_resolved.credited_user_id
-            order by memberships.valid_from desc
-        ) as membership_rank
+        membership_on_date.membership_team_id,
+        membership_on_date.membership_region
     from members_resolved
-    left join memberships
-        on members_resolved.credited_user_id = memberships.user_id
-        and members_resolved.transaction_date >= memberships.valid_from
-        and (
-            memberships.valid_to_exclusive is null
-            or members_resolved.transaction_date < memberships.valid_to_exclusive
-        )
+    left join membership_on_date
+        on members_resolved.credited_user_id = membership_on_date.credited_user_id
+        and members_resolved.transaction_date = membership_on_date.transaction_date
+        and membership_on_date.membership_rank = 1
 
 ),
 
@@ -546,7 +576,6 @@ ledger as (
         team_on_date.source_file,
         team_on_date.source_line
     from team_on_date
-    where team_on_date.membership_rank = 1
 
 ),
 

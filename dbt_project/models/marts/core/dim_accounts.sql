@@ -48,14 +48,14 @@ unknown_member as (
         'unknown|unknown' as account_key,
         'unknown' as account_id,
         'Unknown account' as account_name,
-        cast(null as varchar) as industry,
+        cast(null as {{ dbt.type_string() }}) as industry,
         'unknown' as region,
-        cast(null as varchar) as owner_id,
+        cast(null as {{ dbt.type_string() }}) as owner_id,
         cast(null as timestamp) as created_at,
         'unknown' as customer_id,
         'Unknown customer' as customer_name,
-        cast(null as varchar) as tax_id,
-        cast(null as varchar) as country,
+        cast(null as {{ dbt.type_string() }}) as tax_id,
+        cast(null as {{ dbt.type_string() }}) as country,
         'unknown' as bridge_status,
         true as is_unknown_member
 

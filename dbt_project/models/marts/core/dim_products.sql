@@ -28,7 +28,7 @@ unknown_member as (
         'Unknown product' as product_name,
         'unknown' as product_line,
         cast(null as decimal(18, 4)) as unit_cost,
-        cast(null as varchar) as currency,
+        cast(null as {{ dbt.type_string() }}) as currency,
         true as is_unknown_member
 
 ),

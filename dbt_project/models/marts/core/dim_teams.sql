@@ -25,7 +25,7 @@ unknown_member as (
     select
         'unknown' as team_id,
         'Unknown team' as team_name,
-        cast(null as varchar) as parent_team_id,
+        cast(null as {{ dbt.type_string() }}) as parent_team_id,
         'unknown' as region,
         'unknown > Unknown team' as hierarchy_path,
         true as is_unknown_member

@@ -29,9 +29,9 @@ special_members as (
     select
         'unknown' as user_id,
         'Unknown user' as full_name,
-        cast(null as varchar) as email,
+        cast(null as {{ dbt.type_string() }}) as email,
         'rep' as role,
-        cast(null as varchar) as manager_id,
+        cast(null as {{ dbt.type_string() }}) as manager_id,
         'unknown' as current_team_id,
         cast(null as date) as hire_date,
         cast(null as date) as termination_date,
@@ -40,9 +40,9 @@ special_members as (
     select
         'unassigned' as user_id,
         'Unassigned' as full_name,
-        cast(null as varchar) as email,
+        cast(null as {{ dbt.type_string() }}) as email,
         'rep' as role,
-        cast(null as varchar) as manager_id,
+        cast(null as {{ dbt.type_string() }}) as manager_id,
         'unknown' as current_team_id,
         cast(null as date) as hire_date,
         cast(null as date) as termination_date,

@@ -118,7 +118,7 @@ current_rows as (
         clawback_only.period_start,
         clawback_only.period_end,
         clawback_only.metric,
-        cast(null as varchar) as currency,
+        cast(null as {{ dbt.type_string() }}) as currency,
         cast(null as decimal(12, 6)) as weight,
         cast(null as decimal(12, 6)) as threshold,
         cast(null as decimal(12, 6)) as cap,

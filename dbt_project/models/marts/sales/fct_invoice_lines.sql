@@ -46,7 +46,7 @@ detailed as (
     from lines
     inner join margin_credit
         on margin_credit.document_id
-        = {{ dbt.concat(["lines.invoice_id", "'#'", "cast(lines.line_no as varchar)"]) }}
+        = {{ dbt.concat(["lines.invoice_id", "'#'", "cast(lines.line_no as " ~ dbt.type_string() ~ ")"]) }}
     left join products
         on lines.sku = products.sku
 

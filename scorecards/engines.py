@@ -1,0 +1,112 @@
+"""What changes when dbt builds on Spark instead of DuckDB (docs/ENGINES.md).
+
+Only the dbt build moves. Ingest still lands every export in build.duckdb, with its audit trail,
+and writes the accepted rows as Parquet (ingest/parquet.py), which Spark reads as its sources
+(dbt_project/macros/engines.sql). After each dbt step the tables Spark built are copied back
+into build.duckdb under the same schema and name (:func:`mirror_spark_tables`), so that the
+checks, the gate report, publication, statements and reports read the same relations whichever
+engine built them, and the published copy is always a DuckDB file BI tools can open.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ingest.readers import quote_ident
+from scorecards.settings import Home, duckdb_memory_limit
+
+HISTORY_TABLES = ("paid_payouts", "paid_payout_lines")
+# The statuses of a run result whose relation exists afterwards (a failed test stores its rows).
+BUILT_STATUSES = {"success", "pass", "fail", "warn"}
+
+
+def dbt_target(engine: str) -> str:
+    """The output of dbt_project/profiles.yml that builds on ``engine``."""
+    return engine
+
+
+def engine_environment(home: Home, engine: str) -> dict[str, str]:
+    """Environment for dbt on ``engine``: where Spark keeps its tables and reads its sources."""
+    if engine != "spark":
+        return {}
+    return {
+        "SCORECARDS_SPARK_DIR": str(home.spark_dir),
+        "SCORECARDS_RAW_PARQUET": str(home.raw_parquet),
+        "SCORECARDS_HISTORY_PARQUET": str(home.history_parquet),
+    }
+
+
+def spark_table_location(spark_dir: Path, schema: str, table: str) -> Path:
+    """Where Spark's session catalog keeps a managed table: <warehouse dir>/<db>.db/<table>."""
+    return spark_dir / "tables" / f"{schema}.db" / table
+
+
+def built_relations(run_results: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(schema, table) of every relation a dbt step created: models and seeds it built and the
+    failing rows its tests stored. Views are among them; they have no files to copy."""
+    relations = []
+    for result in run_results.get("results", []):
+        name = result.get("relation_name")
+        if not name or result.get("status") not in BUILT_STATUSES:
+            continue
+        parts = [part.strip('`"') for part in name.split(".")]
+        relations.append((parts[-2], parts[-1]))
+    return sorted(set(relations))
+
+
+def mirror_spark_tables(
+    build_db: Path, spark_dir: Path, relations: Iterable[tuple[str, str]]
+) -> dict[str, int]:
+    """Copy each Spark table of ``relations`` into build.duckdb (replacing it); returns rows per
+    relation. A relation without files (a view) is skipped."""
+    copied: dict[str, int] = {}
+    with duckdb.connect(str(build_db), config={"memory_limit": duckdb_memory_limit()}) as con:
+        for schema, table in relations:
+            location = spark_table_location(spark_dir, schema, table)
+            files = sorted(location.glob("*.parquet")) if location.is_dir() else []
+            if not files:
+                continue
+            target = f"{quote_ident(schema)}.{quote_ident(table)}"
+            con.execute(f"create schema if not exists {quote_ident(schema)}")
+            # The file list, not a glob: the exact files Spark committed, in a fixed order.
+            con.execute(
+                f"create or replace table {target} as select * from read_parquet(?)",
+                [[str(path) for path in files]],
+            )
+            rows = con.execute(f"select count(*) from {target}").fetchall()
+            copied[f"{schema}.{table}"] = rows[0][0]
+    return copied
+
+
+def export_paid_history(build_db: Path, root: Path) -> list[str]:
+    """The paid history of build.duckdb (scorecards/history.py) as Parquet for Spark's sources:
+    root/<table>/data.parquet, replaced whole (it is small: paid periods only)."""
+    written = []
+    with duckdb.connect(str(build_db)) as con:
+        present = {
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'history'"
+            ).fetchall()
+        }
+        for table in HISTORY_TABLES:
+            folder = root / table
+            shutil.rmtree(folder, ignore_errors=True)
+            if table not in present:
+                continue
+            folder.mkdir(parents=True)
+            partial = folder / "data.parquet.tmp"
+            quoted = str(partial).replace("'", "''")
+            con.execute(
+                f"copy history.{quote_ident(table)} to '{quoted}' "
+                "(format parquet, compression zstd)"
+            )
+            os.replace(partial, folder / "data.parquet")
+            written.append(table)
+    return written

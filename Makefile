@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOME_DIR ?= ./data
 AS_OF ?=
 
-.PHONY: install run test lint sql-lint format dagster-dev clean chromium
+.PHONY: install run run-spark test lint sql-lint format dagster-dev clean chromium
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -21,6 +21,12 @@ run: $(STAMP)
 	@if [ -z "$$(ls -A $(HOME_DIR)/landing 2>/dev/null)" ]; then \
 		$(BIN)/scorecards sample --home $(HOME_DIR); fi
 	$(BIN)/scorecards run --home $(HOME_DIR) $(if $(AS_OF),--as-of $(AS_OF),)
+
+# The same run with dbt on a local Spark (docs/ENGINES.md; needs Java 17).
+run-spark: $(STAMP)
+	@if [ -z "$$(ls -A $(HOME_DIR)/landing 2>/dev/null)" ]; then \
+		$(BIN)/scorecards sample --home $(HOME_DIR); fi
+	$(BIN)/scorecards run --engine spark --home $(HOME_DIR) $(if $(AS_OF),--as-of $(AS_OF),)
 
 test: $(STAMP) chromium
 	$(BIN)/ruff check .

@@ -75,13 +75,27 @@ def mirror_spark_tables(
             target = f"{quote_ident(schema)}.{quote_ident(table)}"
             con.execute(f"create schema if not exists {quote_ident(schema)}")
             # The file list, not a glob: the exact files Spark committed, in a fixed order.
+            paths = [str(path) for path in files]
+            columns = con.execute("describe select * from read_parquet(?)", [paths]).fetchall()
             con.execute(
-                f"create or replace table {target} as select * from read_parquet(?)",
-                [[str(path) for path in files]],
+                f"create or replace table {target} as "
+                f"select {', '.join(_as_duckdb(name, kind) for name, kind, *_ in columns)} "
+                "from read_parquet(?)",
+                [paths],
             )
             rows = con.execute(f"select count(*) from {target}").fetchall()
             copied[f"{schema}.{table}"] = rows[0][0]
     return copied
+
+
+def _as_duckdb(name: str, kind: str) -> str:
+    """A column as DuckDB built it. Spark's TIMESTAMP is an instant (written adjusted to UTC, the
+    session's time zone): DuckDB reads it WITH TIME ZONE, where its own models have the UTC
+    wall-clock TIMESTAMP."""
+    column = quote_ident(name)
+    if kind == "TIMESTAMP WITH TIME ZONE":
+        return f"timezone('UTC', {column}) as {column}"
+    return column
 
 
 def export_paid_history(build_db: Path, root: Path) -> list[str]:

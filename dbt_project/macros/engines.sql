@@ -10,14 +10,16 @@
 {%- endmacro %}
 
 {#- One external Parquet table per source, in a database named like DuckDB's schema (raw,
-    history). Each dbt step is a new process and a new Spark session, so a table is refreshed:
-    ingest may have written or removed load files since the last step. -#}
+    history). Dropped and created again each time (an external table's files stay): the
+    metastore keeps absolute paths, and a home may have been moved since. A new Spark session
+    lists the folder afresh, so load files written or removed since the last step are seen. -#}
 {% macro spark__register_sources() -%}
     {%- if execute -%}
         {%- set roots = {
             'raw': env_var('SCORECARDS_RAW_PARQUET', ''),
             'history': env_var('SCORECARDS_HISTORY_PARQUET', ''),
         } -%}
+        {%- set databases = [] -%}
         {%- for node in graph.sources.values() | sort(attribute='unique_id') -%}
             {#- The paid history exists only once a period is paid (macros/paid_history.sql). -#}
             {%- if node.schema == 'history' and not run_var('paid_history') -%}{%- continue -%}{%- endif -%}
@@ -28,13 +30,16 @@
                     ~ ': set SCORECARDS_RAW_PARQUET and SCORECARDS_HISTORY_PARQUET'
                 ) }}
             {%- endif -%}
+            {%- if node.schema not in databases -%}
+                {%- do run_query('create database if not exists ' ~ node.schema) -%}
+                {%- do databases.append(node.schema) -%}
+            {%- endif -%}
             {%- set relation = node.schema ~ '.' ~ node.identifier -%}
             {%- set location = (root ~ '/' ~ node.identifier) | replace("'", "\\'") -%}
-            {%- do run_query('create database if not exists ' ~ node.schema) -%}
+            {%- do run_query('drop table if exists ' ~ relation) -%}
             {%- do run_query(
-                'create table if not exists ' ~ relation ~ " using parquet location '" ~ location ~ "'"
+                'create table ' ~ relation ~ " using parquet location '" ~ location ~ "'"
             ) -%}
-            {%- do run_query('refresh table ' ~ relation) -%}
         {%- endfor -%}
     {%- endif -%}
 {%- endmacro %}

@@ -92,8 +92,7 @@ def test_a_run_that_died_mid_write_is_repaired(con, landing, tmp_path):
     written.rename(written.with_name(written.name + ".tmp"))
     repaired = sync_raw_parquet(con, root)
     assert repaired.written == ["erp_payments/load_00000001.parquet"]
-    assert sorted(p.name for p in written.parent.iterdir()) == [
-        SCHEMA_FILE,
-        "load_00000001.parquet",
-    ]
+    assert sorted(p.name for p in written.parent.iterdir()) == sorted(
+        [SCHEMA_FILE, "load_00000001.parquet"]
+    )
     assert len(dataset(con, written.parent)) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -82,7 +83,10 @@ def _spark_table(spark_dir: Path, schema: str, table: str, query: str, parts: in
 
 def test_spark_tables_are_copied_into_the_build_database_exactly(tmp_path):
     spark_dir = tmp_path / "spark"
-    query = "select n, cast(n + 1 as decimal(18, 2)) * 0.01 as amount from range(10) t(n)"
+    query = (
+        "select n, cast(n + 1 as decimal(18, 2)) * 0.01 as amount, "
+        "timestamptz '2026-01-05 10:30:00+00' as created_at from range(10) t(n)"
+    )
     _spark_table(spark_dir, "marts", "fct_x", query)
     _spark_table(spark_dir, "test_failures", "unique_x", query + " limit 0", parts=1)
     build_db = tmp_path / "build.duckdb"
@@ -98,6 +102,11 @@ def test_spark_tables_are_copied_into_the_build_database_exactly(tmp_path):
         ).fetchall()[0]
         assert total == Decimal("0.55")
         assert kind.startswith("DECIMAL")
+        # Spark's timestamps are instants in UTC: back to DuckDB's wall-clock TIMESTAMP.
+        created = con.execute(
+            "select distinct created_at, typeof(created_at) from marts.fct_x"
+        ).fetchall()
+        assert created == [(dt.datetime(2026, 1, 5, 10, 30), "TIMESTAMP")]
     # A later build replaces the table, it does not append to it.
     copied = mirror_spark_tables(build_db, spark_dir, relations[:1])
     assert copied == {"marts.fct_x": 10}

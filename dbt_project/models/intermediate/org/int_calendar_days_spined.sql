@@ -17,7 +17,7 @@ days as (
     select
         cast(date_day as date) as date_day,
         cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start,
-        {{ iso_day_of_week('date_day') }} as iso_day_of_week
+        cast({{ iso_day_of_week('date_day') }} as bigint) as iso_day_of_week
     from date_spine
 
 ),
@@ -56,7 +56,7 @@ month_sizes as (
         cast({{ int_div('fiscal_month_index', '3') }} as integer) + 1 as fiscal_quarter,
         cast({{ dbt.dateadd('month', '1', 'month_start') }} as date) as next_month_start,
         count(*) over (partition by month_start) as days_in_month,
-        sum(case when is_working_day then 1 else 0 end) over (partition by month_start)
+        cast(sum(case when is_working_day then 1 else 0 end) over (partition by month_start) as bigint)
             as working_days_in_month
     from fiscal_periods
 

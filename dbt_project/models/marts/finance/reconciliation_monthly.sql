@@ -72,7 +72,7 @@ source_totals as (
     select
         metric,
         cast({{ dbt.date_trunc('month', 'document_date') }} as date) as month_start,
-        sum(amount_base) as source_total,
+        cast(sum(amount_base) as decimal(38, 2)) as source_total,
         count(*) as source_documents
     from source_documents
     where document_date <= cast('{{ run_var("as_of_date") }}' as date)
@@ -85,11 +85,11 @@ credited_totals as (
     select
         metric,
         month_start,
-        sum(case when scope_type = 'rep' and scope_id <> 'unassigned' then numerator else 0 end)
+        cast(sum(case when scope_type = 'rep' and scope_id <> 'unassigned' then numerator else 0 end) as decimal(38, 2))
             as credited_total,
-        sum(case when scope_type = 'rep' and scope_id = 'unassigned' then numerator else 0 end)
+        cast(sum(case when scope_type = 'rep' and scope_id = 'unassigned' then numerator else 0 end) as decimal(38, 2))
             as unassigned_total,
-        sum(case when scope_type = 'company' then numerator else 0 end) as company_total
+        cast(sum(case when scope_type = 'company' then numerator else 0 end) as decimal(38, 2)) as company_total
     from kpis
     group by 1, 2
 

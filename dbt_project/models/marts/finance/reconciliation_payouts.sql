@@ -19,9 +19,9 @@ line_totals as (
     select
         payout_id,
         count(*) as line_count,
-        sum(case when line_type = 'transaction' then 1 else 0 end) as transaction_line_count,
-        sum(line_amount) as lines_total,
-        sum(case when line_type in ('clawback', 'recalculation') then line_amount else 0 end)
+        cast(sum(case when line_type = 'transaction' then 1 else 0 end) as bigint) as transaction_line_count,
+        cast(sum(line_amount) as decimal(38, 2)) as lines_total,
+        cast(sum(case when line_type in ('clawback', 'recalculation') then line_amount else 0 end) as decimal(38, 2))
             as clawback_lines_total
     from lines
     group by payout_id

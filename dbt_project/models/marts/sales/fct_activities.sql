@@ -49,7 +49,7 @@ daily as (
         team_id,
         region,
         count(*) as activity_count,
-        sum(duration_minutes) as duration_minutes
+        cast(sum(duration_minutes) as bigint) as duration_minutes
     from detailed
     group by user_id, activity_date, activity_type, team_id, region
 

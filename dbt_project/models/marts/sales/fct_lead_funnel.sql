@@ -42,8 +42,8 @@ cohorts as (
         region,
         cohort_month,
         count(*) as leads_created,
-        sum(is_qualified) as leads_qualified,
-        sum(is_converted) as leads_converted
+        cast(sum(is_qualified) as bigint) as leads_qualified,
+        cast(sum(is_converted) as bigint) as leads_converted
     from flagged
     group by owner_id, team_id, region, cohort_month
 

@@ -74,10 +74,12 @@ detailed as (
         created_credit.amount_base as amount_base_on_created,
         won_credit.fx_rate as fx_rate_on_close,
         won_credit.amount_base as amount_base_won,
-        case
-            when opportunities.is_won
-                then {{ dbt.datediff('cast(opportunities.created_at as date)', 'opportunities.close_date', 'day') }}
-        end as cycle_days,
+        cast(
+            case
+                when opportunities.is_won
+                    then {{ dbt.datediff('cast(opportunities.created_at as date)', 'opportunities.close_date', 'day') }}
+            end as bigint
+        ) as cycle_days,
         opportunities.updated_at,
         opportunities.source_file,
         opportunities.source_line

@@ -101,7 +101,7 @@ snapshots as (
         owner_id,
         stage,
         count(*) as open_opportunities,
-        sum(amount_base) as open_amount_base
+        cast(sum(amount_base) as decimal(38, 2)) as open_amount_base
     from valued
     group by month_start, snapshot_date, owner_id, stage
 

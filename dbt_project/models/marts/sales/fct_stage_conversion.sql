@@ -57,7 +57,7 @@ converted as (
         cohort_month,
         stage,
         count(*) as entered,
-        sum(case when next_stage is not null and next_stage <> 'closed_lost' then 1 else 0 end)
+        cast(sum(case when next_stage is not null and next_stage <> 'closed_lost' then 1 else 0 end) as bigint)
             as advanced,
         cast({{ median('days_in_stage') }} as decimal(10, 1)) as median_days_in_stage
     from with_cohort

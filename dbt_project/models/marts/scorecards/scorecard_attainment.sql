@@ -242,8 +242,8 @@ windowed as (
         {{ window_target('monthly.target_original') }} as target_original,
         max(monthly.target_source) as target_source,
         max(monthly.aggregation) as aggregation,
-        sum(monthly.numerator) as numerator,
-        sum(monthly.denominator) as denominator,
+        cast(sum(monthly.numerator) as decimal(38, 2)) as numerator,
+        cast(sum(monthly.denominator) as decimal(38, 2)) as denominator,
         {{ window_target('monthly.expected_to_date') }} as expected_to_date
     from period_windows
     inner join monthly
@@ -436,10 +436,10 @@ scored as (
             when is_open then null
             else actual
         end as forecast,
-        rank() over (
+        cast(rank() over (
             partition by period_grain, period_month, metric, scope_type, parent_scope_id
             order by attainment desc nulls last
-        ) as rank_in_parent,
+        ) as bigint) as rank_in_parent,
         coalesce(
             is_open and share_elapsed >= 0.5
             and {{ safe_ratio('actual', 'expected_to_date') }} < 0.8,

@@ -18,7 +18,7 @@ rolled as (
         team_id,
         region,
         cast(round(sum(weighted_points), 2) as decimal(18, 2)) as score,
-        sum(weight) as weight_total,
+        cast(sum(weight) as decimal(38, 6)) as weight_total,
         count(*) as component_count,
         count(missing_reason) as missing_component_count,
         {{ dbt.listagg(
@@ -41,8 +41,8 @@ graded as (
             when score >= 70 then 'C'
             else 'D'
         end as grade,
-        rank() over (partition by month_start, team_id order by score desc) as rank_in_team,
-        rank() over (partition by month_start order by score desc) as rank_in_company,
+        cast(rank() over (partition by month_start, team_id order by score desc) as bigint) as rank_in_team,
+        cast(rank() over (partition by month_start order by score desc) as bigint) as rank_in_company,
         cast('{{ run_var("as_of_date") }}' as date) as as_of_date
     from rolled
 

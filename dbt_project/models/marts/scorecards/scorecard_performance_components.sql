@@ -126,7 +126,7 @@ scored as (
         reviews_in_force.review_period_start,
         case
             when components.component_type = 'metric' and attainment.attainment is not null
-                then greatest(least(attainment.attainment, 1.5), 0) * 100
+                then cast(greatest(least(attainment.attainment, 1.5), 0) * 100 as decimal(18, 6))
             when components.component_type = 'review' and reviews_in_force.score is not null
                 then cast((reviews_in_force.score - 1) * 25 as decimal(18, 6))
             else cast(0 as decimal(18, 6))

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOME_DIR ?= ./data
 AS_OF ?=
 
-.PHONY: install run run-spark test lint sql-lint format dagster-dev clean chromium
+.PHONY: install run run-spark test lint sql-lint format dagster-dev clean chromium java
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -23,12 +23,12 @@ run: $(STAMP)
 	$(BIN)/scorecards run --home $(HOME_DIR) $(if $(AS_OF),--as-of $(AS_OF),)
 
 # The same run with dbt on a local Spark (docs/ENGINES.md; needs Java 17).
-run-spark: $(STAMP)
+run-spark: $(STAMP) java
 	@if [ -z "$$(ls -A $(HOME_DIR)/landing 2>/dev/null)" ]; then \
 		$(BIN)/scorecards sample --home $(HOME_DIR); fi
 	$(BIN)/scorecards run --engine spark --home $(HOME_DIR) $(if $(AS_OF),--as-of $(AS_OF),)
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium java
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory sql-lint
@@ -45,6 +45,15 @@ chromium:
 		export DEBIAN_FRONTEND=noninteractive; \
 		$$sudo apt-get install -y -q chromium >/dev/null \
 		|| { $$sudo apt-get update -q >/dev/null && $$sudo apt-get install -y -q chromium >/dev/null; }; }
+
+# Spark (the equality test, make run-spark) needs a Java 17 runtime: Debian's, when none is found.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "installing Debian's Java 17 runtime for Spark"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$$sudo apt-get install -y -q openjdk-17-jre-headless >/dev/null \
+		|| { $$sudo apt-get update -q >/dev/null && $$sudo apt-get install -y -q openjdk-17-jre-headless >/dev/null; }; }
 
 # sqlfluff renders the models through dbt, which opens a DuckDB file: give it a throwaway one.
 sql-lint: $(STAMP)

@@ -22,6 +22,7 @@ from ingest.readers import quote_ident
 from scorecards.settings import Home, duckdb_memory_limit
 
 HISTORY_TABLES = ("paid_payouts", "paid_payout_lines")
+SPARK_CONF_DIR = Path(__file__).with_name("spark_conf")
 # The statuses of a run result whose relation exists afterwards (a failed test stores its rows).
 BUILT_STATUSES = {"success", "pass", "fail", "warn"}
 
@@ -36,6 +37,8 @@ def engine_environment(home: Home, engine: str) -> dict[str, str]:
     if engine != "spark":
         return {}
     return {
+        # Spark's log4j configuration: errors only (spark_conf/log4j2.properties says why).
+        "SPARK_CONF_DIR": str(SPARK_CONF_DIR),
         "SCORECARDS_SPARK_DIR": str(home.spark_dir),
         "SCORECARDS_RAW_PARQUET": str(home.raw_parquet),
         "SCORECARDS_HISTORY_PARQUET": str(home.history_parquet),

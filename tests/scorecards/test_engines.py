@@ -38,6 +38,7 @@ def test_spark_reads_and_writes_inside_the_home(tmp_path):
     home = Home(tmp_path)
     assert engine_environment(home, "duckdb") == {}
     environment = engine_environment(home, "spark")
+    assert (Path(environment.pop("SPARK_CONF_DIR")) / "log4j2.properties").is_file()
     assert environment == {
         "SCORECARDS_SPARK_DIR": str(tmp_path / "warehouse" / "spark"),
         "SCORECARDS_RAW_PARQUET": str(tmp_path / "warehouse" / "raw"),

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scorecards.closing import CloseError, close_month, read_closed_months
+from scorecards.engines import missing_for
 from scorecards.report import report_path
 from scorecards.settings import (
     Home,
@@ -157,6 +158,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         run_engine = engine(args.engine)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    missing = missing_for(run_engine)
+    if missing is not None:
+        print(missing, file=sys.stderr)
         return EXIT_USAGE
     if not home.landing.is_dir() or not any(p.is_file() for p in home.landing.rglob("*")):
         print(

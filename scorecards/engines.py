@@ -10,6 +10,7 @@ engine built them, and the published copy is always a DuckDB file BI tools can o
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from collections.abc import Iterable, Mapping
@@ -30,6 +31,23 @@ BUILT_STATUSES = {"success", "pass", "fail", "warn"}
 def dbt_target(engine: str) -> str:
     """The output of dbt_project/profiles.yml that builds on ``engine``."""
     return engine
+
+
+def missing_for(engine: str) -> str | None:
+    """What this machine lacks to build on ``engine`` (a usage error before any work), or None."""
+    if engine != "spark":
+        return None
+    if (
+        importlib.util.find_spec("pyspark") is None
+        or importlib.util.find_spec("dbt.adapters.spark") is None
+    ):
+        return (
+            "the spark engine needs dbt-spark and pyspark: install the project's spark extra "
+            "(pip install -e '.[spark]'; make install does)"
+        )
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return "the spark engine needs a Java 17 runtime (java on PATH or JAVA_HOME)"
+    return None
 
 
 def engine_environment(home: Home, engine: str) -> dict[str, str]:

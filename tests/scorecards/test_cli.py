@@ -39,6 +39,7 @@ def test_bad_sample_options_exit_with_argparse_error(argv):
         ("--base-currency", "YUAN", "three-letter ISO code"),
         ("--fiscal-year-start-month", "13", "fiscal year start month must be 1-12"),
         ("--fiscal-year-start-month", "April", "fiscal year start month must be 1-12"),
+        ("--engine", "postgres", "engine must be one of duckdb, spark"),
     ],
 )
 def test_bad_settings_are_usage_errors(tmp_path, capsys, landing, option, value, message):

@@ -9,11 +9,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from scorecards import engines
 from scorecards.engines import (
     built_relations,
     engine_environment,
     export_paid_history,
     mirror_spark_tables,
+    missing_for,
     spark_table_location,
 )
 from scorecards.settings import ENGINE_ENV, Home, engine
@@ -134,3 +136,18 @@ def test_the_paid_history_goes_to_parquet_and_goes_away_with_it(tmp_path):
         con.execute("drop table history.paid_payout_lines")
     assert export_paid_history(build_db, root) == []
     assert not (root / "paid_payouts").exists()
+
+
+def test_what_spark_needs_is_named_before_any_work(monkeypatch):
+    assert missing_for("duckdb") is None
+    assert missing_for("spark") is None  # this machine has the extra and Java 17
+    monkeypatch.setattr(engines.shutil, "which", lambda name: None)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    assert "Java 17" in missing_for("spark")
+    real_find_spec = engines.importlib.util.find_spec
+    monkeypatch.setattr(
+        engines.importlib.util,
+        "find_spec",
+        lambda name: None if name == "pyspark" else real_find_spec(name),
+    )
+    assert "spark extra" in missing_for("spark")

@@ -153,7 +153,9 @@ def _run_dbt(
     target.mkdir(parents=True, exist_ok=True)
     # The steps share the folder: never read the run results of the step before.
     (target / "run_results.json").unlink(missing_ok=True)
-    args = ["build", "--target", dbt_target(engine)]
+    # DuckDB is the profile's default target: named only for another engine, so that a DuckDB
+    # step's command line (and with it dbt's saved parse) is what it always was.
+    args = ["build"] if engine == "duckdb" else ["build", "--target", dbt_target(engine)]
     if not context.is_subset:
         # dbt takes the step's YAML selector over the --select/--exclude dagster-dbt adds; a
         # subset (a few assets picked in the UI) keeps dagster-dbt's own selection.

@@ -20,9 +20,9 @@ from typing import Any
 import duckdb
 
 from ingest.readers import quote_ident
+from scorecards.history import HISTORY_TABLES
 from scorecards.settings import Home, duckdb_memory_limit
 
-HISTORY_TABLES = ("paid_payouts", "paid_payout_lines")
 SPARK_CONF_DIR = Path(__file__).with_name("spark_conf")
 # The statuses of a run result whose relation exists afterwards (a failed test stores its rows).
 BUILT_STATUSES = {"success", "pass", "fail", "warn"}

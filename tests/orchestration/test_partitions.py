@@ -305,6 +305,9 @@ def test_a_late_row_makes_a_partition_run_rebuild_its_month(built):
             "assert_monthly_models_match_their_inputs",
             "--vars",
             json.dumps({"as_of_date": "2026-03-10", "project_fingerprint": project_fingerprint()}),
+            # Not the project's own target folder: another worker's run copies its saved parse.
+            "--target-path",
+            str(home / "dbt_target_test"),
         ],
         cwd=DBT_PROJECT_DIR,
         env=env,
@@ -315,10 +318,12 @@ def test_a_late_row_makes_a_partition_run_rebuild_its_month(built):
     assert "Got 1 result" in completed.stdout
 
 
-def _dbt_ls(*args: str) -> set[str]:
+def _dbt_ls(target: Path, *args: str) -> set[str]:
+    """dbt ls in its own target folder: the project's is the parse every run starts from."""
     env = {"SCORECARDS_BUILD_DB": "unused.duckdb", "PATH": str(Path(sys.executable).parent)}
+    dbt = str(Path(sys.executable).with_name("dbt"))
     completed = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "ls", "-q", *args],
+        [dbt, "ls", "-q", "--target-path", str(target), *args],
         cwd=DBT_PROJECT_DIR,
         env=env,
         capture_output=True,
@@ -328,14 +333,14 @@ def _dbt_ls(*args: str) -> set[str]:
     return set(completed.stdout.split())
 
 
-def test_the_three_dbt_steps_split_the_project_without_overlap():
+def test_the_three_dbt_steps_split_the_project_without_overlap(tmp_path):
     """Every model, seed, data test and unit test belongs to exactly one of the three steps."""
     kinds = ("--resource-type", "model", "seed", "test", "unit_test")
     steps = [
-        _dbt_ls("--selector", name, *kinds)
+        _dbt_ls(tmp_path, "--selector", name, *kinds)
         for name in ("scorecards_upstream", "scorecards_monthly", "scorecards_marts")
     ]
-    everything = _dbt_ls(*kinds)
+    everything = _dbt_ls(tmp_path, *kinds)
     assert set.union(*steps) == everything
     assert sum(len(step) for step in steps) == len(everything)
     # The models of each selector are the assets of its Dagster step.

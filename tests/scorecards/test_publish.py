@@ -1,5 +1,6 @@
 import datetime as dt
 import decimal
+import hashlib
 import json
 import os
 import shutil
@@ -11,6 +12,7 @@ import pytest
 
 from scorecards.closing import ClosedMonth, CloseError, close_month, read_closed_months
 from scorecards.publish import (
+    PUBLISHED_KEYS,
     PUBLISHED_STORAGE_VERSION,
     PUBLISHED_TABLES,
     publish,
@@ -52,7 +54,8 @@ def build_db(tmp_path: Path) -> Path:
     with duckdb.connect(str(path)) as con:
         for _, table in PUBLISHED_TABLES:
             if table != "scorecard_attainment":
-                con.execute(f'create table marts."{table}" as select 1 as id')
+                columns = ", ".join(f'1 as "{column}"' for column in PUBLISHED_KEYS[table])
+                con.execute(f'create table marts."{table}" as select {columns}')
     return path
 
 
@@ -81,6 +84,53 @@ def test_republishing_keeps_history_and_hashes(build_db, tmp_path):
     assert [row[0] for row in read_publication_log(published)] == [1, 2]
 
 
+def test_published_keys_are_the_keys_dbt_tests_as_unique_and_not_null():
+    """Publication orders each table by its key: only a key dbt proves unique (and, for one
+    column, not null) before the gate makes that order total, so that the layout is the same."""
+    from orchestration.assets.dbt import DBT_PROJECT
+
+    nodes = json.loads(DBT_PROJECT.manifest_path.read_text())["nodes"]
+    published = {table for _, table in PUBLISHED_TABLES}
+    unique: dict[str, list[tuple[str, ...]]] = {}
+    not_null: set[tuple[str, str]] = set()
+    for node in nodes.values():
+        test = node.get("test_metadata") or {}
+        parents = [
+            nodes[parent]["name"]
+            for parent in node.get("depends_on", {}).get("nodes", [])
+            if parent in nodes
+        ]
+        if node["resource_type"] != "test" or parents[:1] == [] or parents[0] not in published:
+            continue
+        if node["config"]["severity"].lower() != "error" or node["config"].get("where"):
+            continue  # a warning, or a test of some rows only, proves nothing for the order
+        arguments = test.get("kwargs", {})
+        if test.get("name") == "unique":
+            unique.setdefault(parents[0], []).append((arguments["column_name"],))
+        elif test.get("name") == "unique_combination_of_columns":
+            unique.setdefault(parents[0], []).append(tuple(arguments["combination_of_columns"]))
+        elif test.get("name") == "not_null":
+            not_null.add((parents[0], arguments["column_name"]))
+    assert set(PUBLISHED_KEYS) == published
+    for table, key in PUBLISHED_KEYS.items():
+        assert key in unique.get(table, []), f"{table}: no blocking uniqueness test on {key}"
+        if len(key) == 1:
+            assert (table, key[0]) in not_null, f"{table}.{key[0]} is not tested not null"
+
+
+def test_a_table_is_published_in_key_order_whatever_the_build_order(build_db, tmp_path):
+    with duckdb.connect(str(build_db)) as con:
+        con.execute(
+            "create or replace table marts.payouts as select * from (values "
+            "('P3', 3.00::decimal(18, 2)), ('P1', 1.00), ('P2', 2.00)) as rows(payout_id, amount)"
+        )
+    published = tmp_path / "published.duckdb"
+    publish(build_db, published, AS_OF, {})
+    with duckdb.connect(str(published), read_only=True) as con:
+        rows = con.execute("select payout_id from payouts").fetchall()
+    assert rows == [("P1",), ("P2",), ("P3",)]
+
+
 def test_fingerprint_ignores_order_but_not_content():
     with duckdb.connect() as con:
         con.execute("create table a as select * from (values (1, 'x'), (2, 'y')) t(n, s)")
@@ -90,6 +140,15 @@ def test_fingerprint_ignores_order_but_not_content():
         assert table_fingerprint(con, "a") == table_fingerprint(con, "b")
         assert table_fingerprint(con, "a") != table_fingerprint(con, "c")
         assert table_fingerprint(con, "a") != table_fingerprint(con, "d")
+        # The halves of each row's MD5 summed exactly: what DuckDB's own functions give.
+        count, upper, lower = con.execute(
+            "select count(*), sum(md5_number_upper(cast(t as varchar))), "
+            "sum(md5_number_lower(cast(t as varchar))) from c as t"
+        ).fetchall()[0]
+        expected = hashlib.sha256(f"{count}:{upper}:{lower}".encode()).hexdigest()
+        assert table_fingerprint(con, "c") == expected
+        con.execute("create table e as select * from c limit 0")
+        assert table_fingerprint(con, "e") == hashlib.sha256(b"0:0:0").hexdigest()
 
 
 def test_a_failed_publication_leaves_the_old_one_untouched(build_db, tmp_path):

@@ -7,18 +7,27 @@ figure that did not pass the gate. Every text cell is written as text: a value t
 Excel's quote prefix in XLSX and behind a leading apostrophe in CSV, so no spreadsheet evaluates
 it. The files are rewritten as a whole (a new folder swapped in), and their zip entries carry a
 fixed timestamp, so the same publication gives the same bytes.
+
+A statement whose content did not change since the last export is not written again: the folder
+keeps a digest of each statement's inputs (``.digests.json``: its rows, the as-of stamp and this
+module's code), and an unchanged statement is linked from the previous folder into the new one.
+A run for one new month rewrites only the statements that month touched; the same bytes either
+way (a test writes both ways and compares).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
+import json
 import multiprocessing
 import os
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import openpyxl
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -78,6 +88,7 @@ class StatementsWritten:
     statements: int
     lines: int
     finance_workbook: Path
+    reused: int = 0  # statements unchanged since the last export, linked instead of written
 
 
 def is_formula_like(value: str) -> bool:
@@ -271,6 +282,50 @@ class _StatementJob:
     stem: Path
 
 
+DIGESTS = ".digests.json"
+
+
+def _writer_version() -> str:
+    """What else shapes a statement's bytes: this module's code, openpyxl and zlib."""
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return f"{code}:{openpyxl.__version__}:{zlib.ZLIB_RUNTIME_VERSION}"
+
+
+def statement_digest(job: _StatementJob, stamp: dt.datetime, writer: str) -> str:
+    """A digest of everything a statement's two files are made of: equal digests, equal bytes.
+
+    Values go in as text (decimals keep their scale, dates their ISO form)."""
+    content = [job.user, job.payouts, job.lines, job.keys, stamp.isoformat(), writer]
+    text = json.dumps(content, default=str, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _read_digests(folder: Path) -> dict[str, str]:
+    """The digests of the statements in ``folder`` (none when it is missing or unreadable: then
+    every statement is written)."""
+    try:
+        digests = json.loads((folder / DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return digests if isinstance(digests, dict) else {}
+
+
+def _reuse(previous: Path, staging: Path, name: str) -> bool:
+    """Link (or copy) the previous export's XLSX and CSV of statement ``name`` into the new
+    folder; False when either is missing there."""
+    pairs = [
+        (previous / f"{name}{suffix}", staging / f"{name}{suffix}") for suffix in (".xlsx", ".csv")
+    ]
+    if not all(old.is_file() for old, _ in pairs):
+        return False
+    for old, new in pairs:
+        try:
+            os.link(old, new)
+        except OSError:  # another file system, or links not allowed: a copy is the same bytes
+            shutil.copy2(old, new)
+    return True
+
+
 def _write_jobs(jobs: Sequence[_StatementJob], stamp: dt.datetime) -> int:
     for job in jobs:
         _statement_workbook(
@@ -364,21 +419,34 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
                     folder / stem,
                 )
             )
+        previous = _read_digests(target)
+        writer = _writer_version()
+        digests: dict[str, str] = {}
+        to_write: list[_StatementJob] = []
+        for job in jobs:
+            name = job.stem.relative_to(staging).as_posix()
+            digests[name] = statement_digest(job, stamp, writer)
+            if previous.get(name) != digests[name] or not _reuse(target, staging, name):
+                to_write.append(job)
         finance = staging / "finance_workbook.xlsx"
-        _write_all(jobs, stamp, lambda: _finance_workbook(con, stamp, finance))
+        _write_all(to_write, stamp, lambda: _finance_workbook(con, stamp, finance))
+        (staging / DIGESTS).write_text(
+            json.dumps(digests, indent=0, sort_keys=True), encoding="utf-8"
+        )
     finally:
         con.close()
-    previous = reports_dir / ".statements.old"
-    if previous.exists():
-        shutil.rmtree(previous)
+    old = reports_dir / ".statements.old"
+    if old.exists():
+        shutil.rmtree(old)
     if target.exists():
-        target.rename(previous)
+        target.rename(old)
     staging.rename(target)
-    if previous.exists():
-        shutil.rmtree(previous)
+    if old.exists():
+        shutil.rmtree(old)
     return StatementsWritten(
         folder=target,
         statements=len(by_statement),
         lines=len(lines),
         finance_workbook=target / "finance_workbook.xlsx",
+        reused=len(jobs) - len(to_write),
     )

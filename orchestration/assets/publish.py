@@ -80,10 +80,14 @@ def payout_statements(
 ) -> dg.MaterializeResult:
     home = scorecards.paths
     written = write_statements(home.published_db, home.reports)
-    context.log.info(f"wrote {written.statements} statements to {written.folder}")
+    context.log.info(
+        f"{written.statements} statements in {written.folder} "
+        f"({written.statements - written.reused} written, {written.reused} unchanged)"
+    )
     return dg.MaterializeResult(
         metadata={
             "statements": written.statements,
+            "statements_unchanged": written.reused,
             "lines": written.lines,
             "folder": dg.MetadataValue.path(str(written.folder)),
             "finance_workbook": dg.MetadataValue.path(str(written.finance_workbook)),

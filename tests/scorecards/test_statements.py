@@ -152,9 +152,71 @@ def test_statements_written_by_several_processes_are_the_same_bytes(tmp_path, mo
     monkeypatch.setattr("scorecards.statements.CHUNK", 1)
     parallel = write_statements(published, tmp_path / "parallel")
     files = sorted(p.relative_to(serial.folder) for p in serial.folder.rglob("*") if p.is_file())
-    assert len(files) == 5  # two statements (xlsx + csv) and the finance workbook
+    # Two statements (xlsx + csv), the finance workbook and the statements' digests.
+    assert len(files) == 6
     assert files == sorted(
         p.relative_to(parallel.folder) for p in parallel.folder.rglob("*") if p.is_file()
     )
     for name in files:
         assert (serial.folder / name).read_bytes() == (parallel.folder / name).read_bytes()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def test_an_unchanged_statement_is_linked_a_changed_one_written(tmp_path):
+    """Only the statements whose rows changed are written again; the folder holds the same
+    bytes as an export written from nothing."""
+    published = make_published(tmp_path / "pub.duckdb")
+    reports = tmp_path / "reports"
+    first = write_statements(published, reports)
+    assert (first.statements, first.reused) == (2, 0)
+    r2_before = (first.folder / "2026-02" / "R_2_P.xlsx").stat().st_ino
+    with duckdb.connect(str(published)) as con:
+        con.execute("update payout_lines set line_amount = 5599.99 where user_id = 'R1'")
+    second = write_statements(published, reports)
+    assert (second.statements, second.reused) == (2, 1)
+    # R/2's files are the previous export's (linked), R1's were written with the new amount.
+    assert (second.folder / "2026-02" / "R_2_P.xlsx").stat().st_ino == r2_before
+    with (second.folder / "2026-02" / "R1_P.csv").open(encoding="utf-8") as handle:
+        assert next(csv.DictReader(handle))["line_amount"] == "5599.99"
+    fresh = write_statements(published, tmp_path / "fresh")
+    assert fresh.reused == 0
+    assert _files(second.folder) == _files(fresh.folder)
+    # The same publication again: nothing to write.
+    assert write_statements(published, reports).reused == 2
+
+
+@pytest.mark.parametrize("damage", ["digests_missing", "digests_broken", "file_missing"])
+def test_without_a_trustworthy_previous_file_a_statement_is_written(tmp_path, damage):
+    published = make_published(tmp_path / "pub.duckdb")
+    reports = tmp_path / "reports"
+    first = write_statements(published, reports)
+    expected = _files(first.folder)
+    if damage == "digests_missing":
+        (first.folder / ".digests.json").unlink()
+    elif damage == "digests_broken":
+        (first.folder / ".digests.json").write_text("{not json", encoding="utf-8")
+    else:
+        (first.folder / "2026-02" / "R1_P.csv").unlink()
+    second = write_statements(published, reports)
+    assert second.reused == (1 if damage == "file_missing" else 0)
+    assert _files(second.folder) == expected
+
+
+def test_a_change_of_the_as_of_date_or_the_code_rewrites_every_statement(tmp_path, monkeypatch):
+    published = make_published(tmp_path / "pub.duckdb")
+    reports = tmp_path / "reports"
+    write_statements(published, reports)
+    monkeypatch.setattr("scorecards.statements._writer_version", lambda: "another version")
+    assert write_statements(published, reports).reused == 0
+    monkeypatch.undo()
+    write_statements(published, reports)
+    with duckdb.connect(str(published)) as con:
+        con.execute("update payouts set as_of_date = date '2026-03-11'")
+    assert write_statements(published, reports).reused == 0

@@ -192,6 +192,28 @@ def test_an_unchanged_statement_is_linked_a_changed_one_written(tmp_path):
     assert write_statements(published, reports).reused == 2
 
 
+def test_the_finance_workbook_is_linked_while_its_sheets_are_unchanged(tmp_path):
+    published = make_published(tmp_path / "pub.duckdb")
+    reports = tmp_path / "reports"
+    first = write_statements(published, reports).finance_workbook.stat().st_ino
+    with duckdb.connect(str(published)) as con:  # a statement line: not in the workbook
+        con.execute("update payout_lines set line_amount = 5599.99 where user_id = 'R1'")
+    assert write_statements(published, reports).finance_workbook.stat().st_ino == first
+    with duckdb.connect(str(published)) as con:  # a payout: a row of the payout register
+        con.execute("update payouts set payout_amount = 5599.99 where user_id = 'R1'")
+    written = write_statements(published, reports)
+    assert written.finance_workbook.stat().st_ino != first
+    register = openpyxl.load_workbook(written.finance_workbook)["Payout register"]
+    header = [cell.value for cell in register[1]]
+    amounts = {
+        row[header.index("user_id")]: row[header.index("payout_amount")]
+        for row in register.iter_rows(min_row=2, values_only=True)
+    }
+    assert amounts["R1"] == pytest.approx(5599.99)
+    fresh = write_statements(published, tmp_path / "fresh")
+    assert _files(written.folder) == _files(fresh.folder)
+
+
 @pytest.mark.parametrize("damage", ["digests_missing", "digests_broken", "file_missing"])
 def test_without_a_trustworthy_previous_file_a_statement_is_written(tmp_path, damage):
     published = make_published(tmp_path / "pub.duckdb")

@@ -10,10 +10,10 @@ fixed timestamp, so the same publication gives the same bytes.
 
 A statement whose content did not change since the last export is not written again: the folder
 keeps a digest of each statement's inputs (``.digests.json``: its rows, the as-of stamp and this
-module's code), and an unchanged statement (or finance workbook) is linked from the previous
-folder into the new one.
-A run for one new month rewrites only the statements that month touched; the same bytes either
-way (a test writes both ways and compares).
+module's code) and of the files written from them, and an unchanged statement (or finance
+workbook) whose files still have those bytes (nobody edited them) is linked from the previous
+folder into the new one. A run for one new month rewrites only the statements that month
+touched; the same bytes either way (a test writes both ways and compares).
 """
 
 from __future__ import annotations
@@ -251,20 +251,21 @@ def _finance_workbook(
     stamp: dt.datetime,
     path: Path,
     previous: Path,
-    previous_digest: str | None,
-) -> str:
+    recorded: dict[str, str],
+) -> dict[str, str]:
     """Write the finance workbook at ``path`` (or link the previous export's, ``previous``, when
-    its digest is the same); returns its digest. Every payout is a row of it: at 30,000 payouts
-    openpyxl takes over half a minute, which a run that changed no payout need not spend."""
+    its inputs and bytes are as ``recorded``); returns what to record of it. Every payout is a
+    row of it: at 30,000 payouts openpyxl takes over half a minute, which a run that changed no
+    payout need not spend."""
     sheets = []
     for title, sql in FINANCE_SHEETS:
         columns = [(name, _format_for(name)) for name in _column_names(con, sql)]
         sheets.append((title, columns, _records(con, sql)))
     text = json.dumps([sheets, stamp.isoformat(), _writer_version()], default=str, sort_keys=True)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    if digest == previous_digest and previous.is_file():
-        _link_or_copy(previous, path)
-        return digest
+    same = recorded.get("inputs") == digest
+    if same and _reuse(previous.parent, path.parent, previous.name, recorded, ("",)):
+        return _recorded(digest, path.parent, path.name, ("",))
     workbook = Workbook()
     for index, (title, columns, records) in enumerate(sheets):
         ws = workbook.active if index == 0 else workbook.create_sheet()
@@ -273,7 +274,7 @@ def _finance_workbook(
         ws.freeze_panes = "A2"
         _widths(ws, len(columns))
     _save(workbook, path, stamp)
-    return digest
+    return _recorded(digest, path.parent, path.name, ("",))
 
 
 def _column_names(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
@@ -317,27 +318,49 @@ def statement_digest(job: _StatementJob, stamp: dt.datetime, writer: str) -> str
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _read_digests(folder: Path) -> dict[str, str]:
-    """The digests of the statements in ``folder`` (none when it is missing or unreadable: then
-    every statement is written)."""
+STATEMENT_FILES = (".xlsx", ".csv")
+
+
+def _read_digests(folder: Path) -> dict[str, dict[str, str]]:
+    """Per statement (and the finance workbook) of ``folder``: the digest of its inputs under
+    ``inputs`` and of each file's bytes under its suffix. None when the file is missing or
+    unreadable: then every statement is written."""
     try:
         digests = json.loads((folder / DIGESTS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return digests if isinstance(digests, dict) else {}
+    if not isinstance(digests, dict):
+        return {}
+    return {name: entry for name, entry in digests.items() if isinstance(entry, dict)}
 
 
-def _reuse(previous: Path, staging: Path, name: str) -> bool:
-    """Link (or copy) the previous export's XLSX and CSV of statement ``name`` into the new
-    folder; False when either is missing there."""
-    pairs = [
-        (previous / f"{name}{suffix}", staging / f"{name}{suffix}") for suffix in (".xlsx", ".csv")
-    ]
-    if not all(old.is_file() for old, _ in pairs):
-        return False
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _reuse(
+    previous: Path,
+    staging: Path,
+    name: str,
+    recorded: dict[str, str],
+    suffixes: Sequence[str] = STATEMENT_FILES,
+) -> bool:
+    """Link (or copy) the previous export's files of ``name`` into the new folder; False when
+    one is missing there or its bytes are not those ``recorded`` when it was written (someone
+    edited it): then it is written again."""
+    pairs = [(previous / f"{name}{suffix}", staging / f"{name}{suffix}") for suffix in suffixes]
+    for (old, _), suffix in zip(pairs, suffixes, strict=True):
+        if not old.is_file() or recorded.get(suffix) != _file_digest(old):
+            return False
     for old, new in pairs:
         _link_or_copy(old, new)
     return True
+
+
+def _recorded(digest: str, staging: Path, name: str, suffixes: Sequence[str]) -> dict[str, str]:
+    """What .digests.json keeps of one statement: its inputs' digest and its files'."""
+    files = {suffix: _file_digest(staging / f"{name}{suffix}") for suffix in suffixes}
+    return {"inputs": digest, **files}
 
 
 def _link_or_copy(old: Path, new: Path) -> None:
@@ -442,21 +465,27 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
             )
         previous = _read_digests(target)
         writer = _writer_version()
-        digests: dict[str, str] = {}
+        inputs: dict[str, str] = {}
         to_write: list[_StatementJob] = []
         for job in jobs:
             name = job.stem.relative_to(staging).as_posix()
-            digests[name] = statement_digest(job, stamp, writer)
-            if previous.get(name) != digests[name] or not _reuse(target, staging, name):
+            inputs[name] = statement_digest(job, stamp, writer)
+            recorded = previous.get(name, {})
+            if recorded.get("inputs") != inputs[name] or not _reuse(
+                target, staging, name, recorded
+            ):
                 to_write.append(job)
         finance = "finance_workbook.xlsx"
+        digests: dict[str, dict[str, str]] = {}
 
         def finance_workbook() -> None:
             digests[finance] = _finance_workbook(
-                con, stamp, staging / finance, target / finance, previous.get(finance)
+                con, stamp, staging / finance, target / finance, previous.get(finance, {})
             )
 
         _write_all(to_write, stamp, finance_workbook)
+        for name, digest in inputs.items():
+            digests[name] = _recorded(digest, staging, name, STATEMENT_FILES)
         (staging / DIGESTS).write_text(
             json.dumps(digests, indent=0, sort_keys=True), encoding="utf-8"
         )

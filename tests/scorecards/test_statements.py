@@ -214,7 +214,9 @@ def test_the_finance_workbook_is_linked_while_its_sheets_are_unchanged(tmp_path)
     assert _files(written.folder) == _files(fresh.folder)
 
 
-@pytest.mark.parametrize("damage", ["digests_missing", "digests_broken", "file_missing"])
+@pytest.mark.parametrize(
+    "damage", ["digests_missing", "digests_broken", "file_missing", "file_edited", "finance_edited"]
+)
 def test_without_a_trustworthy_previous_file_a_statement_is_written(tmp_path, damage):
     published = make_published(tmp_path / "pub.duckdb")
     reports = tmp_path / "reports"
@@ -224,10 +226,18 @@ def test_without_a_trustworthy_previous_file_a_statement_is_written(tmp_path, da
         (first.folder / ".digests.json").unlink()
     elif damage == "digests_broken":
         (first.folder / ".digests.json").write_text("{not json", encoding="utf-8")
-    else:
+    elif damage == "file_missing":
         (first.folder / "2026-02" / "R1_P.csv").unlink()
+    elif damage == "file_edited":  # someone saved the file in place: not carried forward
+        with (first.folder / "2026-02" / "R1_P.csv").open("a", encoding="utf-8") as handle:
+            handle.write("R1,P,2026-02-01,revenue,bonus\n")
+    else:
+        (first.folder / "finance_workbook.xlsx").write_bytes(b"edited")
     second = write_statements(published, reports)
-    assert second.reused == (1 if damage == "file_missing" else 0)
+    # Statements reused: none without digests; the other one when one statement's file is gone
+    # or edited; both when only the finance workbook was edited (it is written again).
+    reused = {"digests_missing": 0, "digests_broken": 0, "finance_edited": 2}.get(damage, 1)
+    assert second.reused == reused
     assert _files(second.folder) == expected
 
 

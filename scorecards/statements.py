@@ -265,7 +265,7 @@ def _finance_workbook(
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     same = recorded.get("inputs") == digest
     if same and _reuse(previous.parent, path.parent, previous.name, recorded, ("",)):
-        return _recorded(digest, path.parent, path.name, ("",))
+        return recorded  # the same inputs and, checked just now, the same bytes
     workbook = Workbook()
     for index, (title, columns, records) in enumerate(sheets):
         ws = workbook.active if index == 0 else workbook.create_sheet()
@@ -323,7 +323,7 @@ STATEMENT_FILES = (".xlsx", ".csv")
 
 def _read_digests(folder: Path) -> dict[str, dict[str, str]]:
     """Per statement (and the finance workbook) of ``folder``: the digest of its inputs under
-    ``inputs`` and of each file's bytes under its suffix. None when the file is missing or
+    ``inputs`` and of each file's bytes under its suffix. Empty when the file is missing or
     unreadable: then every statement is written."""
     try:
         digests = json.loads((folder / DIGESTS).read_text(encoding="utf-8"))
@@ -348,12 +348,12 @@ def _reuse(
     """Link (or copy) the previous export's files of ``name`` into the new folder; False when
     one is missing there or its bytes are not those ``recorded`` when it was written (someone
     edited it): then it is written again."""
-    pairs = [(previous / f"{name}{suffix}", staging / f"{name}{suffix}") for suffix in suffixes]
-    for (old, _), suffix in zip(pairs, suffixes, strict=True):
+    for suffix in suffixes:
+        old = previous / f"{name}{suffix}"
         if not old.is_file() or recorded.get(suffix) != _file_digest(old):
             return False
-    for old, new in pairs:
-        _link_or_copy(old, new)
+    for suffix in suffixes:
+        _link_or_copy(previous / f"{name}{suffix}", staging / f"{name}{suffix}")
     return True
 
 
@@ -484,8 +484,15 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
             )
 
         _write_all(to_write, stamp, finance_workbook)
+        # A linked statement keeps its record (its bytes were checked against it); a written
+        # one is hashed once, here.
+        written_now = {job.stem.relative_to(staging).as_posix() for job in to_write}
         for name, digest in inputs.items():
-            digests[name] = _recorded(digest, staging, name, STATEMENT_FILES)
+            digests[name] = (
+                _recorded(digest, staging, name, STATEMENT_FILES)
+                if name in written_now
+                else previous[name]
+            )
         (staging / DIGESTS).write_text(
             json.dumps(digests, indent=0, sort_keys=True), encoding="utf-8"
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import shutil
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,12 +27,16 @@ from ingest.readers import quote_ident
 
 REGIONS = ("north", "east", "south")
 STAGES = ("prospecting", "qualification", "proposal", "negotiation")
+OPPORTUNITY_STAGES = (*STAGES, "closed_won", "closed_lost")
+OPPORTUNITY_TYPES = ("new_business", "expansion", "renewal")
 ACTIVITY_TYPES = ("call", "email", "meeting", "visit", "demo")
 ACTIVITY_P = (0.45, 0.25, 0.15, 0.1, 0.05)
 OUTCOMES = ("connected", "no_answer", "follow_up")
 LEAD_STATUSES = ("new", "working", "qualified", "disqualified", "converted")
 LEAD_SOURCES = ("web", "event", "referral", "outbound")
 PRODUCT_LINES = ("platform", "analytics", "services")
+TIERS = (("floor", 0.8), ("target", 1.0), ("stretch", 1.2))  # target tiers and their factors
+SECONDS = "'%Y-%m-%d %H:%M:%S'"  # a DuckDB strftime format, as a SQL literal
 SEASONALITY = (0.7, 0.8, 1.0, 0.9, 1.0, 1.1, 0.8, 0.9, 1.1, 1.1, 1.2, 1.4)
 
 
@@ -112,15 +117,31 @@ class Deferred:
     values a second on one core; DuckDB's strftime and string functions run in parallel and
     several times faster, and the frame it scans (numeric columns) costs nothing to hand over.
     ``columns`` maps each output column, in order, to a SQL expression over the frame's
-    columns; ``params`` are the lookup lists the expressions name ($name). The text is the
-    same pandas would write (tests/scorecards/test_sample.py)."""
+    columns; ``params`` are the lookup lists the expressions name ($name). ``tail`` holds a few
+    rows already in text, written after the frame's. The text is the same pandas would write
+    (tests/scorecards/test_sample.py)."""
 
     frame: pd.DataFrame
     columns: dict[str, str]
     params: dict[str, list[str]]
+    tail: pd.DataFrame | None = None
 
     def __len__(self) -> int:
-        return len(self.frame)
+        return len(self.frame) + (0 if self.tail is None else len(self.tail))
+
+
+Export = pd.DataFrame | Deferred
+
+
+def deferred_text(deferred: Deferred, rows: list[int] | np.ndarray) -> pd.DataFrame:
+    """The text of some of a Deferred export's rows (positions in its frame), as its file holds
+    them: what a few hand-made rows are built from (the credit note, the delta file)."""
+    columns = ", ".join(
+        f"{expression} as {quote_ident(name)}" for name, expression in deferred.columns.items()
+    )
+    with duckdb.connect() as con:
+        con.register("frame", deferred.frame.iloc[np.asarray(rows)].reset_index(drop=True))
+        return con.execute(f"select {columns} from frame", deferred.params).df()
 
 
 def sql_id(prefix: str, column: str, width: int) -> str:
@@ -290,7 +311,6 @@ class _Generator:
             + offsets.astype("timedelta64[D]")
             + rng.integers(9, 18, n).astype("timedelta64[h]")
         )
-        owners = reps.user_id.to_numpy()[owner_idx]
         rep_accounts = (
             np.arange(n_accounts).reshape(-1, len(reps)) if n_accounts % len(reps) == 0 else None
         )
@@ -305,31 +325,54 @@ class _Generator:
         won = closed & (outcome < 0.5)
         lost = closed & ~won
         open_code = rng.integers(0, 4, n)
-        stage = np.where(
-            won, "closed_won", np.where(lost, "closed_lost", np.array(STAGES)[open_code])
-        )
-        opp_ids = ids("OP", n, 6)
-        opportunities = pd.DataFrame(
+        # The same draws, in the same order, as when these columns were text (choice draws
+        # the same indices whether it returns them or the values they pick).
+        type_code = rng.choice(len(OPPORTUNITY_TYPES), n, p=[0.5, 0.3, 0.2])
+        product_code = rng.choice(len(PRODUCT_LINES), n)
+        stage_code = np.where(won, len(STAGES), np.where(lost, len(STAGES) + 1, open_code))
+        # Two million opportunities at --scale large stay in numbers, codes and datetimes: their
+        # text is made by DuckDB as it writes (and for the few rows the delta file holds).
+        opportunities = Deferred(
+            pd.DataFrame(
+                {
+                    "number": np.arange(1, n + 1, dtype=np.int64),
+                    "account": (account_pick + 1).astype(np.int64),
+                    "owner": owner_idx.astype(np.int32),
+                    "type": type_code.astype(np.int8),
+                    "stage": stage_code.astype(np.int8),
+                    "cents": cents,
+                    "currency": usd.astype(np.int8),
+                    "created": created.to_numpy(),
+                    "close": close.to_numpy(),
+                    "closed": closed.to_numpy(),
+                    "won": won.to_numpy(),
+                    "product_line": product_code.astype(np.int8),
+                }
+            ),
             {
-                "opportunity_id": opp_ids,
-                "account_id": accounts.account_id.to_numpy()[account_pick],
-                "owner_id": owners,
-                "opportunity_name": ids("Deal ", n, 1),
-                "type": rng.choice(["new_business", "expansion", "renewal"], n, p=[0.5, 0.3, 0.2]),
-                "stage": stage,
-                "amount": money(cents),
-                "currency": np.where(usd, "USD", "CNY"),
-                "created_at": created.dt.strftime("%Y-%m-%d %H:%M:%S"),
-                "close_date": close.dt.strftime("%Y-%m-%d"),
-                "is_closed": np.where(closed, "true", "false"),
-                "is_won": np.where(won, "true", "false"),
-                "product_line": rng.choice(PRODUCT_LINES, n),
-                "updated_at": np.where(
-                    closed,
-                    close.dt.strftime("%Y-%m-%d 18:00:00"),
-                    created.dt.strftime("%Y-%m-%d %H:%M:%S"),
-                ),
-            }
+                "opportunity_id": sql_id("OP", "number", 6),
+                "account_id": sql_id("A", "account", 5),
+                "owner_id": sql_pick("owner", "owners"),
+                "opportunity_name": "'Deal ' || cast(number as varchar)",
+                "type": sql_pick("type", "types"),
+                "stage": sql_pick("stage", "stages"),
+                "amount": sql_money("cents"),
+                "currency": sql_pick("currency", "currencies"),
+                "created_at": f"strftime(created, {SECONDS})",
+                "close_date": "strftime(close, '%Y-%m-%d')",
+                "is_closed": "case when closed then 'true' else 'false' end",
+                "is_won": "case when won then 'true' else 'false' end",
+                "product_line": sql_pick("product_line", "product_lines"),
+                "updated_at": "case when closed then strftime(close, '%Y-%m-%d 18:00:00') "
+                f"else strftime(created, {SECONDS}) end",
+            },
+            {
+                "owners": reps.user_id.tolist(),
+                "types": list(OPPORTUNITY_TYPES),
+                "stages": list(OPPORTUNITY_STAGES),
+                "currencies": ["CNY", "USD"],
+                "product_lines": list(PRODUCT_LINES),
+            },
         )
         # Stage history: every opportunity walks the stages up to where it is, evenly spaced
         # between creation and close, then enters its closed stage on the close date.
@@ -339,7 +382,6 @@ class _Generator:
         duration = (close - created).to_numpy()[walk]
         entered = created.to_numpy()[walk] + duration * step // reached[walk]
         closing = np.flatnonzero(closed)
-        stage_code = np.where(won, len(STAGES), np.where(lost, len(STAGES) + 1, open_code))
         history_opp = np.concatenate([walk, closing])
         history_order = np.argsort(
             np.concatenate([walk * 8 + step, closing * 8 + 7]), kind="stable"
@@ -362,11 +404,11 @@ class _Generator:
             {
                 "opportunity_id": sql_id("OP", "number", 6),
                 "stage": sql_pick("stage", "stages"),
-                "entered_at": "strftime(entered, '%Y-%m-%d %H:%M:%S')",
+                "entered_at": f"strftime(entered, {SECONDS})",
                 "amount": sql_money("cents"),
                 "currency": sql_pick("currency", "currencies"),
             },
-            {"stages": [*STAGES, "closed_won", "closed_lost"], "currencies": ["CNY", "USD"]},
+            {"stages": list(OPPORTUNITY_STAGES), "currencies": ["CNY", "USD"]},
         )
         # Revenue splits on a few won deals: 60/40 with a teammate, plus an overlay.
         won_idx = np.flatnonzero(won)[:6]
@@ -374,9 +416,9 @@ class _Generator:
         for i in won_idx:
             mate = reps.user_id.iloc[(owner_idx[i] + 8) % len(reps)]
             splits += [
-                (opp_ids[i], owners[i], "revenue", "60"),
-                (opp_ids[i], mate, "revenue", "40"),
-                (opp_ids[i], "M01", "overlay", "100"),
+                (f"OP{i + 1:06d}", reps.user_id.iloc[owner_idx[i]], "revenue", "60"),
+                (f"OP{i + 1:06d}", mate, "revenue", "40"),
+                (f"OP{i + 1:06d}", "M01", "overlay", "100"),
             ]
         opportunity_splits = pd.DataFrame(
             splits, columns=["opportunity_id", "user_id", "split_type", "percent"]
@@ -455,7 +497,7 @@ class _Generator:
         }
 
     # -- ERP --------------------------------------------------------------------------------
-    def erp(self, accounts: pd.DataFrame, opportunities: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    def erp(self, accounts: pd.DataFrame, opportunities: Deferred) -> dict[str, Export]:
         rng = self.rng
         customers = pd.DataFrame(
             {
@@ -478,9 +520,6 @@ class _Generator:
             ]
         )
         customers = pd.concat([customers, walk_in], ignore_index=True)
-        account_to_customer = dict(
-            zip(customers.crm_account_id, customers.customer_id, strict=False)
-        )
         products = pd.DataFrame(
             {
                 "sku": [f"SKU-{i:03d}" for i in range(1, 11)],
@@ -493,32 +532,48 @@ class _Generator:
             }
         )
         product_price = np.array([1000, 1500, 800, 2500, 1800, 2000, 600, 1200, 1600, 2200]) * 100
-        won = opportunities[opportunities.stage == "closed_won"].reset_index(drop=True)
+        opportunity = opportunities.frame
+        won = opportunity[opportunity.won.to_numpy()].reset_index(drop=True)
         k = len(won)
-        order_date = pd.to_datetime(won.close_date) + pd.to_timedelta(rng.integers(0, 5, k), "D")
-        orders = pd.DataFrame(
+        order_date = won.close.to_numpy() + rng.integers(0, 5, k).astype("timedelta64[D]")
+        # -1: no rep on the order (its invoices fall back to the opportunity owner).
+        order_rep = np.where(rng.random(k) < 0.15, -1, won.owner.to_numpy())
+        rep_text = "case when rep < 0 then '' else list_extract($owners, rep + 1) end"
+        owners = opportunities.params["owners"]
+        orders = Deferred(
+            pd.DataFrame(
+                {
+                    "number": np.arange(1, k + 1, dtype=np.int64),
+                    "ordered": order_date,
+                    # Customer i is account i's (customers are made one per account, in order).
+                    "customer": won.account.to_numpy(),
+                    "opportunity": won.number.to_numpy(),
+                    "rep": order_rep.astype(np.int32),
+                    "currency": won.currency.to_numpy(),
+                }
+            ),
             {
-                "order_id": [f"SO{i:06d}" for i in range(1, k + 1)],
-                "order_date": order_date.dt.strftime("%Y-%m-%d"),
-                "customer_id": won.account_id.map(account_to_customer),
-                "crm_opportunity_id": won.opportunity_id,
-                "sales_rep_id": np.where(rng.random(k) < 0.15, "", won.owner_id),
-                "currency": won.currency,
-                "status": "fulfilled",
-            }
+                "order_id": sql_id("SO", "number", 6),
+                "order_date": "strftime(ordered, '%Y-%m-%d')",
+                "customer_id": sql_id("C", "customer", 5),
+                "crm_opportunity_id": sql_id("OP", "opportunity", 6),
+                "sales_rep_id": rep_text,
+                "currency": sql_pick("currency", "currencies"),
+                "status": "'fulfilled'",
+            },
+            {"owners": owners, "currencies": ["CNY", "USD"]},
         )
         # Invoices: one per won deal and installment, a month apart; the deal amount split into
         # equal installments to the cent (the last takes the remainder).
         parts = self.o.installments
         deal_of = np.repeat(np.arange(k), parts)
         installment = np.tile(np.arange(parts), k)
-        deal_cents = (pd.to_numeric(won.amount) * 100).round().astype(np.int64).to_numpy()
+        deal_cents = won.cents.to_numpy()
         k = len(deal_of)
-        invoice_date = pd.Series(
-            order_date.to_numpy()[deal_of]
-            + (rng.integers(1, 12, k) + 30 * installment).astype("timedelta64[D]")
+        invoice_date = order_date[deal_of] + (rng.integers(1, 12, k) + 30 * installment).astype(
+            "timedelta64[D]"
         )
-        keep = invoice_date < self.end
+        keep = invoice_date < self.end.to_datetime64()
         base_cents = deal_cents // parts
         amount_cents = np.where(
             installment == parts - 1,
@@ -538,43 +593,49 @@ class _Generator:
         unit_price_cents = share // qty
         line_cents = unit_price_cents * qty
         invoice_cents = np.bincount(line_invoice, weights=line_cents, minlength=k).astype(np.int64)
-        line_frame = pd.DataFrame(
+        invoice_rep = np.where(rng.random(k) < 0.3, -1, order_rep[deal_of])
+        # Invoice numbers are given before the invoices dated after the sample are dropped.
+        invoice_numbers = np.flatnonzero(keep) + 1
+        kept_deal = deal_of[keep]
+        kept_date = invoice_date[keep]
+        kept_cents = invoice_cents[keep]
+        invoices = Deferred(
+            pd.DataFrame(
+                {
+                    "number": invoice_numbers,
+                    "invoiced": kept_date,
+                    "customer": won.account.to_numpy()[kept_deal],
+                    "order_number": kept_deal + 1,
+                    "rep": invoice_rep[keep].astype(np.int32),
+                    "cents": kept_cents,
+                    "tax_cents": kept_cents * 13 // 100,
+                    "currency": won.currency.to_numpy()[kept_deal],
+                }
+            ),
             {
-                "i": line_invoice,
-                "line_no": line_no + 1,
-                "quantity": qty,
-                "unit_price": unit_price_cents,
-                "amount_net": line_cents,
-            }
+                "invoice_id": sql_id("INV", "number", 6),
+                "invoice_date": "strftime(invoiced, '%Y-%m-%d')",
+                "customer_id": sql_id("C", "customer", 5),
+                "order_id": sql_id("SO", "order_number", 6),
+                "sales_rep_id": rep_text,
+                "amount_net": sql_money("cents"),
+                "tax_amount": sql_money("tax_cents"),
+                "currency": sql_pick("currency", "currencies"),
+                "document_type": "'invoice'",
+                "status": "'posted'",
+            },
+            {"owners": owners, "currencies": ["CNY", "USD"]},
         )
-        invoice_ids = ids("INV", k, 6)
-        invoices = pd.DataFrame(
-            {
-                "invoice_id": invoice_ids,
-                "invoice_date": invoice_date.dt.strftime("%Y-%m-%d"),
-                "customer_id": orders.customer_id.to_numpy()[deal_of],
-                "order_id": orders.order_id.to_numpy()[deal_of],
-                "sales_rep_id": np.where(
-                    rng.random(k) < 0.3, "", orders.sales_rep_id.to_numpy()[deal_of]
-                ),
-                "amount_net": money(invoice_cents),
-                "tax_amount": money(invoice_cents * 13 // 100),
-                "currency": won.currency.to_numpy()[deal_of],
-                "document_type": "invoice",
-                "status": "posted",
-            }
-        )[keep].reset_index(drop=True)
-        invoice_numbers = np.flatnonzero(keep.to_numpy()) + 1
-        line_frame = line_frame[keep.to_numpy()[line_frame.i]]
+        line_kept = keep[line_invoice]
         invoice_lines = Deferred(
             pd.DataFrame(
                 {
-                    "number": line_frame.i.to_numpy() + 1,
-                    "line_no": line_frame.line_no.to_numpy(),
-                    "sku": sku[line_frame.index.to_numpy()] + 1,
-                    "quantity": line_frame.quantity.to_numpy(),
-                    "unit_price": line_frame.unit_price.to_numpy(),
-                    "amount_net": line_frame.amount_net.to_numpy(),
+                    "number": line_invoice[line_kept] + 1,
+                    "line_no": line_no[line_kept] + 1,
+                    "sku": sku[line_kept] + 1,
+                    "quantity": qty[line_kept],
+                    "unit_price": unit_price_cents[line_kept],
+                    "amount_net": line_cents[line_kept],
                 }
             ),
             {
@@ -592,16 +653,12 @@ class _Generator:
         # of that month's revenue and trip the unassigned-share gate). They stay unpaid in the
         # sample window, for the same reason on collections. Their ids (INV-W...) cannot collide
         # with generated ones (INV + number: INV9xxxxx did, from 900,000 invoices on).
-        month_cents = (
-            pd.Series(
-                invoices.amount_net.str.replace(".", "", regex=False).astype(np.int64).to_numpy()
-            )
-            .groupby(invoices.invoice_date.str[:7].to_numpy())
-            .sum()
-        )
+        kept_month = kept_date.astype("datetime64[M]").astype(np.int64)
+        month_cents = pd.Series(kept_cents).groupby(kept_month).sum()
         walkins = []
         for j, month in enumerate(self.months):
-            cents = int(month_cents.get(f"{month:%Y-%m}", 0)) * 2 // 100
+            month_number = (month.year - 1970) * 12 + month.month - 1
+            cents = int(month_cents.get(month_number, 0)) * 2 // 100
             if cents <= 0:
                 continue
             walkins.append(
@@ -618,33 +675,33 @@ class _Generator:
                     "posted",
                 )
             )
-        walkin_frame = pd.DataFrame(walkins, columns=invoices.columns)
-        # A credit note on the first invoice (exported with a positive sign) and a void invoice.
-        first = invoices.iloc[0]
+        walkin_frame = pd.DataFrame(walkins, columns=list(invoices.columns))
+        # A credit note on the first invoice (exported with a positive sign, its tax amount
+        # left as it was) and a void invoice.
+        first, second = (row for _, row in deferred_text(invoices, [0, 1]).iterrows())
         credit = first.copy()
         credit["invoice_id"] = "CN000001"
         credit_day = min(pd.Timestamp(first.invoice_date) + pd.Timedelta(days=40), self.end)
         credit["invoice_date"] = str((credit_day - pd.Timedelta(days=1)).date())
-        credit["amount_net"] = money(np.array([int(round(float(first.amount_net) * 100)) // 10]))[0]
+        credit["amount_net"] = money(np.array([int(kept_cents[0]) // 10]))[0]
         credit["document_type"] = "credit_note"
-        void = invoices.iloc[1].copy()
+        void = second.copy()
         void["invoice_id"] = "INV-VOID-1"
         void["status"] = "void"
-        invoices = pd.concat(
-            [invoices, walkin_frame, credit.to_frame().T, void.to_frame().T], ignore_index=True
+        # Written after the generated invoices, in this order.
+        invoices.tail = pd.concat(
+            [walkin_frame, credit.to_frame().T, void.to_frame().T], ignore_index=True
         )
-        # Payments: most paid in full, some in two parts, some not yet.
-        posted = invoices[
-            (invoices.status == "posted")
-            & (invoices.document_type == "invoice")
-            & (invoices.customer_id != "C99999")
-        ]
+        # Payments: most paid in full, some in two parts, some not yet. Only the generated
+        # invoices are paid (walk-ins, the credit note and the void invoice are not), so a
+        # payment's invoice is known by its number. The gross amount in cents is net x 1.13
+        # rounded half to even, as it was computed from the net amount's text.
+        total = np.round(kept_cents / 100 * 113).astype(np.int64)
         # The earliest invoice is always paid in two parts, so every sample has a partial payment.
-        total = (pd.to_numeric(posted.amount_net).to_numpy() * 113).round().astype(np.int64)
-        first_invoice = (posted.invoice_date == posted.invoice_date.min()).to_numpy()
-        draw = np.where(first_invoice, 1.0, rng.random(len(posted)))
+        first_invoice = kept_date == kept_date.min()
+        draw = np.where(first_invoice, 1.0, rng.random(len(kept_cents)))
         n_parts = np.where(draw < 0.1, 0, np.where(draw < 0.75, 1, 2))
-        pay_invoice = np.repeat(np.arange(len(posted)), n_parts)
+        pay_invoice = np.repeat(np.arange(len(kept_cents)), n_parts)
         part = np.arange(len(pay_invoice)) - np.repeat(np.cumsum(n_parts) - n_parts, n_parts)
         halves = total[pay_invoice] // 2
         part_cents = np.where(
@@ -657,27 +714,17 @@ class _Generator:
             10 * (part + 1),
             rng.integers(10, 45, len(pay_invoice)) + 30 * part,
         )
-        paid = pd.to_datetime(posted.invoice_date.to_numpy()[pay_invoice]) + pd.to_timedelta(
-            wait, "D"
-        )
-        in_period = np.asarray(paid < self.end)
-        # Only the generated invoices are paid (walk-ins, the credit note and the void invoice
-        # follow them), so a payment's invoice is known by its number.
-        posted_numbers = invoice_numbers[: len(posted)]
-        if (
-            len(posted) != len(invoice_numbers)
-            or not (posted.index == np.arange(len(posted))).all()
-        ):
-            raise AssertionError("paid invoices must be the generated ones, in order")
+        paid = kept_date[pay_invoice] + wait.astype("timedelta64[D]")
+        in_period = paid < self.end.to_datetime64()
         paid_rows = pay_invoice[in_period]
         payments = Deferred(
             pd.DataFrame(
                 {
                     "number": np.arange(1, len(paid_rows) + 1),
-                    "invoice": posted_numbers[paid_rows],
-                    "paid": paid[in_period].to_numpy(),
+                    "invoice": invoice_numbers[paid_rows],
+                    "paid": paid[in_period],
                     "cents": part_cents[in_period],
-                    "currency": (posted.currency.to_numpy()[paid_rows] == "USD").astype(np.int8),
+                    "currency": won.currency.to_numpy()[kept_deal][paid_rows],
                 }
             ),
             {
@@ -718,7 +765,7 @@ class _Generator:
         rows = []
 
         def tiers(scope_type, scope_id, metric, period_type, start, value, effective="", digits=-2):
-            for tier, factor in (("floor", 0.8), ("target", 1.0), ("stretch", 1.2)):
+            for tier, factor in TIERS:
                 rows.append(
                     (
                         scope_type,
@@ -759,11 +806,30 @@ class _Generator:
                 (users.role == "rep") & users.team_id.isin(teams.team_id[teams.region == region])
             ].shape[0]
             tiers("region", region, "collections", "year", year_start, members * 12 * 170_000)
-        # Reps: monthly revenue targets (explicit; prorated for joiners and leavers).
-        for user_id in reps.user_id:
-            base = 150_000 * (0.85 + 0.3 * rng.random())
-            for month in self.months:
-                tiers("rep", user_id, "revenue", "month", month, base)
+        # Reps: monthly revenue targets (explicit; prorated for joiners and leavers). Built as
+        # columns (72,000 rep-months at --scale large), with the text tiers() would write.
+        bases = 150_000 * (0.85 + 0.3 * rng.random(n_reps))
+        tier_values = np.array(
+            [[f"{round(float(base) * factor, -2):.2f}" for _, factor in TIERS] for base in bases]
+        ).reshape(n_reps, 1, len(TIERS))
+        month_text = np.array([str(month) for month in self.months])
+        cells = n_reps * len(self.months) * len(TIERS)
+        rep_targets = pd.DataFrame(
+            {
+                "scope_type": "rep",
+                "scope_id": np.repeat(reps.user_id.to_numpy(), len(self.months) * len(TIERS)),
+                "metric": "revenue",
+                "period_type": "month",
+                "period_start": np.tile(np.repeat(month_text, len(TIERS)), n_reps),
+                "tier": np.tile([tier for tier, _ in TIERS], n_reps * len(self.months)),
+                "value": np.broadcast_to(
+                    tier_values, (n_reps, len(self.months), len(TIERS))
+                ).reshape(cells),
+                "effective_date": "",
+                "note": "",
+            }
+        )
+        before_reps = len(rows)
         # Teams: the activity and process KPIs of the performance scorecard, quarterly (calls are
         # split among members; a win-rate target applies as it is to every member).
         for team_id in teams.team_id:
@@ -771,19 +837,10 @@ class _Generator:
             for q in range(0, len(self.months), 3):
                 tiers("team", team_id, "calls", "quarter", self.months[q], members * 90, digits=0)
                 tiers("team", team_id, "win_rate", "quarter", self.months[q], 0.45, digits=2)
-        targets = pd.DataFrame(
-            rows,
-            columns=[
-                "scope_type",
-                "scope_id",
-                "metric",
-                "period_type",
-                "period_start",
-                "tier",
-                "value",
-                "effective_date",
-                "note",
-            ],
+        targets = pd.DataFrame(rows, columns=list(rep_targets.columns))
+        targets = pd.concat(
+            [targets.iloc[:before_reps], rep_targets, targets.iloc[before_reps:]],
+            ignore_index=True,
         )
         targets.loc[targets.effective_date != "", "note"] = "mid-year revision"
         phasing = pd.DataFrame(
@@ -829,16 +886,17 @@ class _Generator:
             ],
             columns=["role", "kpi", "weight", "direction"],
         )
-        review_rows = []
-        for user_id in reps.user_id:
-            manager = users.manager_id[users.user_id == user_id].iloc[0]
-            for month in self.months:
-                for criterion in ("teamwork", "customer_focus"):
-                    review_rows.append(
-                        (user_id, str(month), criterion, str(int(rng.integers(2, 6))), manager)
-                    )
+        # Reviews: a score per rep, month and criterion (one draw each, in that order).
+        criteria = ("teamwork", "customer_focus")
+        per_rep = len(self.months) * len(criteria)
         manager_reviews = pd.DataFrame(
-            review_rows, columns=["user_id", "period_start", "criterion", "score", "reviewer_id"]
+            {
+                "user_id": np.repeat(reps.user_id.to_numpy(), per_rep),
+                "period_start": np.tile(np.repeat(month_text, len(criteria)), n_reps),
+                "criterion": np.tile(criteria, n_reps * len(self.months)),
+                "score": rng.integers(2, 6, n_reps * per_rep).astype(str),
+                "reviewer_id": np.repeat(reps.manager_id.to_numpy(), per_rep),
+            }
         )
         return {
             "targets": targets,
@@ -891,6 +949,8 @@ def _write_deferred(path: Path, deferred: Deferred, bom: bool = False) -> None:
             "(format csv, header true, delimiter ',', quote '\"', new_line '\n')",
             deferred.params,
         )
+    if deferred.tail is not None:
+        deferred.tail.to_csv(path, mode="a", header=False, index=False, lineterminator="\n")
     if bom:
         plain = path.with_name(path.name + ".plain")
         path.replace(plain)
@@ -967,67 +1027,105 @@ def _write_activities(folder: Path, activities: pd.DataFrame) -> dict[str, int]:
     return written
 
 
+def _write_export(path: Path, frame: Export, **kw: object) -> int:
+    """Write one CSV export (by DuckDB when it is Deferred or large); returns its rows."""
+    if isinstance(frame, Deferred):
+        _write_deferred(path, frame)
+    elif len(frame) >= LARGE_FRAME_ROWS and not kw:
+        _write_csv_with_duckdb(path, frame)
+    else:
+        frame.to_csv(path, index=False, lineterminator="\n", **kw)
+    return len(frame)
+
+
+def _opportunity_files(landing: Path, start: str, opportunities: Deferred) -> dict[str, int]:
+    """A full export for all but the newest changes, plus a JSON Lines delta in which later
+    versions (by updated_at) of the last 25 closed opportunities win: in the full export they
+    are still in negotiation, ten days earlier."""
+    frame = opportunities.frame
+    revised = np.zeros(len(frame), dtype=bool)
+    revised[np.flatnonzero(frame.closed.to_numpy())[-25:]] = True
+    earlier = Deferred(
+        frame.assign(revised=revised),
+        {
+            **opportunities.columns,
+            "stage": f"case when revised then 'negotiation' else {opportunities.columns['stage']} "
+            "end",
+            "is_closed": "case when closed and not revised then 'true' else 'false' end",
+            "is_won": "case when won and not revised then 'true' else 'false' end",
+            "updated_at": "case when revised then "
+            f"strftime(close + interval 18 hour - interval 10 day, {SECONDS}) "
+            f"else {opportunities.columns['updated_at']} end",
+        },
+        opportunities.params,
+    )
+    name = f"crm/opportunities_{start}.csv"
+    _write_deferred(landing / name, earlier)
+    delta = deferred_text(opportunities, np.flatnonzero(revised))
+    delta.to_json(
+        landing / "crm" / "opportunities_delta_01.jsonl",
+        orient="records",
+        lines=True,
+        force_ascii=False,
+    )
+    return {name: len(frame), "crm/opportunities_delta_01.jsonl": len(delta)}
+
+
 def write_sample(landing: Path, options: SampleOptions | None = None) -> dict[str, int]:
-    """Write every entity's export under ``landing/{crm,erp,plan}``; returns rows per file."""
+    """Write every entity's export under ``landing/{crm,erp,plan}``; returns rows per file.
+
+    One thread writes while this one builds the next frames: DuckDB formats and writes without
+    holding the GIL, so the CRM files (most of the rows) are written while the ERP and plan
+    frames are drawn, on the other core. A frame is handed to the writer only once nothing here
+    reads it again, and every random draw stays on this thread, in the same order: the files do
+    not depend on the timing."""
     options = options or SampleOptions()
     gen = _Generator(options)
-    org = gen.organisation()
-    crm = gen.crm(org["users"])
-    erp = gen.erp(crm["accounts"], crm["opportunities"])
-    plan = gen.plan(org["users"], org["teams"])
     for source in ("crm", "erp", "plan"):
         (landing / source).mkdir(parents=True, exist_ok=True)
-    written: dict[str, int] = {}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sample-writer") as writer:
+        pending: list[Future[dict[str, int]]] = []
 
-    def csv(source: str, name: str, frame: pd.DataFrame | Deferred, **kw: object) -> None:
-        path = landing / source / name
-        if isinstance(frame, Deferred):
-            _write_deferred(path, frame)
-        elif len(frame) >= LARGE_FRAME_ROWS and not kw:
-            _write_csv_with_duckdb(path, frame)
-        else:
-            frame.to_csv(path, index=False, lineterminator="\n", **kw)
-        written[f"{source}/{name}"] = len(frame)
+        def csv(source: str, name: str, frame: Export, **kw: object) -> None:
+            path = landing / source / name
+            pending.append(
+                writer.submit(lambda: {f"{source}/{name}": _write_export(path, frame, **kw)})
+            )
 
-    for name in (
-        "teams",
-        "users",
-        "team_assignments",
-        "accounts",
-        "leads",
-        "opportunity_stage_history",
-        "opportunity_splits",
-    ):
-        csv("crm", f"{name}.csv", {**org, **crm}[name])
-    # Opportunities: a full export for all but the newest changes, plus a JSON Lines delta in
-    # which later versions (by updated_at) of some records win.
-    opps = crm["opportunities"]
-    delta = opps[opps.is_closed == "true"].tail(25)
-    earlier = opps.copy()
-    earlier.loc[delta.index, ["stage", "is_closed", "is_won"]] = ["negotiation", "false", "false"]
-    earlier.loc[delta.index, "updated_at"] = (
-        pd.to_datetime(delta.updated_at) - pd.Timedelta(days=10)
-    ).dt.strftime("%Y-%m-%d %H:%M:%S")
-    csv("crm", f"opportunities_{options.start}.csv", earlier)
-    delta_path = landing / "crm" / "opportunities_delta_01.jsonl"
-    delta.to_json(delta_path, orient="records", lines=True, force_ascii=False)
-    written["crm/opportunities_delta_01.jsonl"] = len(delta)
-    # Activities, split into monthly files as CRMs export them.
-    written.update(_write_activities(landing / "crm", crm["activities"]))
-    csv(
-        "erp",
-        "customers.csv",
-        erp["customers"].rename(columns=CHINESE_HEADERS["customers"]),
-        encoding="gb18030",
-    )
-    csv("erp", "products.csv", erp["products"], sep=";")
-    for name in ("sales_orders", "invoices", "invoice_lines", "fx_rates"):
-        csv("erp", f"{name}.csv", erp[name])
-    payments = erp["payments"]
-    headers = CHINESE_HEADERS["payments"]
-    payments.columns = {headers[name]: sql for name, sql in payments.columns.items()}
-    _write_deferred(landing / "erp" / "payments.csv", payments, bom=True)
-    written["erp/payments.csv"] = len(payments)
-    for name, frame in plan.items():
-        csv("plan", f"{name}.csv", frame)
-    return written
+        org = gen.organisation()
+        crm = gen.crm(org["users"])
+        for name in ("leads", "opportunity_stage_history", "opportunity_splits"):
+            csv("crm", f"{name}.csv", crm[name])
+        # Activities, split into monthly files as CRMs export them.
+        pending.append(writer.submit(_write_activities, landing / "crm", crm["activities"]))
+        erp = gen.erp(crm["accounts"], crm["opportunities"])
+        csv("crm", "accounts.csv", crm["accounts"])
+        pending.append(
+            writer.submit(_opportunity_files, landing, options.start, crm["opportunities"])
+        )
+        csv(
+            "erp",
+            "customers.csv",
+            erp["customers"].rename(columns=CHINESE_HEADERS["customers"]),
+            encoding="gb18030",
+        )
+        csv("erp", "products.csv", erp["products"], sep=";")
+        for name in ("sales_orders", "invoices", "invoice_lines", "fx_rates"):
+            csv("erp", f"{name}.csv", erp[name])
+        payments = erp["payments"]
+        headers = CHINESE_HEADERS["payments"]
+        payments.columns = {headers[name]: sql for name, sql in payments.columns.items()}
+
+        def write_payments() -> dict[str, int]:
+            _write_deferred(landing / "erp" / "payments.csv", payments, bom=True)
+            return {"erp/payments.csv": len(payments)}
+
+        pending.append(writer.submit(write_payments))
+        plan = gen.plan(org["users"], org["teams"])
+        for name in ("teams", "users", "team_assignments"):
+            csv("crm", f"{name}.csv", org[name])
+        for name, frame in plan.items():
+            csv("plan", f"{name}.csv", frame)
+        # Rows per file, by file name (the order the files are written in is the writer's).
+        written = {name: rows for future in pending for name, rows in future.result().items()}
+    return dict(sorted(written.items()))

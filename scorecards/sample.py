@@ -461,19 +461,35 @@ class _Generator:
                 "statuses": list(LEAD_STATUSES),
             },
         )
-        # Activities: per rep and working day, Poisson(3), while employed.
+        return {
+            "accounts": accounts,
+            "opportunities": opportunities,
+            "opportunity_stage_history": stage_history,
+            "opportunity_splits": opportunity_splits,
+            "leads": leads,
+        }
+
+    def activities(self, users: pd.DataFrame) -> pd.DataFrame:
+        """Activities: per rep and working day, Poisson, while employed. Drawn after every other
+        CRM entity (the order of the draws decides the sample), in a step of their own so that
+        the other CRM files are written while they are drawn."""
+        rng = self.rng
+        reps = users[users.role == "rep"].reset_index(drop=True)
+        hire = pd.to_datetime(reps.hire_date).to_numpy()
+        leave = pd.to_datetime(reps.termination_date.replace("", None)).to_numpy()
         workdays = self.days[self.days.dayofweek < 5]
         grid_rep = np.repeat(np.arange(len(reps)), len(workdays))
         grid_day = np.tile(workdays.to_numpy(), len(reps))
-        active = (grid_day >= hire.to_numpy()[grid_rep]) & (
-            pd.isna(leave.to_numpy()[grid_rep]) | (grid_day <= leave.to_numpy()[grid_rep])
+        active = (grid_day >= hire[grid_rep]) & (
+            pd.isna(leave[grid_rep]) | (grid_day <= leave[grid_rep])
         )
         grid_rep, grid_day = grid_rep[active], grid_day[active]
         per_day = rng.poisson(self.o.activities_per_rep_day, len(grid_rep))
         act_rep = np.repeat(grid_rep, per_day)
-        act_day = pd.Series(np.repeat(grid_day, per_day))
         m = len(act_rep)
-        occurred = act_day + pd.to_timedelta(rng.integers(8 * 60, 19 * 60, m), "m")
+        occurred = np.repeat(grid_day, per_day) + rng.integers(8 * 60, 19 * 60, m).astype(
+            "timedelta64[m]"
+        )
         # The largest export (~20M rows at --scale large) stays in codes and datetimes here;
         # _write_activities turns them into text while DuckDB writes the files.
         activities = pd.DataFrame(
@@ -481,20 +497,13 @@ class _Generator:
                 "number": np.arange(1, m + 1, dtype=np.int64),
                 "owner": act_rep.astype(np.int32),
                 "activity_type": rng.choice(len(ACTIVITY_TYPES), m, p=ACTIVITY_P).astype(np.int8),
-                "occurred_at": occurred.to_numpy(),
+                "occurred_at": occurred,
                 "duration_minutes": rng.integers(5, 90, m).astype(np.int16),
                 "outcome": rng.choice(len(OUTCOMES), m).astype(np.int8),
             }
         )
         activities.attrs["owners"] = reps.user_id.tolist()
-        return {
-            "accounts": accounts,
-            "opportunities": opportunities,
-            "opportunity_stage_history": stage_history,
-            "opportunity_splits": opportunity_splits,
-            "leads": leads,
-            "activities": activities,
-        }
+        return activities
 
     # -- ERP --------------------------------------------------------------------------------
     def erp(self, accounts: pd.DataFrame, opportunities: Deferred) -> dict[str, Export]:
@@ -1097,7 +1106,8 @@ def write_sample(landing: Path, options: SampleOptions | None = None) -> dict[st
         for name in ("leads", "opportunity_stage_history", "opportunity_splits"):
             csv("crm", f"{name}.csv", crm[name])
         # Activities, split into monthly files as CRMs export them.
-        pending.append(writer.submit(_write_activities, landing / "crm", crm["activities"]))
+        activities = gen.activities(org["users"])
+        pending.append(writer.submit(_write_activities, landing / "crm", activities))
         erp = gen.erp(crm["accounts"], crm["opportunities"])
         csv("crm", "accounts.csv", crm["accounts"])
         pending.append(

@@ -22,6 +22,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import multiprocessing
 import os
@@ -29,8 +30,9 @@ import re
 import shutil
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -188,6 +190,57 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, object]
     cursor = con.execute(sql)
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+# Rows fetched at a time when statements are streamed: payout lines held as dicts cost ~2 KB
+# each, and the large scale has 3.6M of them (over 7 GB if read at once).
+BATCH_ROWS = 20_000
+
+
+def _streamed(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[dict[str, object]]:
+    """The rows of ``sql`` as dicts, fetched BATCH_ROWS at a time on a cursor of their own."""
+    cursor = con.cursor()
+    try:
+        cursor.execute(sql)
+        names = [column[0] for column in cursor.description]
+        while batch := cursor.fetchmany(BATCH_ROWS):
+            for row in batch:
+                yield dict(zip(names, row, strict=True))
+    finally:
+        cursor.close()
+
+
+STATEMENT_KEY = ("user_id", "plan_id", "period_start")
+PAYOUTS_SQL = "select * from payouts order by user_id, plan_id, period_start, metric"
+LINES_SQL = (
+    "select * from payout_lines order by user_id, plan_id, period_start, metric, "
+    "line_type desc, transaction_date, line_id"
+)
+
+
+def _statements(
+    con: duckdb.DuckDBPyConnection,
+) -> Iterator[tuple[tuple, list[dict[str, object]], list[dict[str, object]]]]:
+    """Each statement's key, payouts and lines, in key order, read in step from two sorted
+    streams so that one statement's rows are in memory at a time. Both are sorted on the key
+    first, so a statement's lines follow each other and come in its turn; a line left over (no
+    payout of its key, or out of order) stops the export instead of going missing."""
+    lines = _streamed(con, LINES_SQL)
+    line = next(lines, None)
+    for key, group in itertools.groupby(
+        _streamed(con, PAYOUTS_SQL), key=lambda row: tuple(row[name] for name in STATEMENT_KEY)
+    ):
+        payouts = list(group)
+        own: list[dict[str, object]] = []
+        while line is not None and tuple(line[name] for name in STATEMENT_KEY) == key:
+            own.append(line)
+            line = next(lines, None)
+        yield key, payouts, own
+    if line is not None:
+        raise RuntimeError(
+            "a payout line has no payout to go with (or the lines are out of order): "
+            f"{line.get('line_id')} for {tuple(line[name] for name in STATEMENT_KEY)}"
+        )
 
 
 def _statement_workbook(
@@ -396,25 +449,46 @@ def statement_workers(count: int, cpus: int | None = None) -> int:
 
 
 def _write_all(
-    jobs: list[_StatementJob], stamp: dt.datetime, meanwhile: Callable[[], None]
-) -> None:
-    """Write every statement; ``meanwhile`` (the finance workbook) runs in this process while
-    the workers write, or after the statements when one process writes them."""
-    workers = statement_workers(len(jobs))
-    if workers == 1:
-        _write_jobs(jobs, stamp)
+    jobs: Iterable[_StatementJob], stamp: dt.datetime, meanwhile: Callable[[], None]
+) -> int:
+    """Write every statement of ``jobs`` as they come; returns how many. ``meanwhile`` (the
+    finance workbook) runs in this process once every job is handed out, while the workers
+    write the last ones.
+
+    The first PARALLEL_FROM jobs are held; if there are that many, one spawned worker per CPU
+    takes them in chunks of CHUNK, at most two chunks per worker in flight, so memory holds a
+    few chunks whatever the number of statements. Fewer are written here, by one process."""
+    held: list[_StatementJob] = []
+    in_flight: deque[Future[int]] = deque()
+    written = 0
+    pool: ProcessPoolExecutor | None = None
+    workers = 1
+    try:
+        for job in jobs:
+            held.append(job)
+            if pool is None and len(held) >= PARALLEL_FROM:
+                workers = statement_workers(len(held))
+                if workers > 1:
+                    # Spawned, not forked: the parent holds DuckDB and Dagster threads, which
+                    # fork would copy mid-flight.
+                    context = multiprocessing.get_context("spawn")
+                    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            while pool is not None and len(held) >= CHUNK:
+                in_flight.append(pool.submit(_write_jobs, held[:CHUNK], stamp))
+                held = held[CHUNK:]
+                while len(in_flight) > 2 * workers:
+                    written += in_flight.popleft().result()
+        if pool is not None and held:
+            in_flight.append(pool.submit(_write_jobs, held, stamp))
+        elif pool is None:
+            written += _write_jobs(held, stamp)
         meanwhile()
-        return
-    # Spawned, not forked: the parent holds DuckDB and Dagster threads, which fork would copy
-    # mid-flight. Contiguous chunks, a few per worker, keep the pickling small and the load even.
-    chunks = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(_write_jobs, chunks, [stamp] * len(chunks))  # submitted at once
-        meanwhile()
-        written = sum(results)
-    if written != len(jobs):
-        raise RuntimeError(f"wrote {written} of {len(jobs)} statements")
+        while in_flight:
+            written += in_flight.popleft().result()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return written
 
 
 def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten:
@@ -433,48 +507,43 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
         as_of = con.execute("select max(as_of_date) from payouts").fetchall()[0][0]
         stamp = dt.datetime.combine(as_of or dt.date(1980, 1, 1), dt.time())
         users = {u["user_id"]: u for u in _records(con, "select * from dim_users")}
-        payouts = _records(
-            con, "select * from payouts order by user_id, plan_id, period_start, metric"
-        )
-        lines = _records(
-            con,
-            "select * from payout_lines order by user_id, plan_id, period_start, metric, "
-            "line_type desc, transaction_date, line_id",
-        )
-        by_statement: dict[tuple, list[dict[str, object]]] = {}
-        for payout in payouts:
-            key = (payout["user_id"], payout["plan_id"], payout["period_start"])
-            by_statement.setdefault(key, []).append(payout)
-        lines_by_statement: dict[tuple, list[dict[str, object]]] = {}
-        for line in lines:
-            key = (line["user_id"], line["plan_id"], line["period_start"])
-            lines_by_statement.setdefault(key, []).append(line)
-        jobs: list[_StatementJob] = []
-        for (user_id, plan_id, period_start), statement in by_statement.items():
-            folder = staging / period_label(str(statement[0]["period_type"]), period_start)
-            folder.mkdir(exist_ok=True)
-            stem = f"{safe_file_part(str(user_id))}_{safe_file_part(str(plan_id))}"
-            jobs.append(
-                _StatementJob(
-                    users.get(user_id, {}),
-                    statement,
-                    lines_by_statement.get((user_id, plan_id, period_start), []),
-                    {"user_id": user_id, "plan_id": plan_id, "period_start": period_start},
-                    folder / stem,
-                )
-            )
         previous = _read_digests(target)
         writer = _writer_version()
         inputs: dict[str, str] = {}
-        to_write: list[_StatementJob] = []
-        for job in jobs:
-            name = job.stem.relative_to(staging).as_posix()
-            inputs[name] = statement_digest(job, stamp, writer)
-            recorded = previous.get(name, {})
-            if recorded.get("inputs") != inputs[name] or not _reuse(
-                target, staging, name, recorded
-            ):
-                to_write.append(job)
+        written_now: set[str] = set()
+        counted = {"lines": 0}
+        made_by: dict[str, tuple[object, object]] = {}
+
+        def to_write() -> Iterator[_StatementJob]:
+            """The statements whose files cannot be linked from the last export."""
+            for (user_id, plan_id, period_start), payouts, lines in _statements(con):
+                counted["lines"] += len(lines)
+                folder = staging / period_label(str(payouts[0]["period_type"]), period_start)
+                folder.mkdir(exist_ok=True)
+                stem = f"{safe_file_part(str(user_id))}_{safe_file_part(str(plan_id))}"
+                job = _StatementJob(
+                    users.get(user_id, {}),
+                    payouts,
+                    lines,
+                    {"user_id": user_id, "plan_id": plan_id, "period_start": period_start},
+                    folder / stem,
+                )
+                name = job.stem.relative_to(staging).as_posix()
+                if name in made_by:
+                    raise RuntimeError(
+                        f"the statements of {made_by[name]} and of {(user_id, plan_id)} would "
+                        f"both be written to {name}: ids that differ only in characters a file "
+                        "name cannot hold; rename one of them"
+                    )
+                made_by[name] = (user_id, plan_id)
+                inputs[name] = statement_digest(job, stamp, writer)
+                recorded = previous.get(name, {})
+                if recorded.get("inputs") != inputs[name] or not _reuse(
+                    target, staging, name, recorded
+                ):
+                    written_now.add(name)
+                    yield job
+
         finance = "finance_workbook.xlsx"
         digests: dict[str, dict[str, str]] = {}
 
@@ -483,10 +552,11 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
                 con, stamp, staging / finance, target / finance, previous.get(finance, {})
             )
 
-        _write_all(to_write, stamp, finance_workbook)
+        written = _write_all(to_write(), stamp, finance_workbook)
+        if written != len(written_now):
+            raise RuntimeError(f"wrote {written} of {len(written_now)} statements")
         # A linked statement keeps its record (its bytes were checked against it); a written
         # one is hashed once, here.
-        written_now = {job.stem.relative_to(staging).as_posix() for job in to_write}
         for name, digest in inputs.items():
             digests[name] = (
                 _recorded(digest, staging, name, STATEMENT_FILES)
@@ -508,8 +578,8 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
         shutil.rmtree(old)
     return StatementsWritten(
         folder=target,
-        statements=len(by_statement),
-        lines=len(lines),
+        statements=len(inputs),
+        lines=counted["lines"],
         finance_workbook=target / "finance_workbook.xlsx",
-        reused=len(jobs) - len(to_write),
+        reused=len(inputs) - len(written_now),
     )

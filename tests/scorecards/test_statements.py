@@ -252,3 +252,68 @@ def test_a_change_of_the_as_of_date_or_the_code_rewrites_every_statement(tmp_pat
     with duckdb.connect(str(published)) as con:
         con.execute("update payouts set as_of_date = date '2026-03-11'")
     assert write_statements(published, reports).reused == 0
+
+
+def _add_rows(published: Path) -> None:
+    """R1 gets a second metric and three more lines; R3 a payout with no line at all."""
+    with duckdb.connect(str(published)) as con:
+        con.execute(
+            """
+            insert into payouts
+            select * replace (replace(payout_id, 'revenue', 'bookings') as payout_id,
+                'bookings' as metric)
+            from payouts where user_id = 'R1';
+            insert into payouts select * replace ('R3|P|2026-02-01|revenue' as payout_id,
+                'R3' as user_id) from payouts where user_id = 'R1' and metric = 'revenue';
+            insert into payout_lines
+            select lines.* replace (line_id || n as line_id, 'credit_' || n as document_id)
+            from payout_lines as lines, range(3) as steps(n) where user_id = 'R1';
+            """
+        )
+
+
+def test_statements_streamed_in_small_batches_are_the_same_bytes(tmp_path, monkeypatch):
+    """Rows are read a batch at a time and the statements written as they come: one row per
+    batch, several processes, gives the same files as reading everything at once."""
+    published = make_published(tmp_path / "pub.duckdb")
+    _add_rows(published)
+    whole = write_statements(published, tmp_path / "whole")
+    assert (whole.statements, whole.lines) == (3, 5)
+    with (whole.folder / "2026-02" / "R1_P.csv").open(encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == 4
+    with (whole.folder / "2026-02" / "R3_P.csv").open(encoding="utf-8") as handle:
+        assert list(csv.DictReader(handle)) == []
+    monkeypatch.setattr("scorecards.statements.BATCH_ROWS", 1)
+    monkeypatch.setattr("scorecards.statements.PARALLEL_FROM", 2)
+    monkeypatch.setattr("scorecards.statements.CHUNK", 1)
+    batched = write_statements(published, tmp_path / "batched")
+    assert (batched.statements, batched.lines) == (3, 5)
+    assert _files(batched.folder) == _files(whole.folder)
+
+
+def test_a_line_without_its_payout_stops_the_export(tmp_path):
+    """Lines are matched to payouts in step; one that matches none is an error, not a line
+    left out of every statement, and the last export stays as it was."""
+    published = make_published(tmp_path / "pub.duckdb")
+    reports = tmp_path / "reports"
+    before = _files(write_statements(published, reports).folder)
+    with duckdb.connect(str(published)) as con:
+        con.execute(
+            "insert into payout_lines select * replace ('R9' as user_id, 'orphan' as line_id) "
+            "from payout_lines where user_id = 'R1'"
+        )
+    with pytest.raises(RuntimeError, match="orphan"):
+        write_statements(published, reports)
+    assert _files(reports / "statements") == before
+
+
+def test_two_ids_that_make_the_same_file_name_stop_the_export(tmp_path):
+    """R/2 and R:2 both become R_2_P.xlsx: one statement must not overwrite the other."""
+    published = make_published(tmp_path / "pub.duckdb")
+    with duckdb.connect(str(published)) as con:
+        con.execute(
+            "insert into payouts select * replace ('R:2' as user_id, 'R:2|P' as payout_id) "
+            "from payouts where user_id = 'R/2'"
+        )
+    with pytest.raises(RuntimeError, match="R_2_P"):
+        write_statements(published, tmp_path / "reports")

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -143,45 +143,55 @@ def normalised(frame: pd.DataFrame) -> pd.DataFrame:
 GENERATED = re.compile(r"\((?P<rows>[0-9]+) rows\) to .* in (?P<seconds>[0-9.]+) s")
 
 
-def generate(home: Path, scale: str) -> tuple[int, float]:
+def run_measured(command: list[str]) -> tuple[int, str, float]:
+    """Run ``command``; its exit code, output (stdout then stderr) and peak RSS in GiB: the
+    largest of the process and the children it waited for (dbt, statement writers), as the
+    kernel reports it for this child alone, so the generator's memory is not the run's."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        out.seek(0)
+        err.seek(0)
+        output = out.read().decode("utf-8", "replace") + err.read().decode("utf-8", "replace")
+    return process.returncode, output, usage.ru_maxrss / 1024 / 1024
+
+
+def generate(home: Path, scale: str) -> tuple[int, float, float]:
+    """Rows landed, seconds and peak RSS (GiB) of ``scorecards sample --scale``."""
     script = Path(sys.executable).with_name("scorecards")
-    completed = subprocess.run(
-        [str(script), "sample", "--home", str(home), "--scale", scale, "--force"],
-        capture_output=True,
-        text=True,
-        check=True,
+    code, output, peak = run_measured(
+        [str(script), "sample", "--home", str(home), "--scale", scale, "--force"]
     )
-    match = GENERATED.search(completed.stdout)
-    if match is None:
-        raise SystemExit(f"unexpected output of scorecards sample: {completed.stdout}")
-    return int(match.group("rows")), float(match.group("seconds"))
+    match = GENERATED.search(output)
+    if code != 0 or match is None:
+        raise SystemExit(f"scorecards sample failed ({code}):\n{output}")
+    return int(match.group("rows")), float(match.group("seconds")), peak
 
 
 def run_pipeline(
     home: Path, as_of: str, month: str | None = None
-) -> tuple[float, dict[str, float], str]:
+) -> tuple[float, dict[str, float], float]:
+    """Seconds end to end, seconds per stage (from the progress lines) and peak RSS (GiB)."""
     script = Path(sys.executable).with_name("scorecards")
     started = time.perf_counter()
-    completed = subprocess.run(
+    code, output, peak = run_measured(
         [str(script), "run", "--home", str(home), "--as-of", as_of]
-        + (["--month", month] if month else []),
-        capture_output=True,
-        text=True,
-        check=False,
+        + (["--month", month] if month else [])
     )
     seconds = time.perf_counter() - started
     # Kept beside the data: a long run's output must survive a benchmark that fails later.
     log = home / f"benchmark_run{'_' + month if month else ''}.log"
-    log.write_text(completed.stdout + completed.stderr, encoding="utf-8")
-    if completed.returncode != 0:
-        raise SystemExit(f"scorecards run failed ({completed.returncode}):\n{completed.stdout}")
+    log.write_text(output, encoding="utf-8")
+    if code != 0:
+        raise SystemExit(f"scorecards run failed ({code}):\n{output}")
     stages: dict[str, float] = {}
-    for match in STAGE_LINE.finditer(completed.stdout + completed.stderr):
+    for match in STAGE_LINE.finditer(output):
         label = match.group("label")
         for prefix, stage in STAGES.items():
             if label.startswith(prefix):
                 stages[stage] = stages.get(stage, 0.0) + float(match.group("seconds"))
-    return seconds, stages, completed.stdout
+    return seconds, stages, peak
 
 
 def main() -> None:
@@ -208,9 +218,13 @@ def main() -> None:
         if not (args.reuse and any(landing.rglob("*.csv"))):
             # In a process of its own, so that the generator's memory is returned before the
             # pipeline runs (at the large scale it holds ~9 GB of frames).
-            rows, generation = generate(home, args.scale)
+            rows, generation, generator_peak = generate(home, args.scale)
             speed = rows / generation
-            print(f"generate  {rows:>12,} rows  {generation:8.1f} s  {speed:,.0f} rows/s")
+            print(
+                f"generate  {rows:>12,} rows  {generation:8.1f} s  {speed:,.0f} rows/s  "
+                f"peak RSS {generator_peak:.2f} GiB",
+                flush=True,
+            )
         else:
             # Rows landed: lines of every export less the CSV headers (JSON Lines have none).
             files = [path for path in landing.rglob("*.*") if path.is_file()]
@@ -221,14 +235,13 @@ def main() -> None:
         as_of = f"{last // 12}-{last % 12 + 1:02d}-28"
 
         if args.no_run:
-            end_to_end, stages = float("nan"), {}
+            end_to_end, stages, peak = float("nan"), {}, float("nan")
         else:
             # A cold build: ingest loads only files it has not seen, so an earlier run's
             # warehouse would hide the ingest cost (and its publication the first version's).
             for folder in ("warehouse", "reports"):
                 shutil.rmtree(home / folder, ignore_errors=True)
-            end_to_end, stages, _ = run_pipeline(home, as_of)
-        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            end_to_end, stages, peak = run_pipeline(home, as_of)
         base = base_currency()
         started = time.perf_counter()
         floor_figures = floor(landing, as_of, base)
@@ -262,7 +275,7 @@ def main() -> None:
         for stage, seconds in stages.items():
             print(f"  {stage:<30} {seconds:8.1f} s  {100 * seconds / end_to_end:5.1f} %")
         print(f"  {'pipeline end to end':<30} {end_to_end:8.1f} s  {rows / end_to_end:,.0f} rows/s")
-        print(f"  {'peak RSS (largest process)':<30} {peak_kb / 1024 / 1024:8.2f} GiB")
+        print(f"  {'peak RSS (largest process)':<30} {peak:8.2f} GiB")
         print(f"  {'floor (DuckDB SQL, one script)':<30} {floor_seconds:8.2f} s")
         print(f"  {'pandas':<30} {pandas_seconds:8.2f} s")
         to_figures = sum(
@@ -287,7 +300,9 @@ def main() -> None:
         # is as long as the full run; the figures printed above stand without it. The latest
         # partition at or before the as-of month (partitions end at the current month).
         incremental_month = min(as_of[:7], dt.date.today().strftime("%Y-%m"))
-        incremental, incremental_stages, _ = run_pipeline(home, as_of, incremental_month)
+        incremental, incremental_stages, incremental_peak = run_pipeline(
+            home, as_of, incremental_month
+        )
         again = normalised(published(home))
         if not again.equals(pipeline_figures):
             raise SystemExit(f"the one-month run changed the published figures ({args.scale})")
@@ -297,6 +312,7 @@ def main() -> None:
             f"vs {stages.get('dbt: monthly models', float('nan')):.1f} s; same published figures)"
         )
         print(f"  one month / full build       {incremental / end_to_end:8.2f}    (target 0.2)")
+        print(f"  {'one month: peak RSS':<30} {incremental_peak:8.2f} GiB")
 
 
 if __name__ == "__main__":

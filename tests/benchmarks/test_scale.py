@@ -6,12 +6,13 @@ keeps the two hand-written versions honest between benchmark runs (no pipeline r
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from benchmarks import pandas_version
-from benchmarks.scale import floor, normalised
+from benchmarks.scale import floor, normalised, run_measured
 from scorecards.sample import SampleOptions, write_sample
 
 
@@ -57,3 +58,16 @@ def test_a_credit_note_lowers_revenue_in_both(landing):
     (flipped / "erp" / "invoices.csv").write_text("\n".join(lines) + "\n")
     assert normalised(floor(flipped, "2026-04-28", "CNY")).equals(before)
     assert normalised(pandas_version.compute(flipped, "2026-04-28", "CNY")).equals(before)
+
+
+def test_each_process_s_peak_memory_is_its_own():
+    """The generator and the run are measured apart: a big child does not inflate the peak of
+    the next one (the process-wide RUSAGE_CHILDREN figure would), and its output and exit code
+    come back."""
+    big = "data = b'x' * (400 * 2**20); print('big', len(data))"
+    code, output, peak = run_measured([sys.executable, "-c", big])
+    assert (code, output.strip()) == (0, f"big {400 * 2**20}")
+    assert peak > 0.38
+    code, output, small = run_measured([sys.executable, "-c", "import sys; sys.exit('no')"])
+    assert code == 1 and "no" in output
+    assert small < 0.2

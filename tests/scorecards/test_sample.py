@@ -14,7 +14,6 @@ from scorecards.sample import (
     SampleOptions,
     _write_csv_with_duckdb,
     _write_deferred,
-    ids,
     money,
     sql_id,
     sql_money,
@@ -191,7 +190,7 @@ def test_deferred_text_made_by_duckdb_is_the_text_pandas_writes(tmp_path):
     codes = [0, 1, 1, 0]
     expected = pd.DataFrame(
         {
-            "id": ids("OP", 1_234_567, 6)[[n - 1 for n in numbers]],
+            "id": [f"OP{number:06d}" for number in numbers],
             "amount": money(cents),
             "at": moments.strftime("%Y/%m/%d %H:%M"),
             "currency": [("CNY", "USD")[code] for code in codes],

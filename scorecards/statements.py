@@ -449,15 +449,19 @@ def statement_workers(count: int, cpus: int | None = None) -> int:
 
 
 def _write_all(
-    jobs: Iterable[_StatementJob], stamp: dt.datetime, meanwhile: Callable[[], None]
+    jobs: Iterable[_StatementJob],
+    expected: int,
+    stamp: dt.datetime,
+    meanwhile: Callable[[], None],
 ) -> int:
     """Write every statement of ``jobs`` as they come; returns how many. ``meanwhile`` (the
     finance workbook) runs in this process once every job is handed out, while the workers
     write the last ones.
 
-    The first PARALLEL_FROM jobs are held; if there are that many, one spawned worker per CPU
-    takes them in chunks of CHUNK, at most two chunks per worker in flight, so memory holds a
-    few chunks whatever the number of statements. Fewer are written here, by one process."""
+    The first PARALLEL_FROM jobs are held; if there are that many, spawned workers (as many as
+    statement_workers gives for the ``expected`` number of statements; they start as chunks
+    arrive) take them in chunks of CHUNK, at most two chunks per worker in flight, so memory
+    holds a few chunks whatever the number of statements. Fewer are written here."""
     held: list[_StatementJob] = []
     in_flight: deque[Future[int]] = deque()
     written = 0
@@ -467,7 +471,7 @@ def _write_all(
         for job in jobs:
             held.append(job)
             if pool is None and len(held) >= PARALLEL_FROM:
-                workers = statement_workers(len(held))
+                workers = statement_workers(max(expected, len(held)))
                 if workers > 1:
                     # Spawned, not forked: the parent holds DuckDB and Dagster threads, which
                     # fork would copy mid-flight.
@@ -552,7 +556,10 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
                 con, stamp, staging / finance, target / finance, previous.get(finance, {})
             )
 
-        written = _write_all(to_write(), stamp, finance_workbook)
+        expected = con.execute(
+            "select count(*) from (select distinct user_id, plan_id, period_start from payouts)"
+        ).fetchall()[0][0]
+        written = _write_all(to_write(), expected, stamp, finance_workbook)
         if written != len(written_now):
             raise RuntimeError(f"wrote {written} of {len(written_now)} statements")
         # A linked statement keeps its record (its bytes were checked against it); a written

@@ -286,8 +286,17 @@ def test_statements_streamed_in_small_batches_are_the_same_bytes(tmp_path, monke
     monkeypatch.setattr("scorecards.statements.BATCH_ROWS", 1)
     monkeypatch.setattr("scorecards.statements.PARALLEL_FROM", 2)
     monkeypatch.setattr("scorecards.statements.CHUNK", 1)
+    asked: list[int] = []
+
+    def workers(count: int, cpus: int | None = None) -> int:
+        asked.append(count)
+        return statement_workers(count, cpus)
+
+    monkeypatch.setattr("scorecards.statements.statement_workers", workers)
     batched = write_statements(published, tmp_path / "batched")
     assert (batched.statements, batched.lines) == (3, 5)
+    # Workers are sized for every statement of the export, not the two held when they start.
+    assert asked == [3]
     assert _files(batched.folder) == _files(whole.folder)
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import shutil
 import subprocess
@@ -143,18 +142,39 @@ def normalised(frame: pd.DataFrame) -> pd.DataFrame:
 GENERATED = re.compile(r"\((?P<rows>[0-9]+) rows\) to .* in (?P<seconds>[0-9.]+) s")
 
 
+# Runs a command and writes the peak RSS (KiB) of it and the children it waited for. A child's
+# peak as the parent sees it (wait4, RUSAGE_CHILDREN) starts from the parent's own size at the
+# fork: after the pandas version at the large scale this process holds gigabytes, and a run
+# started then reported 8.91 GiB. Started from this small interpreter instead, the command's
+# peak is its own.
+MEASURE = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as peak:
+    peak.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
 def run_measured(command: list[str]) -> tuple[int, str, float]:
     """Run ``command``; its exit code, output (stdout then stderr) and peak RSS in GiB: the
-    largest of the process and the children it waited for (dbt, statement writers), as the
-    kernel reports it for this child alone, so the generator's memory is not the run's."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    largest of the process and the children it waited for (dbt, statement writers), measured
+    from a small intermediate process (MEASURE), so neither this process's size nor the
+    generator's memory counts as the run's."""
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+    ):
+        peak_file = Path(tmp) / "peak_kib"
+        code = subprocess.call(
+            [sys.executable, "-c", MEASURE, str(peak_file), *command], stdout=out, stderr=err
+        )
         out.seek(0)
         err.seek(0)
         output = out.read().decode("utf-8", "replace") + err.read().decode("utf-8", "replace")
-    return process.returncode, output, usage.ru_maxrss / 1024 / 1024
+        peak_kib = int(peak_file.read_text()) if peak_file.exists() else 0
+    return code, output, peak_kib / 1024 / 1024
 
 
 def generate(home: Path, scale: str) -> tuple[int, float, float]:

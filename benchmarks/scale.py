@@ -237,7 +237,7 @@ def main() -> None:
         options = SCALES[args.scale]
         if not (args.reuse and any(landing.rglob("*.csv"))):
             # In a process of its own, so that the generator's memory is returned before the
-            # pipeline runs (at the large scale it holds ~9 GB of frames).
+            # pipeline runs (at the large scale it peaks at ~3 GiB).
             rows, generation, generator_peak = generate(home, args.scale)
             speed = rows / generation
             print(

@@ -1031,9 +1031,10 @@ def _write_activities(folder: Path, activities: pd.DataFrame) -> dict[str, int]:
 
 
 def _write_export(path: Path, frame: Export, **kw: object) -> int:
-    """Write one CSV export (by DuckDB when it is Deferred or large); returns its rows."""
+    """Write one CSV export (by DuckDB when it is Deferred or large); returns its rows. A
+    Deferred export takes ``bom``; a frame takes pandas' to_csv options."""
     if isinstance(frame, Deferred):
-        _write_deferred(path, frame)
+        _write_deferred(path, frame, **kw)
     elif len(frame) >= LARGE_FRAME_ROWS and not kw:
         _write_csv_with_duckdb(path, frame)
     else:
@@ -1119,12 +1120,7 @@ def write_sample(landing: Path, options: SampleOptions | None = None) -> dict[st
         payments = erp["payments"]
         headers = CHINESE_HEADERS["payments"]
         payments.columns = {headers[name]: sql for name, sql in payments.columns.items()}
-
-        def write_payments() -> dict[str, int]:
-            _write_deferred(landing / "erp" / "payments.csv", payments, bom=True)
-            return {"erp/payments.csv": len(payments)}
-
-        pending.append(writer.submit(write_payments))
+        csv("erp", "payments.csv", payments, bom=True)
         plan = gen.plan(org["users"], org["teams"])
         for name in ("teams", "users", "team_assignments"):
             csv("crm", f"{name}.csv", org[name])

@@ -186,12 +186,6 @@ def _save(workbook: Workbook, path: Path, stamp: dt.datetime) -> None:
             target.writestr(entry, data)
 
 
-def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, object]]:
-    cursor = con.execute(sql)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 # Rows fetched at a time when statements are streamed: payout lines held as dicts cost ~2 KB
 # each, and the large scale has 3.6M of them (over 7 GB if read at once).
 BATCH_ROWS = 20_000
@@ -208,6 +202,10 @@ def _streamed(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[dict[str, ob
                 yield dict(zip(names, row, strict=True))
     finally:
         cursor.close()
+
+
+def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, object]]:
+    return list(_streamed(con, sql))
 
 
 STATEMENT_KEY = ("user_id", "plan_id", "period_start")

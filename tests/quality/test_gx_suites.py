@@ -1,8 +1,9 @@
 import decimal
 
+import duckdb
 import pandas as pd
 
-from quality.gx_suites import scorecard_attainment_expectations, validate_frame
+from quality.gx_suites import scorecard_attainment_expectations, validate_frame, validate_table
 
 
 def scorecard_rows(**overrides):
@@ -195,3 +196,55 @@ def test_reconciliation_suites_demand_zero_differences():
     payouts = pd.DataFrame([{"payout_id": "X", "difference": D("0.00"), "line_count": 0}])
     outcome = validate_frame("rp", payouts, reconciliation_payouts_expectations())
     assert not outcome.passed and "on line_count" in " ".join(outcome.failures)
+
+
+def scorecard_table(frame: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+    """``frame`` as marts.scorecard_attainment in an in-memory DuckDB, money as DECIMAL."""
+    con = duckdb.connect()
+    con.register("frame", frame)
+    money = ["target_floor", "target", "target_stretch", "actual", "numerator", "denominator"]
+    casts = ", ".join(f"cast({column} as decimal(18, 2)) as {column}" for column in money)
+    con.execute("create schema marts")
+    con.execute(f"create table marts.scorecard_attainment as select * replace ({casts}) from frame")
+    return con
+
+
+def test_the_scorecard_table_is_validated_month_by_month_with_the_whole_table_s_verdict():
+    """validate_table reads the big scorecard one month at a time (its memory): counts and
+    failures are the table's, as if it were validated at once."""
+    january = {
+        "period_start": pd.Timestamp("2026-01-01"),
+        "period_month": pd.Timestamp("2026-01-01"),
+    }
+    sound = pd.concat([scorecard_rows(r0=january, r1=january), scorecard_rows()])
+    outcome = validate_table(scorecard_table(sound), "marts", "scorecard_attainment")
+    assert outcome.passed, outcome.failures
+    assert outcome.counts == {"rows": 4, "expectations": 19}
+
+    # One bad grain in each month: the counts add up; a duplicate key within a month fails.
+    bad = pd.concat(
+        [
+            scorecard_rows(r0={**january, "period_grain": "fortnight"}, r1=january),
+            scorecard_rows(r0={"period_grain": "week"}),
+            scorecard_rows().iloc[[1]],  # February's R2 row again
+        ]
+    )
+    outcome = validate_table(scorecard_table(bad), "marts", "scorecard_attainment")
+    assert not outcome.passed
+    assert "expect_column_values_to_be_in_set on period_grain: 2 unexpected" in outcome.failures
+    assert any(f.startswith("expect_compound_columns_to_be_unique") for f in outcome.failures)
+    values = {row["value"] for row in outcome.offending_rows if row["column"] == "period_grain"}
+    assert values == {"fortnight", "week"}
+
+
+def test_scorecard_rows_without_a_month_and_an_empty_scorecard_fail():
+    no_month = scorecard_rows(r1={"period_month": None})
+    outcome = validate_table(scorecard_table(no_month), "marts", "scorecard_attainment")
+    assert "expect_column_values_to_not_be_null on period_month: 1 unexpected" in outcome.failures
+    assert outcome.counts["rows"] == 2
+
+    empty = scorecard_table(scorecard_rows().iloc[0:0])
+    outcome = validate_table(empty, "marts", "scorecard_attainment")
+    assert not outcome.passed
+    assert outcome.counts["rows"] == 0
+    assert any(f.startswith("expect_table_row_count_to_be_between") for f in outcome.failures)

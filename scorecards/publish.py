@@ -15,9 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
+import signal
+import sys
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -210,6 +214,42 @@ def publish(
         tuple(restated),
         parquet_dir,
     )
+
+
+def publish_in_own_process(
+    build_db: Path,
+    published_db: Path,
+    as_of: dt.date,
+    checks_summary: dict[str, object],
+    closed_months: Sequence[ClosedMonth] = (),
+    parquet_root: Path | None = None,
+) -> Publication:
+    """``publish`` in a spawned process of its own; the caller waits for it.
+
+    Publication is the run's largest DuckDB step (every published table sorted into a new file,
+    up to the DuckDB memory limit), and memory a process has used stays with it: in the run
+    process at the large scale it came on top of the heap the checks had left (6.7 GiB), and
+    stayed through the statements. In a process of its own it is returned when the step ends.
+    Spawned, not forked: the run process holds DuckDB and Dagster threads. An error in it is
+    raised here (the same exception); the process dies with the run (Linux), so a killed run
+    leaves no publisher behind that could swap a file in later.
+    """
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=context, initializer=_die_with_parent
+    ) as pool:
+        return pool.submit(
+            publish, build_db, published_db, as_of, checks_summary, closed_months, parquet_root
+        ).result()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def _swap_parquet(root: Path, staged: Path, version: int) -> Path:

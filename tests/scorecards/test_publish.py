@@ -4,6 +4,9 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from scorecards.publish import (
     PUBLISHED_STORAGE_VERSION,
     PUBLISHED_TABLES,
     publish,
+    publish_in_own_process,
     read_publication_log,
     table_fingerprint,
 )
@@ -161,6 +165,71 @@ def test_a_failed_publication_leaves_the_old_one_untouched(build_db, tmp_path):
         publish(build_db, published, AS_OF, {})
     assert published.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_publishing_in_a_process_of_its_own_gives_the_same_publication(build_db, tmp_path):
+    """The run publishes from a spawned process (its memory goes when it ends): same result,
+    same tables, and an error in it is the same exception here, with nothing published."""
+    here = publish(build_db, tmp_path / "here.duckdb", AS_OF, {"checks_evaluated": 3})
+    published = tmp_path / "published.duckdb"
+    there = publish_in_own_process(build_db, published, AS_OF, {"checks_evaluated": 3})
+    assert there.version == here.version == 1
+    assert there.table_hashes == here.table_hashes
+    assert there.row_counts == here.row_counts
+    assert there.path == published and published.exists()
+    before = published.read_bytes()
+    with duckdb.connect(str(build_db)) as con:
+        con.execute("drop table marts.fct_targets")
+    with pytest.raises(duckdb.CatalogException, match="fct_targets"):
+        publish_in_own_process(build_db, published, AS_OF, {})
+    assert published.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_publishing_process_dies_with_the_run(tmp_path):
+    """A run killed while its publisher works must not leave the publisher to swap a file in
+    later: the spawned process asks Linux to kill it when its parent dies."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import multiprocessing, sys, time
+            from concurrent.futures import ProcessPoolExecutor
+            from scorecards.publish import _die_with_parent
+
+            def child_pid():
+                import os
+                return os.getpid()
+
+            if __name__ == "__main__":
+                context = multiprocessing.get_context("spawn")
+                pool = ProcessPoolExecutor(1, mp_context=context, initializer=_die_with_parent)
+                print(pool.submit(child_pid).result(), flush=True)
+                time.sleep(60)
+            """
+        ),
+        encoding="utf-8",
+    )
+    parent = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, cwd=Path(__file__).parents[2]
+    )
+    child = int(parent.stdout.readline())
+    assert running(child)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(child), f"the publishing process {child} outlived its parent"
+
+
+def running(pid: int) -> bool:
+    """Alive, not a zombie nobody reaped yet (/proc/<pid>/stat's state)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_published_file_uses_the_chosen_storage_version(build_db, tmp_path):

@@ -66,11 +66,28 @@ def test_each_process_s_peak_memory_is_its_own():
     benchmark, holding the pandas version's frames, once made a run report 8.91 GiB). Its output
     and exit code come back."""
     big = "data = b'x' * (400 * 2**20); print('big', len(data))"
-    code, output, peak = run_measured([sys.executable, "-c", big])
+    code, output, peak, together = run_measured([sys.executable, "-c", big])
     assert (code, output.strip()) == (0, f"big {400 * 2**20}")
     assert peak > 0.38
+    assert together >= peak
     ballast = b"x" * (600 * 2**20)  # this process, now over 600 MiB, starts the next one
-    code, output, small = run_measured([sys.executable, "-c", "import sys; sys.exit('no')"])
+    code, output, small, together = run_measured(
+        [sys.executable, "-c", "import sys; sys.exit('no')"]
+    )
     assert len(ballast) == 600 * 2**20
     assert code == 1 and "no" in output
-    assert small < 0.2
+    assert small < 0.2 and together < 0.2
+
+
+def test_processes_running_at_once_count_together():
+    """What the machine must hold: a run of 300 MiB beside a child of 300 MiB (as the run beside
+    its dbt process) is 0.6 GiB together, though no single process is larger than 0.3 GiB."""
+    child = "import time; data = b'y' * (300 * 2**20); time.sleep(2)"
+    parent = (
+        "import subprocess, sys; data = b'x' * (300 * 2**20); "
+        f"subprocess.check_call([sys.executable, '-c', {child!r}])"
+    )
+    code, _, peak, together = run_measured([sys.executable, "-c", parent])
+    assert code == 0
+    assert 0.29 < peak < 0.45
+    assert together > 0.58

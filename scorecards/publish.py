@@ -20,10 +20,11 @@ import os
 import shutil
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import duckdb
 
@@ -34,6 +35,9 @@ from scorecards.settings import duckdb_memory_limit
 
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 LOW_64_BITS = 2**64 - 1
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # (schema in build.duckdb, table) → published under the same table name in the main schema.
 PUBLISHED_TABLES: tuple[tuple[str, str], ...] = (
@@ -216,31 +220,22 @@ def publish(
     )
 
 
-def publish_in_own_process(
-    build_db: Path,
-    published_db: Path,
-    as_of: dt.date,
-    checks_summary: dict[str, object],
-    closed_months: Sequence[ClosedMonth] = (),
-    parquet_root: Path | None = None,
-) -> Publication:
-    """``publish`` in a spawned process of its own; the caller waits for it.
+def in_own_process(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """``function(*args, **kwargs)`` in a spawned process of its own; the caller waits for it.
 
-    Publication is the run's largest DuckDB step (every published table sorted into a new file,
-    up to the DuckDB memory limit), and memory a process has used stays with it: in the run
-    process at the large scale it came on top of the heap the checks had left (6.7 GiB), and
-    stayed through the statements. In a process of its own it is returned when the step ends.
-    Spawned, not forked: the run process holds DuckDB and Dagster threads. An error in it is
-    raised here (the same exception); the process dies with the run (Linux), so a killed run
-    leaves no publisher behind that could swap a file in later.
+    For ``publish``: publication is the run's largest DuckDB step (every published table sorted
+    into a new file, up to the DuckDB memory limit), and memory a process has used stays with
+    it: in the run process at the large scale it came on top of the heap the checks had left
+    (6.7 GiB), and stayed through the statements. In a process of its own it is returned when
+    the step ends. Spawned, not forked: the run process holds DuckDB and Dagster threads. An
+    error in it is raised here (the same exception); the process dies with the run (Linux), so a
+    killed run leaves no publisher behind that could swap a file in later.
     """
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=1, mp_context=context, initializer=_die_with_parent
     ) as pool:
-        return pool.submit(
-            publish, build_db, published_db, as_of, checks_summary, closed_months, parquet_root
-        ).result()
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def _die_with_parent() -> None:

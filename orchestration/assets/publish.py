@@ -7,7 +7,7 @@ import dagster as dg
 from orchestration.assets.dbt import dbt_model_key
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
 from scorecards.closing import read_closed_months
-from scorecards.publish import PUBLISHED_TABLES, publish_in_own_process
+from scorecards.publish import PUBLISHED_TABLES, in_own_process, publish
 from scorecards.report import ReportError, write_report
 from scorecards.statements import write_statements
 
@@ -40,7 +40,8 @@ def published_scorecards(
     context: dg.AssetExecutionContext, scorecards: ScorecardsResource
 ) -> dg.MaterializeResult:
     home = scorecards.paths
-    publication = publish_in_own_process(
+    publication = in_own_process(
+        publish,
         home.build_db,
         home.published_db,
         scorecards.as_of_date,

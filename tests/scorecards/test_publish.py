@@ -18,8 +18,8 @@ from scorecards.publish import (
     PUBLISHED_KEYS,
     PUBLISHED_STORAGE_VERSION,
     PUBLISHED_TABLES,
+    in_own_process,
     publish,
-    publish_in_own_process,
     read_publication_log,
     table_fingerprint,
 )
@@ -172,7 +172,7 @@ def test_publishing_in_a_process_of_its_own_gives_the_same_publication(build_db,
     same tables, and an error in it is the same exception here, with nothing published."""
     here = publish(build_db, tmp_path / "here.duckdb", AS_OF, {"checks_evaluated": 3})
     published = tmp_path / "published.duckdb"
-    there = publish_in_own_process(build_db, published, AS_OF, {"checks_evaluated": 3})
+    there = in_own_process(publish, build_db, published, AS_OF, {"checks_evaluated": 3})
     assert there.version == here.version == 1
     assert there.table_hashes == here.table_hashes
     assert there.row_counts == here.row_counts
@@ -181,7 +181,7 @@ def test_publishing_in_a_process_of_its_own_gives_the_same_publication(build_db,
     with duckdb.connect(str(build_db)) as con:
         con.execute("drop table marts.fct_targets")
     with pytest.raises(duckdb.CatalogException, match="fct_targets"):
-        publish_in_own_process(build_db, published, AS_OF, {})
+        in_own_process(publish, build_db, published, AS_OF, {})
     assert published.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 

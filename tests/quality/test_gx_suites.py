@@ -1,8 +1,11 @@
+import datetime as dt
 import decimal
 
 import duckdb
 import pandas as pd
+import pytest
 
+from quality import gx_suites
 from quality.gx_suites import scorecard_attainment_expectations, validate_frame, validate_table
 
 
@@ -209,9 +212,13 @@ def scorecard_table(frame: pd.DataFrame) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def test_the_scorecard_table_is_validated_month_by_month_with_the_whole_table_s_verdict():
-    """validate_table reads the big scorecard one month at a time (its memory): counts and
-    failures are the table's, as if it were validated at once."""
+@pytest.mark.parametrize("rows_per_part", [1, 4, 10**6])
+def test_the_scorecard_table_is_validated_by_months_with_the_whole_table_s_verdict(
+    monkeypatch, rows_per_part
+):
+    """validate_table reads the big scorecard a few months at a time (its memory): counts and
+    failures are the table's, as if it were validated at once, however the months are cut."""
+    monkeypatch.setattr(gx_suites, "ROWS_PER_PART", rows_per_part)
     january = {
         "period_start": pd.Timestamp("2026-01-01"),
         "period_month": pd.Timestamp("2026-01-01"),
@@ -237,7 +244,9 @@ def test_the_scorecard_table_is_validated_month_by_month_with_the_whole_table_s_
     assert values == {"fortnight", "week"}
 
 
-def test_scorecard_rows_without_a_month_and_an_empty_scorecard_fail():
+@pytest.mark.parametrize("rows_per_part", [1, 10**6])
+def test_scorecard_rows_without_a_month_and_an_empty_scorecard_fail(monkeypatch, rows_per_part):
+    monkeypatch.setattr(gx_suites, "ROWS_PER_PART", rows_per_part)
     no_month = scorecard_rows(r1={"period_month": None})
     outcome = validate_table(scorecard_table(no_month), "marts", "scorecard_attainment")
     assert "expect_column_values_to_not_be_null on period_month: 1 unexpected" in outcome.failures
@@ -248,3 +257,15 @@ def test_scorecard_rows_without_a_month_and_an_empty_scorecard_fail():
     assert not outcome.passed
     assert outcome.counts["rows"] == 0
     assert any(f.startswith("expect_table_row_count_to_be_between") for f in outcome.failures)
+
+
+def test_months_are_batched_in_order_up_to_the_row_budget(monkeypatch):
+    jan, feb, mar = (dt.date(2026, month, 1) for month in (1, 2, 3))
+    months = [(None, 1), (jan, 2), (feb, 3), (mar, 1)]
+    monkeypatch.setattr(gx_suites, "ROWS_PER_PART", 3)
+    assert gx_suites._month_batches(months) == [[None, jan], [feb], [mar]]
+    monkeypatch.setattr(gx_suites, "ROWS_PER_PART", 2)  # feb alone, though larger
+    assert gx_suites._month_batches(months) == [[None], [jan], [feb], [mar]]
+    monkeypatch.setattr(gx_suites, "ROWS_PER_PART", 10)
+    assert gx_suites._month_batches(months) == [[None, jan, feb, mar]]
+    assert gx_suites._month_batches([]) == []

@@ -193,19 +193,15 @@ def test_the_publishing_process_dies_with_the_run(tmp_path):
     script.write_text(
         textwrap.dedent(
             """
-            import multiprocessing, sys, time
-            from concurrent.futures import ProcessPoolExecutor
-            from scorecards.publish import _die_with_parent
+            import os, time
+            from scorecards.publish import in_own_process
 
-            def child_pid():
-                import os
-                return os.getpid()
+            def publishing():
+                print(os.getpid(), flush=True)
+                time.sleep(60)
 
             if __name__ == "__main__":
-                context = multiprocessing.get_context("spawn")
-                pool = ProcessPoolExecutor(1, mp_context=context, initializer=_die_with_parent)
-                print(pool.submit(child_pid).result(), flush=True)
-                time.sleep(60)
+                in_own_process(publishing)
             """
         ),
         encoding="utf-8",

@@ -103,7 +103,8 @@ PUBLISHED_KEYS: dict[str, tuple[str, ...]] = {
 
 PUBLICATION_LOG_COLUMNS = (
     "version integer, as_of_date date, published_at timestamp, months_covered varchar, "
-    "row_counts varchar, table_hashes varchar, checks_summary varchar, restated_months varchar"
+    "row_counts varchar, table_hashes varchar, checks_summary varchar, restated_months varchar, "
+    "layout varchar"
 )
 PUBLICATION_LOG_WIDTH = PUBLICATION_LOG_COLUMNS.count(",") + 1
 
@@ -178,6 +179,9 @@ def publish(
     """
     previous = read_publication_log(published_db)
     version = (max(row[0] for row in previous) + 1) if previous else 1
+    previous_parquet = (
+        parquet_root / f"v{version - 1:06d}" if parquet_root is not None and previous else None
+    )
     tmp = published_db.with_name(f".{published_db.name}.{os.getpid()}.tmp")
     parquet_tmp = (
         parquet_root / f".v{version:06d}.{os.getpid()}.tmp" if parquet_root is not None else None
@@ -196,6 +200,7 @@ def publish(
             checks_summary,
             closed_months,
             parquet_tmp,
+            previous_parquet,
         )
         _fsync(tmp)
         pause_point("before_swap")
@@ -207,6 +212,7 @@ def publish(
         if parquet_tmp is not None and parquet_tmp.exists() and tmp.exists():
             shutil.rmtree(parquet_tmp)
     _fsync(published_db.parent)
+    _stamp(published_db, version)
     parquet_dir = _swap_parquet(parquet_root, parquet_tmp, version) if parquet_tmp else None
     return Publication(
         version,
@@ -276,34 +282,62 @@ def _write_candidate(
     checks_summary: dict[str, object],
     closed_months: Sequence[ClosedMonth],
     parquet_dir: Path | None,
+    previous_parquet: Path | None = None,
 ) -> tuple[dict[str, int], dict[str, str], str, list[str]]:
     """Write the complete candidate database at ``tmp``; returns row counts, hashes, months and
-    the closed months this version restates."""
+    the closed months this version restates.
+
+    When the previous publication was laid out the same way (``layout``), the candidate starts
+    as a copy of it, and a table whose build content has the previous publication's fingerprint
+    (and the same columns and types) is kept as it is there: the same rows in the same order,
+    so the same published table, without sorting and writing it again (at the large scale the
+    44M credited transactions took 105 s to sort and write, the file copy 2.3 s). Every other
+    table is written from the build as on a first publication.
+    """
+    carried = _carried_tables(previous_db, previous)
+    if carried:
+        shutil.copyfile(previous_db, tmp)
     row_counts: dict[str, int] = {}
     table_hashes: dict[str, str] = {}
+    kept: set[str] = set()
     with duckdb.connect(config={"memory_limit": duckdb_memory_limit()}) as con:
         con.execute("attach ? as build (read_only)", [str(build_db)])
         con.execute(f"attach ? as pub (storage_version '{PUBLISHED_STORAGE_VERSION}')", [str(tmp)])
         if previous_db is not None:
             con.execute("attach ? as prev (read_only)", [str(previous_db)])
+        published_names = {table for _, table in PUBLISHED_TABLES}
+        for (other,) in con.execute(
+            "select table_name from information_schema.tables where table_catalog = 'pub'"
+        ).fetchall():
+            if other not in published_names:  # the log and the versioned tables are rewritten
+                con.execute(f"drop table pub.main.{quote_ident(other)}")
         for schema, table in PUBLISHED_TABLES:
             source = f"build.{quote_ident(schema)}.{quote_ident(table)}"
             target = f"pub.main.{quote_ident(table)}"
-            # Sorted so that the same content is laid out the same way in every publication.
-            order = ", ".join(
-                f"{quote_ident(column)} nulls first" for column in PUBLISHED_KEYS[table]
-            )
-            con.execute(f"create table {target} as select * from {source} order by {order}")
+            table_hashes[table] = table_fingerprint(con, source)
+            if (
+                table in carried
+                and carried[table] == (table_hashes[table], _count(con, target))
+                and _columns(con, "build", schema, table) == _columns(con, "pub", "main", table)
+            ):
+                kept.add(table)
+            else:
+                # Sorted so that the same content is laid out the same way in every publication.
+                order = ", ".join(
+                    f"{quote_ident(column)} nulls first" for column in PUBLISHED_KEYS[table]
+                )
+                con.execute(f"drop table if exists {target}")
+                con.execute(f"create table {target} as select * from {source} order by {order}")
             if table == "payouts":
                 pause_point("publish_write")  # half the tables are in the candidate
         restated = _record_closed_months(con, previous_db is not None, version, closed_months)
+        for table in VERSIONED_TABLES:
+            table_hashes[table] = table_fingerprint(con, f"pub.main.{quote_ident(table)}")
         for table in [*(t for _, t in PUBLISHED_TABLES), *VERSIONED_TABLES]:
-            target = f"pub.main.{quote_ident(table)}"
-            row_counts[table] = con.execute(f"select count(*) from {target}").fetchone()[0]
-            table_hashes[table] = table_fingerprint(con, target)
+            row_counts[table] = _count(con, f"pub.main.{quote_ident(table)}")
         months = con.execute(
             "select min(period_month), max(period_month) from pub.main.scorecard_attainment"
-        ).fetchone()
+        ).fetchall()[0]
         months_covered = f"{months[0]:%Y-%m}..{months[1]:%Y-%m}" if months[0] else ""
         con.execute(f"create table pub.main.publication_log ({PUBLICATION_LOG_COLUMNS})")
         placeholders = ", ".join("?" * PUBLICATION_LOG_WIDTH)
@@ -322,18 +356,116 @@ def _write_candidate(
                 json.dumps(table_hashes, sort_keys=True),
                 json.dumps(checks_summary, sort_keys=True, default=str),
                 ",".join(restated),
+                layout(),
             ],
         )
         if parquet_dir is not None:
             parquet_dir.mkdir(parents=True)
             for table in [*(t for _, t in PUBLISHED_TABLES), *VERSIONED_TABLES, "publication_log"]:
+                file_name = table + ".parquet"
+                earlier = previous_parquet / file_name if previous_parquet else None
+                if table in kept and earlier is not None and earlier.is_file():
+                    # The same table as in the previous version: the same file, linked.
+                    os.link(earlier, parquet_dir / file_name)
+                    continue
                 con.execute(
                     f"copy pub.main.{quote_ident(table)} to "
-                    f"'{_sql_path(parquet_dir / (table + '.parquet'))}' (format parquet)"
+                    f"'{_sql_path(parquet_dir / file_name)}' (format parquet)"
                 )
         con.execute("checkpoint pub")
         con.execute("detach pub")
     return row_counts, table_hashes, months_covered, restated
+
+
+def layout() -> str:
+    """A digest of what decides a published table's bytes besides its rows: the DuckDB version
+    (file format and Parquet writer), the storage version and every table's sort key.
+
+    A table is carried over from the previous publication only when its layout is this one;
+    otherwise the previous file is not a valid starting point (a new sort key would leave the
+    carried tables in the old order) and everything is written anew.
+    """
+    decided_by = {
+        "duckdb": duckdb.__version__,
+        "storage_version": PUBLISHED_STORAGE_VERSION,
+        "keys": PUBLISHED_KEYS,
+    }
+    return hashlib.sha256(json.dumps(decided_by, sort_keys=True).encode()).hexdigest()
+
+
+def _carried_tables(previous_db: Path | None, previous: list[tuple]) -> dict[str, tuple[str, int]]:
+    """Fingerprint and row count of each table of the previous publication, by its log, when
+    its file can be the candidate's start: the same layout, and the file exactly as its
+    publisher left it (its stamp). Empty otherwise: everything is written from the build. A
+    carried table must still show the logged row count in the copy.
+    """
+    if previous_db is None or not previous:
+        return {}
+    latest = list(previous[-1]) + [None] * (PUBLICATION_LOG_WIDTH - len(previous[-1]))
+    if latest[-1] != layout() or not _stamped(previous_db, latest[0]):
+        return {}
+    counts, hashes = json.loads(latest[4]), json.loads(latest[5])
+    return {table: (hashes[table], counts[table]) for table in hashes.keys() & counts.keys()}
+
+
+def _stamp(published_db: Path, version: int) -> None:
+    """Record the published file as the publisher left it: its version, inode, size and time.
+
+    Read-only readers leave a file as it is; any write (a read-write connection, a file copied
+    over it) changes one of these. The next publication starts from this file only when its
+    stamp still matches, so a published table changed outside the pipeline is never carried
+    forward (it is written from the build again). Written after the swap: a crash before it
+    leaves a stamp that does not match, and the next publication writes everything."""
+    staged = published_db.with_name(f".{published_db.name}.{os.getpid()}.tmp.stamp")
+    staged.write_text(json.dumps(_file_state(published_db, version)), encoding="utf-8")
+    os.replace(staged, _stamp_path(published_db))
+
+
+def _stamped(published_db: Path, version: int) -> bool:
+    """True when the published file is the one its publisher stamped as ``version``, untouched,
+    with no write-ahead log beside it."""
+    stamp_path = _stamp_path(published_db)
+    if not stamp_path.exists() or published_db.with_name(published_db.name + ".wal").exists():
+        return False
+    try:
+        stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    return stamp == _file_state(published_db, version)
+
+
+def _file_state(path: Path, version: int) -> dict[str, int]:
+    state = os.stat(path)
+    return {
+        "version": version,
+        "inode": state.st_ino,
+        "size": state.st_size,
+        "mtime_ns": state.st_mtime_ns,
+    }
+
+
+def _stamp_path(published_db: Path) -> Path:
+    return published_db.with_name(published_db.name + ".stamp")
+
+
+def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int | None:
+    """Rows of a table, None when it does not exist."""
+    try:
+        return con.execute(f"select count(*) from {relation}").fetchall()[0][0]
+    except duckdb.CatalogException:
+        return None
+
+
+def _columns(
+    con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str
+) -> list[tuple[str, str]]:
+    """A table's column names and types in order (empty when it does not exist)."""
+    return con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? "
+        "order by ordinal_position",
+        [catalog, schema, table],
+    ).fetchall()
 
 
 VERSIONED_TABLES = ("closed_months", "scorecard_attainment_versions", "restatements")

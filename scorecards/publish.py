@@ -17,6 +17,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import platform
 import shutil
 import signal
 import sys
@@ -104,7 +105,7 @@ PUBLISHED_KEYS: dict[str, tuple[str, ...]] = {
 PUBLICATION_LOG_COLUMNS = (
     "version integer, as_of_date date, published_at timestamp, months_covered varchar, "
     "row_counts varchar, table_hashes varchar, checks_summary varchar, restated_months varchar, "
-    "layout varchar"
+    "layout varchar, change_hashes varchar"
 )
 PUBLICATION_LOG_WIDTH = PUBLICATION_LOG_COLUMNS.count(",") + 1
 
@@ -152,6 +153,22 @@ def table_fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> str:
         f"from (select md5_number(cast(t as varchar)) as row_md5 from {relation} as t)"
     ).fetchall()[0]
     return hashlib.sha256(f"{count}:{upper}:{lower}".encode()).hexdigest()
+
+
+def change_fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> str:
+    """A fast, order-independent fingerprint of a table, to tell whether it changed since the
+    previous publication: the row count and two exact sums of DuckDB's own 64-bit row hash.
+
+    About fifteen times faster than ``table_fingerprint`` (3.2 s against 45 s for the 44M
+    credited transactions: no row is turned into text), but DuckDB's hash is not promised to
+    stay the same across versions, so it is compared only within one ``layout``, and the
+    published content hash stays ``table_fingerprint``.
+    """
+    count, first, second = con.execute(
+        "select count(*), coalesce(sum(hash(t)::hugeint), 0), "
+        f"coalesce(sum(hash(t, 1)::hugeint), 0) from {relation} as t"
+    ).fetchall()[0]
+    return f"{count}:{first}:{second}"
 
 
 def read_publication_log(published_db: Path) -> list[tuple]:
@@ -288,17 +305,19 @@ def _write_candidate(
     the closed months this version restates.
 
     When the previous publication was laid out the same way (``layout``), the candidate starts
-    as a copy of it, and a table whose build content has the previous publication's fingerprint
-    (and the same columns and types) is kept as it is there: the same rows in the same order,
-    so the same published table, without sorting and writing it again (at the large scale the
-    44M credited transactions took 105 s to sort and write, the file copy 2.3 s). Every other
-    table is written from the build as on a first publication.
+    as a copy of it, and a table whose build content has the change fingerprint the previous
+    publication logged (and the same columns and types) is kept as it is there, with its logged
+    content hash: the same rows in the same order, so the same published table, without sorting,
+    writing and hashing it again (at the large scale the 44M credited transactions took 105 s to
+    sort and write and 45 s to hash as text; the file copy 2.3 s, the change fingerprint 3.2 s).
+    Every other table is written from the build as on a first publication.
     """
     carried = _carried_tables(previous_db, previous)
     if carried:
         shutil.copyfile(previous_db, tmp)
     row_counts: dict[str, int] = {}
     table_hashes: dict[str, str] = {}
+    change_hashes: dict[str, str] = {}
     kept: set[str] = set()
     with duckdb.connect(config={"memory_limit": duckdb_memory_limit()}) as con:
         con.execute("attach ? as build (read_only)", [str(build_db)])
@@ -314,13 +333,15 @@ def _write_candidate(
         for schema, table in PUBLISHED_TABLES:
             source = f"build.{quote_ident(schema)}.{quote_ident(table)}"
             target = f"pub.main.{quote_ident(table)}"
-            table_hashes[table] = table_fingerprint(con, source)
+            change_hashes[table] = change_fingerprint(con, source)
             if (
                 table in carried
-                and carried[table] == (table_hashes[table], _count(con, target))
+                and carried[table].change_hash == change_hashes[table]
+                and carried[table].rows == _count(con, target)
                 and _columns(con, "build", schema, table) == _columns(con, "pub", "main", table)
             ):
                 kept.add(table)
+                table_hashes[table] = carried[table].content_hash
             else:
                 # Sorted so that the same content is laid out the same way in every publication.
                 order = ", ".join(
@@ -328,6 +349,7 @@ def _write_candidate(
                 )
                 con.execute(f"drop table if exists {target}")
                 con.execute(f"create table {target} as select * from {source} order by {order}")
+                table_hashes[table] = table_fingerprint(con, target)
             if table == "payouts":
                 pause_point("publish_write")  # half the tables are in the candidate
         restated = _record_closed_months(con, previous_db is not None, version, closed_months)
@@ -357,6 +379,7 @@ def _write_candidate(
                 json.dumps(checks_summary, sort_keys=True, default=str),
                 ",".join(restated),
                 layout(),
+                json.dumps(change_hashes, sort_keys=True),
             ],
         )
         if parquet_dir is not None:
@@ -378,8 +401,9 @@ def _write_candidate(
 
 
 def layout() -> str:
-    """A digest of what decides a published table's bytes besides its rows: the DuckDB version
-    (file format and Parquet writer), the storage version and every table's sort key.
+    """A digest of what decides a published table's bytes besides its rows, and its change
+    fingerprint: the DuckDB version (file format, Parquet writer, row hash) and the machine's
+    architecture, the storage version and every table's sort key.
 
     A table is carried over from the previous publication only when its layout is this one;
     otherwise the previous file is not a valid starting point (a new sort key would leave the
@@ -387,25 +411,38 @@ def layout() -> str:
     """
     decided_by = {
         "duckdb": duckdb.__version__,
+        "machine": platform.machine(),
         "storage_version": PUBLISHED_STORAGE_VERSION,
         "keys": PUBLISHED_KEYS,
     }
     return hashlib.sha256(json.dumps(decided_by, sort_keys=True).encode()).hexdigest()
 
 
-def _carried_tables(previous_db: Path | None, previous: list[tuple]) -> dict[str, tuple[str, int]]:
-    """Fingerprint and row count of each table of the previous publication, by its log, when
-    its file can be the candidate's start: the same layout, and the file exactly as its
-    publisher left it (its stamp). Empty otherwise: everything is written from the build. A
-    carried table must still show the logged row count in the copy.
+@dataclass(frozen=True)
+class _Carried:
+    """A table of the previous publication, as its log describes it."""
+
+    change_hash: str
+    rows: int
+    content_hash: str
+
+
+def _carried_tables(previous_db: Path | None, previous: list[tuple]) -> dict[str, _Carried]:
+    """The tables of the previous publication, by its log, when its file can be the candidate's
+    start: the same layout, and the file exactly as its publisher left it (its stamp). Empty
+    otherwise: everything is written from the build. A carried table must still show the
+    logged row count in the copy.
     """
     if previous_db is None or not previous:
         return {}
     latest = list(previous[-1]) + [None] * (PUBLICATION_LOG_WIDTH - len(previous[-1]))
-    if latest[-1] != layout() or not _stamped(previous_db, latest[0]):
+    if latest[8] != layout() or latest[9] is None or not _stamped(previous_db, latest[0]):
         return {}
-    counts, hashes = json.loads(latest[4]), json.loads(latest[5])
-    return {table: (hashes[table], counts[table]) for table in hashes.keys() & counts.keys()}
+    counts, hashes, changes = (json.loads(latest[column]) for column in (4, 5, 9))
+    return {
+        table: _Carried(changes[table], counts[table], hashes[table])
+        for table in changes.keys() & counts.keys() & hashes.keys()
+    }
 
 
 def _stamp(published_db: Path, version: int) -> None:

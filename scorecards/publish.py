@@ -107,7 +107,8 @@ PUBLICATION_LOG_COLUMNS = (
     "row_counts varchar, table_hashes varchar, checks_summary varchar, restated_months varchar, "
     "layout varchar, change_hashes varchar"
 )
-PUBLICATION_LOG_WIDTH = PUBLICATION_LOG_COLUMNS.count(",") + 1
+PUBLICATION_LOG_NAMES = tuple(part.split()[0] for part in PUBLICATION_LOG_COLUMNS.split(", "))
+PUBLICATION_LOG_WIDTH = len(PUBLICATION_LOG_NAMES)
 
 # Scorecard columns whose change in a closed month is listed in `restatements`.
 RESTATED_COLUMNS = (
@@ -364,9 +365,10 @@ def _write_candidate(
         con.execute(f"create table pub.main.publication_log ({PUBLICATION_LOG_COLUMNS})")
         placeholders = ", ".join("?" * PUBLICATION_LOG_WIDTH)
         if previous:
-            # Rows of an older log (fewer columns) are padded with nulls.
-            padded = [list(row) + [None] * (PUBLICATION_LOG_WIDTH - len(row)) for row in previous]
-            con.executemany(f"insert into pub.main.publication_log values ({placeholders})", padded)
+            con.executemany(
+                f"insert into pub.main.publication_log values ({placeholders})",
+                [_padded(row) for row in previous],
+            )
         con.execute(
             f"insert into pub.main.publication_log values ({placeholders})",
             [
@@ -435,14 +437,25 @@ def _carried_tables(previous_db: Path | None, previous: list[tuple]) -> dict[str
     """
     if previous_db is None or not previous:
         return {}
-    latest = list(previous[-1]) + [None] * (PUBLICATION_LOG_WIDTH - len(previous[-1]))
-    if latest[8] != layout() or latest[9] is None or not _stamped(previous_db, latest[0]):
+    latest = dict(zip(PUBLICATION_LOG_NAMES, _padded(previous[-1]), strict=True))
+    if (
+        latest["layout"] != layout()
+        or latest["change_hashes"] is None
+        or not _stamped(previous_db, latest["version"])
+    ):
         return {}
-    counts, hashes, changes = (json.loads(latest[column]) for column in (4, 5, 9))
+    counts, hashes, changes = (
+        json.loads(latest[name]) for name in ("row_counts", "table_hashes", "change_hashes")
+    )
     return {
         table: _Carried(changes[table], counts[table], hashes[table])
         for table in changes.keys() & counts.keys() & hashes.keys()
     }
+
+
+def _padded(log_row: Sequence[object]) -> list[object]:
+    """A row of the publication log with every column: an older log's has fewer (null here)."""
+    return [*log_row, *[None] * (PUBLICATION_LOG_WIDTH - len(log_row))]
 
 
 def _stamp(published_db: Path, version: int) -> None:

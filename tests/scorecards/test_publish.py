@@ -438,6 +438,33 @@ def test_a_previous_file_changed_since_its_publication_is_not_carried(
     assert second.table_hashes == first.table_hashes
 
 
+def test_a_log_from_before_change_fingerprints_is_carried_on_and_nothing_is_kept(
+    build_db, tmp_path
+):
+    """A publication made before the log had ``layout`` and ``change_hashes``: its rows are kept
+    with those columns null, and (even with a matching stamp) every table is written anew."""
+    from scorecards.publish import _stamp
+
+    published, root = tmp_path / "published.duckdb", tmp_path / "published"
+    first = publish(build_db, published, AS_OF, {}, parquet_root=root)
+    with duckdb.connect(str(published)) as con:
+        con.execute(
+            "create table older as select * exclude (layout, change_hashes) from publication_log"
+        )
+        con.execute("drop table publication_log")
+        con.execute("alter table older rename to publication_log")
+    _stamp(published, 1)
+    second = publish(build_db, published, AS_OF, {}, parquet_root=root)
+    assert linked(first.parquet_dir, second.parquet_dir) == set()
+    assert second.table_hashes == first.table_hashes
+    with duckdb.connect(str(published), read_only=True) as con:
+        log = con.execute(
+            "select version, layout is null, change_hashes is null from publication_log "
+            "order by version"
+        ).fetchall()
+    assert log == [(1, True, True), (2, False, False)]
+
+
 READER = r"""
 import json, sys, time
 import duckdb

@@ -13,7 +13,10 @@ keeps a digest of each statement's inputs (``.digests.json``: its rows, the as-o
 module's code) and of the files written from them, and an unchanged statement (or finance
 workbook) whose files still have those bytes (nobody edited them) is linked from the previous
 folder into the new one. A run for one new month rewrites only the statements that month
-touched; the same bytes either way (a test writes both ways and compares).
+touched; the same bytes either way (a test writes both ways and compares). The digests of the
+rows are taken in DuckDB, so only the statements to write are read into Python: at the large
+scale reading all 3.6M payout lines to digest them took over a minute and a half, the digests
+in DuckDB about 13 s.
 """
 
 from __future__ import annotations
@@ -191,11 +194,13 @@ def _save(workbook: Workbook, path: Path, stamp: dt.datetime) -> None:
 BATCH_ROWS = 20_000
 
 
-def _streamed(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[dict[str, object]]:
+def _streamed(
+    con: duckdb.DuckDBPyConnection, sql: str, parameters: Sequence[object] = ()
+) -> Iterator[dict[str, object]]:
     """The rows of ``sql`` as dicts, fetched BATCH_ROWS at a time on a cursor of their own."""
     cursor = con.cursor()
     try:
-        cursor.execute(sql)
+        cursor.execute(sql, parameters or None)
         names = [column[0] for column in cursor.description]
         while batch := cursor.fetchmany(BATCH_ROWS):
             for row in batch:
@@ -209,24 +214,103 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, object]
 
 
 STATEMENT_KEY = ("user_id", "plan_id", "period_start")
-PAYOUTS_SQL = "select * from payouts order by user_id, plan_id, period_start, metric"
-LINES_SQL = (
-    "select * from payout_lines order by user_id, plan_id, period_start, metric, "
-    "line_type desc, transaction_date, line_id"
+PAYOUT_ORDER = "metric, payout_id"
+LINE_ORDER = "metric, line_type desc, transaction_date, line_id"
+# The statements to write, by key: three parallel lists bound as parameters (a temporary table
+# would not be seen by the cursors the rows are streamed on).
+CHOSEN = """
+    semi join (
+        select unnest(?) as user_id, unnest(?) as plan_id, unnest(?) as period_start
+    ) as chosen using (user_id, plan_id, period_start)
+"""
+PAYOUTS_SQL = (
+    f"select * from payouts {CHOSEN} order by user_id, plan_id, period_start, {PAYOUT_ORDER}"
 )
+LINES_SQL = (
+    f"select * from payout_lines {CHOSEN} order by user_id, plan_id, period_start, {LINE_ORDER}"
+)
+# One row per statement, in key order: its folder's period type, its number of lines and the
+# digests of its rows (every column, as JSON text: decimals keep their scale), of its payouts
+# and of its lines each in the order the statement shows them, and its user's row.
+STATEMENT_DIGESTS_SQL = f"""
+    with payout_digests as (
+        select
+            user_id,
+            plan_id,
+            period_start,
+            first(period_type order by {PAYOUT_ORDER}) as period_type,
+            sha256(string_agg(to_json(payouts), chr(10) order by {PAYOUT_ORDER})) as payouts,
+        from payouts
+        group by user_id, plan_id, period_start
+    ),
+
+    line_digests as (
+        select
+            user_id,
+            plan_id,
+            period_start,
+            count(*) as line_count,
+            sha256(string_agg(to_json(payout_lines), chr(10) order by {LINE_ORDER})) as lines,
+        from payout_lines
+        group by user_id, plan_id, period_start
+    ),
+
+    user_rows as (
+        select
+            user_id,
+            to_json(dim_users) as user_row,
+        from dim_users
+    )
+
+    select
+        payout_digests.user_id,
+        payout_digests.plan_id,
+        payout_digests.period_start,
+        payout_digests.period_type,
+        coalesce(line_digests.line_count, 0) as line_count,
+        payout_digests.payouts,
+        line_digests.lines,
+        user_rows.user_row,
+    from payout_digests
+    left join line_digests
+        on payout_digests.user_id is not distinct from line_digests.user_id
+        and payout_digests.plan_id is not distinct from line_digests.plan_id
+        and payout_digests.period_start is not distinct from line_digests.period_start
+    left join user_rows
+        on payout_digests.user_id = user_rows.user_id
+    order by payout_digests.user_id, payout_digests.plan_id, payout_digests.period_start
+"""
+# A line whose key has no payout would be in no statement: it stops the export.
+ORPHAN_LINES_SQL = """
+    select line_id, user_id, plan_id, period_start
+    from payout_lines
+    where not exists (
+        select 1
+        from payouts
+        where payouts.user_id is not distinct from payout_lines.user_id
+            and payouts.plan_id is not distinct from payout_lines.plan_id
+            and payouts.period_start is not distinct from payout_lines.period_start
+    )
+    order by line_id
+    limit 1
+"""
 
 
 def _statements(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection, chosen: Sequence[tuple]
 ) -> Iterator[tuple[tuple, list[dict[str, object]], list[dict[str, object]]]]:
-    """Each statement's key, payouts and lines, in key order, read in step from two sorted
-    streams so that one statement's rows are in memory at a time. Both are sorted on the key
-    first, so a statement's lines follow each other and come in its turn; a line left over (no
-    payout of its key, or out of order) stops the export instead of going missing."""
-    lines = _streamed(con, LINES_SQL)
+    """The ``chosen`` statements' keys, payouts and lines, in key order, read in step from two
+    sorted streams so that one statement's rows are in memory at a time. Both are sorted on the
+    key first, so a statement's lines follow each other and come in its turn; a line left over
+    (out of order) stops the export instead of going missing."""
+    if not chosen:
+        return
+    keys = [list(column) for column in zip(*chosen, strict=True)]
+    lines = _streamed(con, LINES_SQL, keys)
     line = next(lines, None)
     for key, group in itertools.groupby(
-        _streamed(con, PAYOUTS_SQL), key=lambda row: tuple(row[name] for name in STATEMENT_KEY)
+        _streamed(con, PAYOUTS_SQL, keys),
+        key=lambda row: tuple(row[name] for name in STATEMENT_KEY),
     ):
         payouts = list(group)
         own: list[dict[str, object]] = []
@@ -291,9 +375,9 @@ def _statement_csv(lines: list[dict[str, object]], payout_keys: dict[str, object
 
 
 FINANCE_SHEETS = (
-    ("Payout register", "select * from payouts order by period_start, user_id, plan_id, metric"),
-    ("Reconciliation", "select * from reconciliation_monthly order by month_start, metric"),
-    ("Statement check", "select * from reconciliation_payouts order by payout_id"),
+    ("Payout register", "payouts", "period_start, user_id, plan_id, metric, payout_id"),
+    ("Reconciliation", "reconciliation_monthly", "month_start, metric"),
+    ("Statement check", "reconciliation_payouts", "payout_id"),
 )
 
 
@@ -307,29 +391,32 @@ def _finance_workbook(
     """Write the finance workbook at ``path`` (or link the previous export's, ``previous``, when
     its inputs and bytes are as ``recorded``); returns what to record of it. Every payout is a
     row of it: at 30,000 payouts openpyxl takes over half a minute, which a run that changed no
-    payout need not spend."""
-    sheets = []
-    for title, sql in FINANCE_SHEETS:
-        columns = [(name, _format_for(name)) for name in _column_names(con, sql)]
-        sheets.append((title, columns, _records(con, sql)))
-    text = json.dumps([sheets, stamp.isoformat(), _writer_version()], default=str, sort_keys=True)
+    payout need not spend. Its sheets' rows are digested in DuckDB (with their columns' names
+    and types) and read into Python only to be written."""
+    shapes = []
+    for title, table, order in FINANCE_SHEETS:
+        sheet = con.execute(
+            f"select sha256(coalesce(string_agg(to_json(sheet), chr(10) order by {order}), '')) "
+            f'from "{table}" as sheet'
+        ).fetchall()[0][0]
+        columns = con.execute(f'select * from "{table}" limit 0').description
+        shapes.append([title, sheet, [[column[0], str(column[1])] for column in columns]])
+    text = json.dumps([shapes, stamp.isoformat(), _writer_version()], sort_keys=True)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     same = recorded.get("inputs") == digest
     if same and _reuse(previous.parent, path.parent, previous.name, recorded, ("",)):
         return recorded  # the same inputs and, checked just now, the same bytes
     workbook = Workbook()
-    for index, (title, columns, records) in enumerate(sheets):
+    for index, (title, table, order) in enumerate(FINANCE_SHEETS):
         ws = workbook.active if index == 0 else workbook.create_sheet()
         ws.title = title
-        _table(ws, 1, columns, records)
+        sql = f'select * from "{table}" order by {order}'
+        columns = [(name, _format_for(name)) for name, _ in shapes[index][2]]
+        _table(ws, 1, columns, _records(con, sql))
         ws.freeze_panes = "A2"
         _widths(ws, len(columns))
     _save(workbook, path, stamp)
     return _recorded(digest, path.parent, path.name, ("",))
-
-
-def _column_names(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
-    return [column[0] for column in con.execute(f"select * from ({sql}) limit 0").description]
 
 
 def _format_for(name: str) -> str | None:
@@ -360,12 +447,27 @@ def _writer_version() -> str:
     return f"{code}:{openpyxl.__version__}:{zlib.ZLIB_RUNTIME_VERSION}"
 
 
-def statement_digest(job: _StatementJob, stamp: dt.datetime, writer: str) -> str:
+def _table_shapes(con: duckdb.DuckDBPyConnection) -> str:
+    """The columns (names and types) of the tables a statement is made of: the row digests see
+    values as text, which a type change can leave as they were (1 as INTEGER or DECIMAL)."""
+    rows = con.execute(
+        """
+        select table_name, column_name, data_type
+        from information_schema.columns
+        where table_name in ('dim_users', 'payouts', 'payout_lines')
+        order by table_name, ordinal_position
+        """
+    ).fetchall()
+    return json.dumps(rows)
+
+
+def statement_digest(row: Sequence[object], stamp: dt.datetime, writer: str) -> str:
     """A digest of everything a statement's two files are made of: equal digests, equal bytes.
 
-    Values go in as text (decimals keep their scale, dates their ISO form)."""
-    content = [job.user, job.payouts, job.lines, job.keys, stamp.isoformat(), writer]
-    text = json.dumps(content, default=str, sort_keys=True, ensure_ascii=False)
+    ``row`` is the statement's row of STATEMENT_DIGESTS_SQL (its key, period type, line count,
+    the digests of its payouts and lines and its user's row); ``writer`` names the code and the
+    tables' columns."""
+    text = json.dumps([list(row), stamp.isoformat(), writer], default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -506,45 +608,52 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
     staging.mkdir(parents=True)
     con = duckdb.connect(str(published_db), read_only=True)
     try:
+        # No progress bar: the digests take seconds at scale, and it would go into the run's log.
+        con.execute("set enable_progress_bar = false")
         as_of = con.execute("select max(as_of_date) from payouts").fetchall()[0][0]
         stamp = dt.datetime.combine(as_of or dt.date(1980, 1, 1), dt.time())
         users = {u["user_id"]: u for u in _records(con, "select * from dim_users")}
         previous = _read_digests(target)
-        writer = _writer_version()
+        writer = f"{_writer_version()}:{_table_shapes(con)}"
+        orphan = con.execute(ORPHAN_LINES_SQL).fetchall()
+        if orphan:
+            line_id, *key = orphan[0]
+            raise RuntimeError(f"a payout line has no payout to go with: {line_id} for {key}")
         inputs: dict[str, str] = {}
-        written_now: set[str] = set()
-        counted = {"lines": 0}
+        names: dict[tuple, str] = {}
         made_by: dict[str, tuple[object, object]] = {}
+        lines = 0
+        for row in con.execute(STATEMENT_DIGESTS_SQL).fetchall():
+            user_id, plan_id, period_start, period_type, line_count = row[:5]
+            lines += line_count
+            label = period_label(str(period_type), period_start)
+            name = f"{label}/{safe_file_part(str(user_id))}_{safe_file_part(str(plan_id))}"
+            if name in made_by:
+                raise RuntimeError(
+                    f"the statements of {made_by[name]} and of {(user_id, plan_id)} would "
+                    f"both be written to {name}: ids that differ only in characters a file "
+                    "name cannot hold; rename one of them"
+                )
+            made_by[name] = (user_id, plan_id)
+            inputs[name] = statement_digest(row, stamp, writer)
+            (staging / label).mkdir(exist_ok=True)
+            recorded = previous.get(name, {})
+            if recorded.get("inputs") != inputs[name] or not _reuse(
+                target, staging, name, recorded
+            ):
+                names[(user_id, plan_id, period_start)] = name
 
         def to_write() -> Iterator[_StatementJob]:
             """The statements whose files cannot be linked from the last export."""
-            for (user_id, plan_id, period_start), payouts, lines in _statements(con):
-                counted["lines"] += len(lines)
-                folder = staging / period_label(str(payouts[0]["period_type"]), period_start)
-                folder.mkdir(exist_ok=True)
-                stem = f"{safe_file_part(str(user_id))}_{safe_file_part(str(plan_id))}"
-                job = _StatementJob(
+            for key, payouts, own in _statements(con, list(names)):
+                user_id, plan_id, period_start = key
+                yield _StatementJob(
                     users.get(user_id, {}),
                     payouts,
-                    lines,
+                    own,
                     {"user_id": user_id, "plan_id": plan_id, "period_start": period_start},
-                    folder / stem,
+                    staging / names[key],
                 )
-                name = job.stem.relative_to(staging).as_posix()
-                if name in made_by:
-                    raise RuntimeError(
-                        f"the statements of {made_by[name]} and of {(user_id, plan_id)} would "
-                        f"both be written to {name}: ids that differ only in characters a file "
-                        "name cannot hold; rename one of them"
-                    )
-                made_by[name] = (user_id, plan_id)
-                inputs[name] = statement_digest(job, stamp, writer)
-                recorded = previous.get(name, {})
-                if recorded.get("inputs") != inputs[name] or not _reuse(
-                    target, staging, name, recorded
-                ):
-                    written_now.add(name)
-                    yield job
 
         finance = "finance_workbook.xlsx"
         digests: dict[str, dict[str, str]] = {}
@@ -554,10 +663,8 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
                 con, stamp, staging / finance, target / finance, previous.get(finance, {})
             )
 
-        expected = con.execute(
-            "select count(*) from (select distinct user_id, plan_id, period_start from payouts)"
-        ).fetchall()[0][0]
-        written = _write_all(to_write(), expected, stamp, finance_workbook)
+        written_now = set(names.values())
+        written = _write_all(to_write(), len(names), stamp, finance_workbook)
         if written != len(written_now):
             raise RuntimeError(f"wrote {written} of {len(written_now)} statements")
         # A linked statement keeps its record (its bytes were checked against it); a written
@@ -584,7 +691,7 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
     return StatementsWritten(
         folder=target,
         statements=len(inputs),
-        lines=counted["lines"],
+        lines=lines,
         finance_workbook=target / "finance_workbook.xlsx",
         reused=len(inputs) - len(written_now),
     )

@@ -212,6 +212,12 @@ def test_the_finance_workbook_is_linked_while_its_sheets_are_unchanged(tmp_path)
     assert amounts["R1"] == pytest.approx(5599.99)
     fresh = write_statements(published, tmp_path / "fresh")
     assert _files(written.folder) == _files(fresh.folder)
+    # A column's type, though its values read the same: written again.
+    again = written.finance_workbook.stat().st_ino
+    assert write_statements(published, reports).finance_workbook.stat().st_ino == again
+    with duckdb.connect(str(published)) as con:
+        con.execute("alter table reconciliation_monthly alter difference type decimal(38, 2)")
+    assert write_statements(published, reports).finance_workbook.stat().st_ino != again
 
 
 @pytest.mark.parametrize(
@@ -326,3 +332,52 @@ def test_two_ids_that_make_the_same_file_name_stop_the_export(tmp_path):
         )
     with pytest.raises(RuntimeError, match="R_2_P"):
         write_statements(published, tmp_path / "reports")
+
+
+def test_unchanged_statements_are_not_read_into_python(tmp_path, monkeypatch):
+    """The statements' rows are digested in DuckDB: an export where nothing changed reads no
+    payout line and no payout for a statement (only the finance workbook's sheets); one where a
+    single line changed reads that statement's rows only."""
+    import scorecards.statements as statements
+
+    published = make_published(tmp_path / "pub.duckdb")
+    _add_rows(published)
+    reports = tmp_path / "reports"
+    write_statements(published, reports)
+    read: list[tuple[str, dict[str, object]]] = []
+    streamed = statements._streamed
+
+    def recording(con, sql, parameters=()):
+        for row in streamed(con, sql, parameters):
+            read.append((sql, row))
+            yield row
+
+    monkeypatch.setattr(statements, "_streamed", recording)
+    assert write_statements(published, reports).reused == 3
+    assert not [row for sql, row in read if sql in (statements.LINES_SQL, statements.PAYOUTS_SQL)]
+    read.clear()
+    with duckdb.connect(str(published)) as con:
+        con.execute("update payout_lines set line_amount = 1.00 where line_id like 'R/2%'")
+    assert write_statements(published, reports).reused == 2
+    lines = [row for sql, row in read if sql == statements.LINES_SQL]
+    payouts = [row for sql, row in read if sql == statements.PAYOUTS_SQL]
+    assert [row["user_id"] for row in lines] == ["R/2"]
+    assert [row["user_id"] for row in payouts] == ["R/2"]
+
+
+def test_a_user_row_or_a_column_type_change_rewrites_what_it_shapes(tmp_path):
+    """The digests cover the user's row (the statement's header) and the columns' types, which
+    the rows' text can leave unchanged."""
+    published = make_published(tmp_path / "pub.duckdb")
+    reports = tmp_path / "reports"
+    write_statements(published, reports)
+    with duckdb.connect(str(published)) as con:
+        con.execute("update dim_users set full_name = 'Rep 2' where user_id = 'R/2'")
+    renamed = write_statements(published, reports)
+    assert renamed.reused == 1
+    assert _files(renamed.folder) == _files(write_statements(published, tmp_path / "a").folder)
+    with duckdb.connect(str(published)) as con:
+        con.execute("alter table payout_lines alter source_line type decimal(38, 0)")
+    retyped = write_statements(published, reports)
+    assert retyped.reused == 0
+    assert _files(retyped.folder) == _files(write_statements(published, tmp_path / "b").folder)

@@ -474,20 +474,30 @@ unioned as (
 
 ),
 
+in_partition as (
+
+    {#- The months of this run only (every month in a full build), before the ledger is resolved
+        to members: members_resolved is read twice, and the filter is not pushed into it from
+        the end (one month at the large scale took 34 s filtered at the end, 19 s here). -#}
+    select * from unioned
+    where {{ in_partition('transaction_date') }}
+
+),
+
 members_resolved as (
 
     select
-        unioned.*,
+        in_partition.*,
         case
-            when unioned.chain_user_id in ('unassigned', 'unknown') then unioned.chain_user_id
-            when unioned.chain_user_id is null then 'unassigned'
+            when in_partition.chain_user_id in ('unassigned', 'unknown') then in_partition.chain_user_id
+            when in_partition.chain_user_id is null then 'unassigned'
             when users.user_id is null then 'unknown'
             else users.user_id
         end as credited_user_id,
         users.team_id as current_team_id
-    from unioned
+    from in_partition
     left join users
-        on unioned.chain_user_id = users.user_id
+        on in_partition.chain_user_id = users.user_id
 
 ),
 
@@ -588,13 +598,6 @@ with_region as (
     left join teams
         on ledger.team_id = teams.team_id
 
-),
-
-in_partition as (
-
-    select * from with_region
-    where {{ in_partition('month_start') }}
-
 )
 
-select * from in_partition
+select * from with_region

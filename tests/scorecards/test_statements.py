@@ -151,21 +151,18 @@ def test_statements_written_by_several_processes_are_the_same_bytes(tmp_path, mo
     monkeypatch.setattr("scorecards.statements.PARALLEL_FROM", 2)
     monkeypatch.setattr("scorecards.statements.CHUNK", 1)
     parallel = write_statements(published, tmp_path / "parallel")
-    files = sorted(p.relative_to(serial.folder) for p in serial.folder.rglob("*") if p.is_file())
+    files = _files(serial.folder)
     # Two statements (xlsx + csv), the finance workbook and the statements' digests.
     assert len(files) == 6
-    assert files == sorted(
-        p.relative_to(parallel.folder) for p in parallel.folder.rglob("*") if p.is_file()
-    )
-    for name in files:
-        assert (serial.folder / name).read_bytes() == (parallel.folder / name).read_bytes()
+    assert files == _files(parallel.folder)
 
 
 def _files(folder: Path) -> dict[str, bytes]:
+    """Every file's bytes but the stamps' (inodes and times: they differ between exports)."""
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
         for path in folder.rglob("*")
-        if path.is_file()
+        if path.is_file() and path.name != ".stamps.json"
     }
 
 
@@ -381,3 +378,49 @@ def test_a_user_row_or_a_column_type_change_rewrites_what_it_shapes(tmp_path):
     retyped = write_statements(published, reports)
     assert retyped.reused == 0
     assert _files(retyped.folder) == _files(write_statements(published, tmp_path / "b").folder)
+
+
+def test_a_file_as_it_was_written_is_not_read_again_one_touched_is(tmp_path, monkeypatch):
+    """A file with the stamp it had when written (inode, size, modification time) is linked
+    without reading it; a file with another stamp has its bytes compared: kept when they are
+    the recorded ones, written again when not (an edit that kept the file's size)."""
+    import os
+
+    import scorecards.statements as statements
+
+    published = make_published(tmp_path / "pub.duckdb")
+    reports = tmp_path / "reports"
+    first = write_statements(published, reports)
+    expected = _files(first.folder)
+    hashed: list[str] = []
+    digest = statements._file_digest
+
+    def recording(path: Path) -> str:
+        hashed.append(path.relative_to(path.parent.parent).as_posix())
+        return digest(path)
+
+    monkeypatch.setattr(statements, "_file_digest", recording)
+    assert write_statements(published, reports).reused == 2
+    assert hashed == []
+    csv_file = reports / "statements" / "2026-02" / "R1_P.csv"
+    os.utime(csv_file, ns=(1, 1))  # touched: same bytes, another stamp
+    assert write_statements(published, reports).reused == 2
+    assert hashed == ["2026-02/R1_P.csv"]
+    hashed.clear()
+    assert write_statements(published, reports).reused == 2  # stamped anew when linked
+    assert hashed == []
+    text = csv_file.read_bytes()
+    csv_file.write_bytes(text.replace(b"5600.00", b"5600.01"))  # same size, new bytes
+    again = write_statements(published, reports)
+    assert again.reused == 1
+    assert _files(again.folder) == expected
+    (again.folder / ".stamps.json").write_text("{broken", encoding="utf-8")
+    hashed.clear()
+    assert write_statements(published, reports).reused == 2
+    assert sorted(hashed) == [  # no stamps: every file's bytes are compared
+        "2026-02/R1_P.csv",
+        "2026-02/R1_P.xlsx",
+        "2026-02/R_2_P.csv",
+        "2026-02/R_2_P.xlsx",
+        "statements/finance_workbook.xlsx",
+    ]

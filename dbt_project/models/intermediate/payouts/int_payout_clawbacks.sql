@@ -33,11 +33,11 @@ ledger as (
 
 ),
 
-{#- The same ledger for the changed documents' details and for telling which paid documents
-    left it: one CTE read in three places is materialized whole by DuckDB (the 44M rows of the
-    large scale, 10 s even when nothing was paid), one read once is not. -#}
 ledger_documents as (
 
+    {#- The same ledger for the changed documents' details and for telling which paid
+        documents left it: one CTE read in three places is materialized whole by DuckDB (the
+        44M rows of the large scale, 10 s even when nothing was paid), one read once is not. -#}
     select * from {{ ref('int_transactions_credited') }}
     where transaction_date <= cast('{{ run_var("as_of_date") }}' as date)
 

@@ -216,6 +216,7 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, object]
 
 
 STATEMENT_KEY = ("user_id", "plan_id", "period_start")
+STATEMENT_TABLES = ("dim_users", "payouts", "payout_lines")
 PAYOUT_ORDER = "metric, payout_id"
 LINE_ORDER = "metric, line_type desc, transaction_date, line_id"
 # The statements to write, by key: three parallel lists bound as parameters (a temporary table
@@ -407,8 +408,7 @@ def _finance_workbook(
             f"select sha256(coalesce(string_agg(to_json(sheet), chr(10) order by {order}), '')) "
             f'from "{table}" as sheet'
         ).fetchall()[0][0]
-        columns = con.execute(f'select * from "{table}" limit 0').description
-        shapes.append([title, sheet, [[column[0], str(column[1])] for column in columns]])
+        shapes.append([title, sheet, _columns(con, table)])
     text = json.dumps([shapes, stamp.isoformat(), _writer_version()], sort_keys=True)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     same = recorded.get("inputs") == digest
@@ -455,18 +455,16 @@ def _writer_version() -> str:
     return f"{code}:{openpyxl.__version__}:{zlib.ZLIB_RUNTIME_VERSION}"
 
 
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[list[str]]:
+    """A table's column names and types, in order."""
+    description = con.execute(f'select * from "{table}" limit 0').description
+    return [[column[0], str(column[1])] for column in description]
+
+
 def _table_shapes(con: duckdb.DuckDBPyConnection) -> str:
     """The columns (names and types) of the tables a statement is made of: the row digests see
     values as text, which a type change can leave as they were (1 as INTEGER or DECIMAL)."""
-    rows = con.execute(
-        """
-        select table_name, column_name, data_type
-        from information_schema.columns
-        where table_name in ('dim_users', 'payouts', 'payout_lines')
-        order by table_name, ordinal_position
-        """
-    ).fetchall()
-    return json.dumps(rows)
+    return json.dumps([[table, _columns(con, table)] for table in STATEMENT_TABLES])
 
 
 def statement_digest(row: Sequence[object], stamp: dt.datetime, writer: str) -> str:

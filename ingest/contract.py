@@ -8,7 +8,14 @@ and the tests all read this table, so a column is added in exactly one place.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass, field
+
+DATE_MIN_ENV = "SCORECARDS_DATE_MIN"
+DATE_YEARS_AHEAD_ENV = "SCORECARDS_DATE_YEARS_AHEAD"
+DEFAULT_DATE_MIN = "2000-01-01"
+DEFAULT_DATE_YEARS_AHEAD = 2
 
 # Logical types and the DuckDB type each is stored as. Money is DECIMAL, never float: amounts keep
 # cents, prices and costs four places, FX rates eight.
@@ -92,7 +99,12 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
         "quarter": ("quarterly", "季度"),
         "month": ("monthly", "月", "月度"),
     },
-    "tier": {"floor": ("minimum", "保底"), "target": ("plan", "目标"), "stretch": ("挑战",)},
+    # The ABC practice (DOMAIN.md, "Tier words"): A = 保底 floor, B = 理想 target, C = 冲刺 stretch.
+    "tier": {
+        "floor": ("minimum", "保底", "保底目标", "a"),
+        "target": ("plan", "目标", "理想", "理想目标", "b"),
+        "stretch": ("挑战", "冲刺", "冲刺目标", "挑战目标", "c"),
+    },
     "direction": {
         "higher_is_better": ("higher", "越高越好"),
         "lower_is_better": ("lower", "越低越好"),
@@ -541,3 +553,26 @@ def entity_for_file(source: str, filename: str) -> Entity | None:
             if best is None or len(name) > len(best.name):
                 best = entity
     return best
+
+
+def date_window(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The plausible dates of landed data: a date or timestamp outside is quarantined at ingest
+    with its file, line and column (a typo such as 9999-12-31 would otherwise reach the calendar
+    and block the whole publication without naming its source).
+
+    From ``SCORECARDS_DATE_MIN`` (default 2000-01-01) to 31 December of the as-of year plus
+    ``SCORECARDS_DATE_YEARS_AHEAD`` (default 2), so at least two years after the as-of date. The
+    upper end moves once a year, not daily: a load is redone when the window it was checked
+    against changes (ingest/loader.py), and a daily move would reload every file every day."""
+    raw_min = (os.environ.get(DATE_MIN_ENV) or DEFAULT_DATE_MIN).strip()
+    try:
+        earliest = dt.date.fromisoformat(raw_min)
+    except ValueError as exc:
+        raise ValueError(f"{DATE_MIN_ENV} must be a date as YYYY-MM-DD, got {raw_min!r}") from exc
+    raw_ahead = (os.environ.get(DATE_YEARS_AHEAD_ENV) or str(DEFAULT_DATE_YEARS_AHEAD)).strip()
+    if not raw_ahead.isdigit() or not 1 <= int(raw_ahead) <= 50:
+        raise ValueError(f"{DATE_YEARS_AHEAD_ENV} must be 1 to 50 years, got {raw_ahead!r}")
+    latest = dt.date(as_of.year + int(raw_ahead), 12, 31)
+    if earliest >= as_of:
+        raise ValueError(f"{DATE_MIN_ENV} ({earliest}) must be before the as-of date ({as_of})")
+    return earliest, latest

@@ -31,6 +31,7 @@ from ingest.contract import (
     Column,
     Entity,
     alias_map,
+    date_window,
     entity_for_file,
     normalise_header,
 )
@@ -125,10 +126,14 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             message varchar,
             loaded_at timestamp not null,
             retired_at timestamp,
-            retired_reason varchar
+            retired_reason varchar,
+            date_window varchar
         )
         """
     )
+    # A build database from an earlier version: its loads were checked against no window, so
+    # they are loaded again once.
+    con.execute("alter table audit.load_log add column if not exists date_window varchar")
     con.execute(
         """
         create table if not exists audit.quarantine (
@@ -280,6 +285,13 @@ def _problem_expr(col: Column, ref: str, value: str) -> str:
             f"when not regexp_full_match({value}, '[A-Z]{{3}}') then "
             f"'invalid currency code in {col.name}: ' || {text}"
         )
+    if col.type in ("date", "timestamp"):
+        # The plausible window ($date_min, $date_max: ingest.contract.date_window).
+        checks.append(
+            f"when cast({value} as date) not between $date_min and $date_max then "
+            f"'{col.name} outside the plausible dates (' || $date_min || ' to ' || $date_max "
+            f"|| '): ' || left({text}, 60)"
+        )
     if col.min_value is not None:
         checks.append(
             f"when {value} < {col.min_value} then "
@@ -354,7 +366,11 @@ def _json_object(names: list[str], prefix: str) -> tuple[str, dict[str, str]]:
 
 
 def _type_rows(
-    con: duckdb.DuckDBPyConnection, entity: Entity, mapping: dict[str, str], extra: list[str]
+    con: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    mapping: dict[str, str],
+    extra: list[str],
+    window: tuple[dt.date, dt.date],
 ) -> None:
     """Build ``__typed``: typed canonical columns, the line, unknown columns and the reason."""
     has_broken = BROKEN_LINE_COLUMN in _stage_columns(con)
@@ -372,7 +388,13 @@ def _type_rows(
         ref = f"stage.{quote_ident(header)}"
         parsed = _parse_expr(col, ref)
         if col.default is not None:
-            parsed = f"coalesce({parsed}, cast('{col.default}' as {col.sql_type}))"
+            # The default fills an empty cell only: a value that does not parse (an unknown tier
+            # word) stays null here, so the row is quarantined with its reason, never defaulted.
+            empty = f"nullif(trim({ref}), '') is null"
+            parsed = (
+                f"(case when {empty} then cast('{col.default}' as {col.sql_type}) "
+                f"else {parsed} end)"
+            )
         selects.append(f"{parsed} as {quote_ident(col.name)}")
         problems.append(_problem_expr(col, ref, parsed))
     reason = f"concat_ws('; ', {', '.join(problems)})" if problems else "''"
@@ -401,7 +423,8 @@ def _type_rows(
         )
         select * from typed
         """
-    con.execute(sql, {**header_params, **extra_params})
+    dates = {"date_min": window[0], "date_max": window[1]} if "$date_min" in sql else {}
+    con.execute(sql, {**header_params, **extra_params, **dates})
     for col in entity.columns:
         if col.default_from is not None and col.name not in mapping:
             con.execute(
@@ -434,12 +457,17 @@ def _type_rows(
 
 
 def _load_one(
-    con: duckdb.DuckDBPyConnection, path: Path, rel: str, entity: Entity, load_id: int
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    rel: str,
+    entity: Entity,
+    load_id: int,
+    window: tuple[dt.date, dt.date],
 ) -> FileResult:
     hint = set(alias_map(entity))
     read_any(con, path, _STAGE, hint)
     mapping, extra = _map_headers(con, entity)
-    _type_rows(con, entity, mapping, extra)
+    _type_rows(con, entity, mapping, extra, window)
     rows_read = con.execute(f"select count(*) from {_STAGE}").fetchone()[0]
     columns = ", ".join(quote_ident(c.name) for c in entity.columns)
     con.execute(
@@ -488,8 +516,13 @@ def load_landing(
     con: duckdb.DuckDBPyConnection,
     landing: Path,
     progress: Callable[[str], None] | None = None,
+    window: tuple[dt.date, dt.date] | None = None,
 ) -> LoadSummary:
-    """Load every new file under ``landing``; returns what happened to each file."""
+    """Load every new file under ``landing``; returns what happened to each file.
+
+    ``window`` is the plausible dates (ingest.contract.date_window; by default as of today):
+    a date outside is quarantined. A load checked against another window is done again."""
+    window = window or date_window(dt.date.today())
     ensure_schema(con)
     _register_aliases(con)
     summary = LoadSummary()
@@ -499,7 +532,7 @@ def load_landing(
         path.relative_to(landing).as_posix(): file_sha256(path) if _inside(path, landing) else "-"
         for path in files
     }
-    retire_stale_loads(con, current)
+    retire_stale_loads(con, current, _window_text(window))
     total_rows = 0
     for number, path in enumerate(files, start=1):
         rel = path.relative_to(landing).as_posix()
@@ -515,7 +548,7 @@ def load_landing(
             continue
         if sha == "-":
             result = FileResult(rel, None, "rejected", message="path escapes the landing folder")
-            _log(con, result, sha, _next_id(con))
+            _log(con, result, sha, _next_id(con), window)
             summary.files.append(result)
             continue
         entity = entity_for_file(source, path.name)
@@ -524,7 +557,7 @@ def load_landing(
         try:
             if entity is None:
                 raise FileRejected(f"unknown entity: no {source} entity matches the file name")
-            result = _load_one(con, path, rel, entity, load_id)
+            result = _load_one(con, path, rel, entity, load_id, window)
         except FileRejected as exc:
             con.execute("rollback")
             con.execute("begin transaction")
@@ -537,7 +570,7 @@ def load_landing(
         finally:
             drop_stage(con, _STAGE)
             con.execute(f"drop table if exists {_TYPED}")
-        _log(con, result, sha, load_id)
+        _log(con, result, sha, load_id, window)
         con.execute("commit")
         summary.files.append(result)
         total_rows += result.rows_read
@@ -551,18 +584,26 @@ def load_landing(
     return summary
 
 
-def retire_stale_loads(con: duckdb.DuckDBPyConnection, current: dict[str, str]) -> list[str]:
-    """Retire loads whose file left the landing folder or changed; returns their file paths."""
+def retire_stale_loads(
+    con: duckdb.DuckDBPyConnection, current: dict[str, str], window: str | None = None
+) -> list[str]:
+    """Retire loads whose file left the landing folder or changed, or (with ``window``) whose
+    dates were checked against another plausible window; returns their file paths."""
     active = con.execute(
-        "select load_id, file_path, entity, file_sha256 from audit.load_log "
+        "select load_id, file_path, entity, file_sha256, date_window from audit.load_log "
         "where retired_at is null order by load_id"
     ).fetchall()
     retired = []
     by_name = {entity.qualified: entity for entity in ENTITIES}
-    for load_id, path, entity_name, sha in active:
-        if current.get(path) == sha:
+    for load_id, path, entity_name, sha, checked_window in active:
+        if current.get(path) == sha and (window is None or checked_window == window):
             continue
-        reason = "file removed from landing" if path not in current else "replaced by a new version"
+        if path not in current:
+            reason = "file removed from landing"
+        elif current[path] != sha:
+            reason = "replaced by a new version"
+        else:
+            reason = f"dates checked against {checked_window}, now {window}"
         con.execute("begin transaction")
         entity = by_name.get(entity_name or "")
         if entity is not None:
@@ -586,9 +627,21 @@ def _next_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("select nextval('audit.load_id_seq')").fetchone()[0]
 
 
-def _log(con: duckdb.DuckDBPyConnection, result: FileResult, sha: str, load_id: int) -> None:
+def _window_text(window: tuple[dt.date, dt.date]) -> str:
+    return f"{window[0]}..{window[1]}"
+
+
+def _log(
+    con: duckdb.DuckDBPyConnection,
+    result: FileResult,
+    sha: str,
+    load_id: int,
+    window: tuple[dt.date, dt.date],
+) -> None:
     con.execute(
-        "insert into audit.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null)",
+        "insert into audit.load_log (load_id, file_path, entity, file_sha256, rows_read, "
+        "rows_accepted, rows_quarantined, status, message, loaded_at, date_window) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             load_id,
             result.file_path,
@@ -600,6 +653,7 @@ def _log(con: duckdb.DuckDBPyConnection, result: FileResult, sha: str, load_id: 
             result.status,
             result.message,
             _now(),
+            _window_text(window),
         ],
     )
 

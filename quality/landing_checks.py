@@ -68,26 +68,83 @@ def required_entities_check(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
     )
 
 
-def quarantine_check(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
-    """A warning while rows of files in force sit in quarantine, with counts and examples."""
-    counts = quarantine_counts(con)
-    rows = con.execute(
-        "select quarantine.entity, quarantine.file_path, quarantine.line_number, quarantine.reason "
+# The plan (targets, comp plans, curve, assignments, KPI weights, reviews) is all or nothing: a
+# payout computed on half a plan is worse than no payout. CRM and ERP rows may be quarantined
+# within the configured share and the rest of the file is used.
+PLAN_SOURCE = "plan"
+
+
+def _quarantined(con: duckdb.DuckDBPyConnection, plan: bool) -> tuple[dict[str, int], list[tuple]]:
+    """Quarantined rows of files in force, of the plan's entities or of the others: counts per
+    entity and the first rows (file, line, reason)."""
+    in_force = (
         "from audit.quarantine as quarantine inner join audit.load_log as loads "
         "on quarantine.load_id = loads.load_id where loads.retired_at is null "
+        "and starts_with(quarantine.entity, ?) = ?"
+    )
+    prefix = [f"{PLAN_SOURCE}/", plan]
+    counts = dict(
+        con.execute(
+            f"select quarantine.entity, count(*) {in_force} "
+            "group by quarantine.entity order by quarantine.entity",
+            prefix,
+        ).fetchall()
+    )
+    rows = con.execute(
+        "select quarantine.entity, quarantine.file_path, quarantine.line_number, "
+        f"quarantine.reason {in_force} "
         "order by quarantine.file_path, quarantine.line_number limit ?",
-        [MAX_OFFENDING_ROWS],
+        [*prefix, MAX_OFFENDING_ROWS],
     ).fetchall()
+    return counts, rows
+
+
+def _quarantine_outcome(
+    name: str, description: str, counts: dict[str, int], rows: list[tuple], detail: bool
+) -> CheckOutcome:
+    failures = [f"{entity}: {count} row(s) quarantined" for entity, count in counts.items()]
+    if detail:
+        failures = [f"{path} line {line}: {reason}" for _, path, line, reason in rows] + failures[
+            len(rows) :
+        ]
     return CheckOutcome(
-        name="quarantined_rows",
+        name=name,
         passed=not counts,
-        description="No landed row is in quarantine (a warning: the rest of the file was used).",
-        failures=[f"{entity}: {count} row(s) quarantined" for entity, count in counts.items()],
+        description=description,
+        failures=failures,
         offending_rows=[
             {"entity": entity, "file_path": path, "line": line, "reason": reason}
             for entity, path, line, reason in rows
         ],
         counts={"quarantined_rows": sum(counts.values())},
+    )
+
+
+def quarantine_check(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
+    """A warning while CRM or ERP rows of files in force sit in quarantine, with counts and
+    examples (plan rows block instead: plan_rows_check)."""
+    counts, rows = _quarantined(con, plan=False)
+    return _quarantine_outcome(
+        "quarantined_rows",
+        "No CRM or ERP row is in quarantine (a warning: the rest of the file was used).",
+        counts,
+        rows,
+        detail=False,
+    )
+
+
+def plan_rows_check(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
+    """Blocks while any row of a plan file in force (targets, comp plans, payout curve, plan
+    assignments, KPI weights, manager reviews, phasing) is quarantined, naming file and line:
+    the plan is used whole or not at all."""
+    counts, rows = _quarantined(con, plan=True)
+    return _quarantine_outcome(
+        "plan_rows_complete",
+        "Every row of every plan file was accepted (a quarantined target, comp plan, curve, "
+        "assignment, KPI weight or review blocks publication: the plan is all or nothing).",
+        counts,
+        rows,
+        detail=True,
     )
 
 

@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from ingest.contract import date_window
 from scorecards.closing import CloseError, close_month, read_closed_months
 from scorecards.engines import missing_for
 from scorecards.report import report_path
@@ -155,6 +156,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         max_unassigned_share()
         max_file_age_days()
         duckdb_memory_limit()
+        date_window(as_of)
         run_engine = engine(args.engine)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)

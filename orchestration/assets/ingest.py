@@ -3,13 +3,14 @@
 import dagster as dg
 import duckdb
 
-from ingest.contract import ENTITIES
+from ingest.contract import ENTITIES, date_window
 from ingest.loader import entity_counts, load_landing, print_progress
 from ingest.parquet import sync_raw_parquet
 from ingest.report import write_ingest_report
 from orchestration.check_results import to_check_result
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
 from quality.landing_checks import (
+    plan_rows_check,
     quarantine_check,
     rejected_files_check,
     required_entities_check,
@@ -53,9 +54,18 @@ RAW_KEYS = {entity.qualified: dg.AssetKey([entity.source, entity.name]) for enti
             description="Blocks publication until every required entity has a file in force.",
         ),
         dg.AssetCheckSpec(
+            "plan_rows_complete",
+            asset=LOAD_LOG_KEY,
+            blocking=True,
+            description="Blocks publication while any row of a plan file (targets, comp plans, "
+            "payout curve, assignments, KPI weights, reviews) is quarantined: the plan is all or "
+            "nothing. Names each file and line.",
+        ),
+        dg.AssetCheckSpec(
             "quarantined_rows",
             asset=LOAD_LOG_KEY,
-            description="Warns while rows of files in force are quarantined (counts, examples).",
+            description="Warns while CRM or ERP rows of files in force are quarantined "
+            "(counts, examples).",
         ),
         dg.AssetCheckSpec(
             "stale_entities",
@@ -72,10 +82,16 @@ def landed_exports(context: dg.AssetExecutionContext, scorecards: ScorecardsReso
     home = scorecards.paths
     home.ensure()
     with duckdb.connect(str(home.build_db), config={"memory_limit": duckdb_memory_limit()}) as con:
-        summary = load_landing(con, home.landing, progress=_progress)
+        summary = load_landing(
+            con, home.landing, progress=_progress, window=date_window(scorecards.as_of_date)
+        )
         parquet = sync_raw_parquet(con, home.raw_parquet)
         report = write_ingest_report(con, home.reports, summary)
-        blocking = [rejected_files_check(con), required_entities_check(con)]
+        blocking = [
+            rejected_files_check(con),
+            required_entities_check(con),
+            plan_rows_check(con),
+        ]
         warnings = [
             quarantine_check(con),
             stale_entities_check(con, home.landing, scorecards.as_of_date, max_file_age_days()),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import json
 import os
@@ -13,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook
 
+from ingest.contract import ENTITIES, date_window
 from ingest.loader import entity_counts, load_landing
 from tests.conftest import write
 
@@ -200,6 +202,48 @@ def test_optional_defaults(con, landing):
         "target",
         "2026-02-01",
     )
+
+
+def test_a_default_fills_an_empty_cell_and_nothing_else(con, landing):
+    """Every column with a default (tier; effective_date from period_start): an empty cell takes
+    the default, the ABC practice's tier words map, and a value that means nothing is
+    quarantined with its reason instead of silently becoming the default."""
+    header = "scope_type,scope_id,metric,period_type,period_start,tier,value,effective_date\n"
+    rows = [
+        "rep,R1,revenue,month,2026-10-01,理想,1000,",  # line 2
+        "rep,R1,revenue,month,2026-10-01,冲刺,1200,",  # 3
+        "rep,R1,revenue,month,2026-10-01,保底,800,",  # 4
+        "rep,R2,revenue,month,2026-10-01,C,900,",  # 5
+        "rep,R3,revenue,month,2026-10-01,,700,",  # 6: empty → target
+        "rep,R4,revenue,month,2026-10-01,gold,700,",  # 7: unknown word
+        "rep,R5,revenue,month,2026-10-01,target,700,someday",  # 8: unparseable date
+    ]
+    write(landing, "plan/targets.csv", header + "\n".join(rows) + "\n")
+    load(con, landing)
+    assert con.execute(
+        "select scope_id, tier, cast(effective_date as varchar) from raw.plan_targets "
+        "order by _line_number"
+    ).fetchall() == [
+        ("R1", "target", "2026-10-01"),
+        ("R1", "stretch", "2026-10-01"),
+        ("R1", "floor", "2026-10-01"),
+        ("R2", "stretch", "2026-10-01"),
+        ("R3", "target", "2026-10-01"),
+    ]
+    assert quarantine(con) == [
+        (7, "unparseable enum in tier: gold"),
+        (8, "unparseable date in effective_date: someday"),
+    ]
+    columns_with_defaults = [
+        (entity.qualified, column.name)
+        for entity in ENTITIES
+        for column in entity.columns
+        if column.default is not None or column.default_from is not None
+    ]
+    assert columns_with_defaults == [
+        ("plan/targets", "tier"),
+        ("plan/targets", "effective_date"),
+    ], "a new column with a default needs its case in this test"
 
 
 @pytest.mark.parametrize(
@@ -423,3 +467,57 @@ def test_entity_counts_describe_the_files_in_force(con, landing):
         "rows_quarantined": 1,
     }
     assert counts["crm/teams"]["files"] == 0
+
+
+INVOICES_HEADER = "invoice_id,invoice_date,customer_id,amount_net,currency,document_type,status\n"
+
+
+def test_implausible_dates_are_quarantined_with_file_line_and_column(con, landing):
+    """A date outside the plausible window (2000-01-01 to the end of the as-of year + 2) is a bad
+    value like any other: 9999-12-31 once reached the calendar and blocked the publication
+    without naming its source."""
+    write(
+        landing,
+        "erp/invoices.csv",
+        INVOICES_HEADER
+        + "I1,2026-10-03,C1,100,CNY,invoice,posted\n"
+        + "I2,9999-12-31,C1,100,CNY,invoice,posted\n"
+        + "I3,1999-12-31,C1,100,CNY,invoice,posted\n"
+        + "I4,2028-12-31,C1,100,CNY,invoice,posted\n",
+    )
+    window = (dt.date(2000, 1, 1), dt.date(2028, 12, 31))
+    summary = load_landing(con, landing, window=window)
+    assert [r.rows_accepted for r in summary.files] == [2]
+    assert quarantine(con) == [
+        (3, "invoice_date outside the plausible dates (2000-01-01 to 2028-12-31): 9999-12-31"),
+        (4, "invoice_date outside the plausible dates (2000-01-01 to 2028-12-31): 1999-12-31"),
+    ]
+    # The same window again: nothing is loaded twice.
+    again = load_landing(con, landing, window=window)
+    assert [r.status for r in again.files] == ["skipped"]
+    # A year later the window moves: the file is checked again, and I2 still fails.
+    later = load_landing(con, landing, window=(dt.date(2000, 1, 1), dt.date(2029, 12, 31)))
+    assert [(r.status, r.rows_accepted) for r in later.files] == [("loaded", 2)]
+    assert con.execute(
+        "select count(*) from audit.load_log where retired_reason like 'dates checked against%'"
+    ).fetchone() == (1,)
+    assert con.execute("select count(*) from raw.erp_invoices").fetchone() == (2,)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SCORECARDS_DATE_MIN": "yesterday"}, "SCORECARDS_DATE_MIN must be a date"),
+        ({"SCORECARDS_DATE_YEARS_AHEAD": "-1"}, "must be 1 to 50 years"),
+        ({"SCORECARDS_DATE_MIN": "2030-01-01"}, "must be before the as-of date"),
+    ],
+)
+def test_the_date_window_settings_are_validated(monkeypatch, env, message):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=message):
+        date_window(dt.date(2026, 12, 4))
+
+
+def test_the_default_date_window():
+    assert date_window(dt.date(2026, 12, 4)) == (dt.date(2000, 1, 1), dt.date(2028, 12, 31))

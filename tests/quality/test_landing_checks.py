@@ -3,6 +3,7 @@ import os
 
 from ingest.loader import load_landing
 from quality.landing_checks import (
+    plan_rows_check,
     quarantine_check,
     quarantine_counts,
     rejected_files_check,
@@ -83,3 +84,45 @@ def test_stale_entities_by_the_newest_file(con, landing):
     outcome = stale_entities_check(con, landing, as_of, max_age_days=45)
     assert not outcome.passed
     assert outcome.offending_rows == [{"entity": "erp/payments", "age_days": 89}]
+
+
+TARGETS_HEADER = "scope_type,scope_id,metric,period_type,period_start,tier,value\n"
+
+
+def test_a_quarantined_plan_row_blocks_naming_file_and_line(con, landing):
+    """The plan is all or nothing: one bad target row blocks publication (finding: the rep's
+    October targets were gone and scorecards and payouts were still published), while a
+    quarantined payment stays a warning."""
+    write(
+        landing,
+        "plan/targets_2026.csv",
+        TARGETS_HEADER
+        + "rep,R1,revenue,month,2026-10-01,理想,1000\nrep,R1,revenue,month,2026-10-01,gold,1200\n",
+    )
+    write(landing, "erp/payments.csv", HEADER + "P1,I1,bad,1,CNY\nP2,I1,2026-02-10,1,CNY\n")
+    load_landing(con, landing)
+    plan = plan_rows_check(con)
+    assert not plan.passed
+    assert plan.offending_rows == [
+        {
+            "entity": "plan/targets",
+            "file_path": "plan/targets_2026.csv",
+            "line": 3,
+            "reason": "unparseable enum in tier: gold",
+        }
+    ]
+    assert plan.failures == ["plan/targets_2026.csv line 3: unparseable enum in tier: gold"]
+    warning = quarantine_check(con)
+    assert warning.counts == {"quarantined_rows": 1}
+    assert [row["entity"] for row in warning.offending_rows] == ["erp/payments"]
+
+
+def test_a_clean_plan_passes_and_a_fixed_file_clears_the_block(con, landing):
+    path = write(
+        landing, "plan/targets.csv", TARGETS_HEADER + "rep,R1,revenue,month,2026-10-01,x,1\n"
+    )
+    load_landing(con, landing)
+    assert not plan_rows_check(con).passed
+    path.write_text(TARGETS_HEADER + "rep,R1,revenue,month,2026-10-01,冲刺,1\n", encoding="utf-8")
+    load_landing(con, landing)
+    assert plan_rows_check(con).passed

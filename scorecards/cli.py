@@ -30,6 +30,7 @@ from scorecards.settings import (
     max_file_age_days,
     max_unassigned_share,
     parse_as_of,
+    publish_personal_data,
 )
 
 EXIT_OK, EXIT_USAGE, EXIT_BLOCKED, EXIT_FAILED = 0, 1, 2, 3
@@ -157,6 +158,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         max_file_age_days()
         duckdb_memory_limit()
         date_window(as_of)
+        publish_personal_data()
         run_engine = engine(args.engine)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)

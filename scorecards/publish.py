@@ -102,6 +102,18 @@ PUBLISHED_KEYS: dict[str, tuple[str, ...]] = {
     "dim_date": ("date_day",),
 }
 
+# Personal data stays in the build database (DOMAIN.md, "Personal data"): the published copy and
+# its Parquet files, which every BI user reads, carry names and ids only unless the operator opts
+# in (SCORECARDS_PUBLISH_PERSONAL_DATA=1).
+PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "dim_users": ("email",),
+    "dim_accounts": ("tax_id",),
+}
+# The published files are the company's pay data: readable by their owner and group (give BI
+# tools' service account the group), not by every local user; folders likewise.
+PUBLISHED_FILE_MODE = 0o640
+PUBLISHED_DIR_MODE = 0o750
+
 PUBLICATION_LOG_COLUMNS = (
     "version integer, as_of_date date, published_at timestamp, months_covered varchar, "
     "row_counts varchar, table_hashes varchar, checks_summary varchar, restated_months varchar, "
@@ -187,8 +199,11 @@ def publish(
     checks_summary: dict[str, object],
     closed_months: Sequence[ClosedMonth] = (),
     parquet_root: Path | None = None,
+    personal_data: bool = False,
 ) -> Publication:
     """Write a new published database from the audited build and swap it in atomically.
+
+    Without ``personal_data`` the columns of PERSONAL_COLUMNS are left out of the published copy.
 
     With ``parquet_root`` every table is also written as Parquet under
     ``parquet_root/v<version>/`` and ``parquet_root/current`` is re-pointed to it after the
@@ -219,7 +234,9 @@ def publish(
             closed_months,
             parquet_tmp,
             previous_parquet,
+            personal_data,
         )
+        os.chmod(tmp, PUBLISHED_FILE_MODE)
         _fsync(tmp)
         pause_point("before_swap")
         os.replace(tmp, published_db)
@@ -301,6 +318,7 @@ def _write_candidate(
     closed_months: Sequence[ClosedMonth],
     parquet_dir: Path | None,
     previous_parquet: Path | None = None,
+    personal_data: bool = False,
 ) -> tuple[dict[str, int], dict[str, str], str, list[str]]:
     """Write the complete candidate database at ``tmp``; returns row counts, hashes, months and
     the closed months this version restates.
@@ -332,14 +350,18 @@ def _write_candidate(
             if other not in published_names:  # the log and the versioned tables are rewritten
                 con.execute(f"drop table pub.main.{quote_ident(other)}")
         for schema, table in PUBLISHED_TABLES:
-            source = f"build.{quote_ident(schema)}.{quote_ident(table)}"
+            personal = () if personal_data else PERSONAL_COLUMNS.get(table, ())
+            columns = _columns(con, "build", schema, table)
+            hidden = [name for name, _ in columns if name in personal]
+            source = _source(schema, table, hidden)
             target = f"pub.main.{quote_ident(table)}"
             change_hashes[table] = change_fingerprint(con, source)
+            built_columns = [column for column in columns if column[0] not in hidden]
             if (
                 table in carried
                 and carried[table].change_hash == change_hashes[table]
                 and carried[table].rows == _count(con, target)
-                and _columns(con, "build", schema, table) == _columns(con, "pub", "main", table)
+                and built_columns == _columns(con, "pub", "main", table)
             ):
                 kept.add(table)
                 table_hashes[table] = carried[table].content_hash
@@ -397,9 +419,19 @@ def _write_candidate(
                     f"copy pub.main.{quote_ident(table)} to "
                     f"'{_sql_path(parquet_dir / file_name)}' (format parquet)"
                 )
+                os.chmod(parquet_dir / file_name, PUBLISHED_FILE_MODE)
+            os.chmod(parquet_dir, PUBLISHED_DIR_MODE)
         con.execute("checkpoint pub")
         con.execute("detach pub")
     return row_counts, table_hashes, months_covered, restated
+
+
+def _source(schema: str, table: str, hidden: Sequence[str]) -> str:
+    """The build table as published: without the ``hidden`` columns."""
+    relation = f"build.{quote_ident(schema)}.{quote_ident(table)}"
+    if not hidden:
+        return relation
+    return f"(select * exclude ({', '.join(map(quote_ident, hidden))}) from {relation})"
 
 
 def layout() -> str:

@@ -22,6 +22,7 @@ MAX_FILE_AGE_DAYS_ENV = "SCORECARDS_MAX_FILE_AGE_DAYS"
 FIRST_MONTH_ENV = "SCORECARDS_FIRST_MONTH"
 MEMORY_LIMIT_ENV = "SCORECARDS_DUCKDB_MEMORY_LIMIT"
 ENGINE_ENV = "SCORECARDS_ENGINE"
+PERSONAL_DATA_ENV = "SCORECARDS_PUBLISH_PERSONAL_DATA"
 # The engines dbt builds on (docs/ENGINES.md); DuckDB is the embedded default.
 ENGINES = ("duckdb", "spark")
 DEFAULT_MEMORY_LIMIT = "4GB"
@@ -200,3 +201,13 @@ def engine(value: str | None = None) -> str:
     if raw not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {raw!r}")
     return raw
+
+
+def publish_personal_data(value: str | None = None) -> bool:
+    """Whether the published copy carries personal data (e-mail, tax id): explicit, else
+    ``SCORECARDS_PUBLISH_PERSONAL_DATA``, else no. Every BI user reads the published copy; the
+    build database keeps the data either way (DOMAIN.md, "Personal data")."""
+    raw = (value or os.environ.get(PERSONAL_DATA_ENV) or "0").strip().lower()
+    if raw not in ("0", "1", "true", "false", "yes", "no"):
+        raise ValueError(f"{PERSONAL_DATA_ENV} must be 1 or 0, got {raw!r}")
+    return raw in ("1", "true", "yes")

@@ -9,6 +9,7 @@ from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
 from scorecards.closing import read_closed_months
 from scorecards.publish import PUBLISHED_TABLES, in_own_process, publish
 from scorecards.report import ReportError, write_report
+from scorecards.settings import publish_personal_data
 from scorecards.statements import write_statements
 
 
@@ -48,6 +49,7 @@ def published_scorecards(
         _checks_in_run(context),
         closed_months=read_closed_months(home.warehouse),
         parquet_root=home.published_parquet,
+        personal_data=publish_personal_data(),
     )
     if publication.restated_months:
         context.log.warning(

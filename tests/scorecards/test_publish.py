@@ -519,3 +519,50 @@ def test_a_reader_in_a_loop_never_sees_an_error_or_a_mix(build_db, tmp_path):
     assert result["errors"] == []
     assert result["reads"] > 20
     assert len(result["versions"]) > 3
+
+
+def test_personal_data_stays_in_the_build_unless_the_operator_opts_in(build_db, tmp_path):
+    """E-mail and tax id are in the build, not in the published copy or its Parquet files that
+    every BI user reads; with the opt-in they are. The published files are not world-readable."""
+    with duckdb.connect(str(build_db)) as con:
+        con.execute(
+            "create or replace table marts.dim_users as "
+            "select 'U1' as user_id, 'Li Lei' as full_name, 'li@example.com' as email"
+        )
+        con.execute(
+            "create or replace table marts.dim_accounts as "
+            "select 'A1' as account_key, '91310000000000001' as tax_id"
+        )
+    published = tmp_path / "published.duckdb"
+    parquet = tmp_path / "published"
+    publish(build_db, published, AS_OF, {}, parquet_root=parquet)
+
+    def personal_columns(relation_of) -> list[tuple[str, str]]:
+        with duckdb.connect() as con:
+            return [
+                (table, column)
+                for table in ("dim_users", "dim_accounts")
+                for column in con.sql(f"select * from {relation_of(table)} limit 0").columns
+                if column in ("email", "tax_id")
+            ]
+
+    def in_db(table: str) -> str:
+        return f"read_parquet('{parquet}/current/{table}.parquet')"
+
+    assert personal_columns(in_db) == []
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("select * from dim_users").fetchall() == [("U1", "Li Lei")]
+        assert con.execute("select * from dim_accounts").fetchall() == [("A1",)]
+    assert published.stat().st_mode & 0o777 == 0o640
+    version_dir = (parquet / "current").resolve()
+    assert version_dir.stat().st_mode & 0o777 == 0o750
+    assert {p.stat().st_mode & 0o777 for p in version_dir.iterdir()} == {0o640}
+
+    publish(build_db, published, AS_OF, {}, parquet_root=parquet, personal_data=True)
+    assert personal_columns(in_db) == [("dim_users", "email"), ("dim_accounts", "tax_id")]
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("select email from dim_users").fetchall() == [("li@example.com",)]
+    # Back to the default: the column leaves again (the kept table is not carried over).
+    publish(build_db, published, AS_OF, {}, parquet_root=parquet)
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert "email" not in con.sql("select * from dim_users limit 0").columns

@@ -6,6 +6,7 @@ import datetime as dt
 import importlib.metadata
 import sys
 from collections.abc import Sequence
+from contextlib import ExitStack
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,9 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource
 from packaging import version
+from pydantic import PrivateAttr
 
+from scorecards.runlock import run_lock
 from scorecards.settings import (
     DBT_PROJECT_DIR,
     Home,
@@ -40,6 +43,17 @@ class ScorecardsResource(dg.ConfigurableResource):
     base_currency: str = ""
     fiscal_year_start_month: int = 0
     engine: str = ""
+    _lock: ExitStack = PrivateAttr(default_factory=ExitStack)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Take the home's run lock for the whole run (scorecards/runlock.py): a run Dagster
+        launches while another holds the home fails at once, naming the holder. Re-entrant, so
+        the lock `scorecards run` took before starting the job is simply held on."""
+        self.paths.warehouse.mkdir(parents=True, exist_ok=True)
+        self._lock.enter_context(run_lock(self.paths.warehouse, command="dagster run"))
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        self._lock.close()
 
     @property
     def engine_name(self) -> str:

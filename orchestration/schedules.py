@@ -12,6 +12,8 @@ import dagster as dg
 
 from orchestration.jobs import scorecards_job
 from orchestration.partitions import MONTHLY_PARTITIONS, PARTITION_FORMAT, all_partitions_tags
+from scorecards.runlock import holder, is_locked
+from scorecards.settings import Home
 
 TIMEZONE = "UTC"
 
@@ -32,13 +34,24 @@ def _tick_date(context: dg.ScheduleEvaluationContext) -> dt.date:
     return context.scheduled_execution_time.date()
 
 
+def home_busy() -> dg.SkipReason | None:
+    """A reason to skip the tick while another run holds the home (scorecards/runlock.py): the
+    run it would start would be refused anyway."""
+    warehouse = Home.resolve().warehouse
+    if is_locked(warehouse):
+        return dg.SkipReason(f"another run holds the home: {holder(warehouse)}")
+    return None
+
+
 @dg.schedule(
     job=scorecards_job,
     cron_schedule="0 6 * * *",
     execution_timezone=TIMEZONE,
     description="Every morning: refresh the open month as of today (ingest, build, gate, publish).",
 )
-def daily_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+def daily_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    if (busy := home_busy()) is not None:
+        return busy
     as_of = _tick_date(context)
     partition = open_month_partition(as_of)
     return dg.RunRequest(
@@ -61,7 +74,9 @@ def daily_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     "3rd (late documents of the 1st and 2nd included). Closing the month stays a human decision: "
     "`scorecards close --month` after finance has reviewed the publication.",
 )
-def monthly_close(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+def monthly_close(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    if (busy := home_busy()) is not None:
+        return busy
     as_of = _tick_date(context)
     ended = (as_of.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     return dg.RunRequest(

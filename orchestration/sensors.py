@@ -14,6 +14,7 @@ import dagster as dg
 
 from orchestration.jobs import scorecards_job
 from orchestration.partitions import all_partitions_tags
+from orchestration.schedules import home_busy
 from scorecards.settings import Home
 
 SOURCES = ("crm", "erp", "plan")
@@ -67,6 +68,8 @@ def landing_digest(state: dict[str, list]) -> str:
     default_status=dg.DefaultSensorStatus.STOPPED,
 )
 def landing_files(context: dg.SensorEvaluationContext):
+    if (busy := home_busy()) is not None:
+        return busy  # the cursor stays: the files are seen again on the next evaluation
     landing = Home.resolve().landing
     previous = json.loads(context.cursor) if context.cursor else {}
     current, changed = scan_landing(landing, previous)

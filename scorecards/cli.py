@@ -1,8 +1,9 @@
 """`scorecards`: sample exports, run the pipeline, show what is published.
 
 Exit codes: 0 success; 1 bad usage or input (a message says what); 2 the gate blocked publication
-(the failing checks are named and nothing was published); 3 the pipeline failed for another
-reason (the failing step is named).
+(the failing checks are named and nothing was published); 3 a fault stopped the run (out of disk
+space, permission denied, out of memory, a killed child, a locked file; the cause in one line);
+4 another run holds the home (its pid and start are named; --wait waits instead).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ingest.contract import date_window
 from scorecards.closing import CloseError, close_month, read_closed_months
 from scorecards.engines import missing_for
 from scorecards.report import report_path
+from scorecards.runlock import HomeLocked, run_lock
 from scorecards.settings import (
     Home,
     RunSettings,
@@ -33,7 +35,7 @@ from scorecards.settings import (
     publish_personal_data,
 )
 
-EXIT_OK, EXIT_USAGE, EXIT_BLOCKED, EXIT_FAILED = 0, 1, 2, 3
+EXIT_OK, EXIT_USAGE, EXIT_BLOCKED, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4
 
 
 def _month(value: str) -> str:
@@ -58,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     def home_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument("--home", help="home folder (default: $SCORECARDS_HOME or ./data)")
 
+    def wait_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--wait",
+            action="store_true",
+            help="when another run holds the home, wait for it instead of stopping (exit 4)",
+        )
+
     sample = sub.add_parser("sample", help="write deterministic sample exports into landing/")
     home_arg(sample)
     sample.add_argument("--seed", type=int, default=7)
@@ -76,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="ingest, build, check and publish through Dagster")
     home_arg(run)
+    wait_arg(run)
     run.add_argument("--as-of", help="as-of date YYYY-MM-DD (default: today)")
     run.add_argument("--base-currency", help="ISO code (default: $SCORECARDS_BASE_CURRENCY or CNY)")
     run.add_argument(
@@ -102,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         "to its figures become restatements",
     )
     home_arg(close)
+    wait_arg(close)
     close.add_argument("--month", required=True, help="the month to close, YYYY-MM")
     report = sub.add_parser(
         "report",
@@ -109,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
         "published copy",
     )
     home_arg(report)
+    wait_arg(report)
     report.add_argument(
         "--period", type=_month, help="the month, YYYY-MM (default: the latest published)"
     )
@@ -318,7 +330,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         "close": cmd_close,
         "report": cmd_report,
     }
-    return handlers[args.command](args)
+    home = Home.resolve(args.home)
+    # A home that does not exist has nothing to protect (the command says what is missing):
+    # a mistyped --home must not leave a new folder behind.
+    if args.command not in LOCKED_COMMANDS or not home.root.is_dir():
+        return handlers[args.command](args)
+    try:
+        with run_lock(home.warehouse, wait=args.wait, command=f"scorecards {args.command}"):
+            return handlers[args.command](args)
+    except HomeLocked as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+
+
+# The commands that write into a home take its run lock first (scorecards/runlock.py).
+LOCKED_COMMANDS = ("run", "close", "report")
 
 
 if __name__ == "__main__":

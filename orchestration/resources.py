@@ -16,6 +16,8 @@ from dagster_dbt import DbtCliResource
 from packaging import version
 from pydantic import PrivateAttr
 
+from scorecards.children import DBT_LAUNCHER, launcher
+from scorecards.completion import complete_pending
 from scorecards.runlock import run_lock
 from scorecards.settings import (
     DBT_PROJECT_DIR,
@@ -48,9 +50,13 @@ class ScorecardsResource(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Take the home's run lock for the whole run (scorecards/runlock.py): a run Dagster
         launches while another holds the home fails at once, naming the holder. Re-entrant, so
-        the lock `scorecards run` took before starting the job is simply held on."""
+        the lock `scorecards run` took before starting the job is simply held on. Then a
+        publication a killed run left half done is completed (scorecards/completion.py)."""
         self.paths.warehouse.mkdir(parents=True, exist_ok=True)
         self._lock.enter_context(run_lock(self.paths.warehouse, command="dagster run"))
+        # A publication a killed run left half done is completed before anything else.
+        for completed in complete_pending(self.paths):
+            context.log.warning(f"completed the previous publication: {completed}")
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         self._lock.close()
@@ -94,18 +100,18 @@ class ScorecardsDbtCliResource(DbtCliResource):
 
     @cached_property
     def _cli_version(self) -> version.Version:
-        if Path(self.dbt_executable) == Path(sys.executable).with_name("dbt"):
+        if Path(self.dbt_executable).parent == Path(sys.executable).parent:
             return version.parse(importlib.metadata.version("dbt-core"))
         return super()._cli_version
 
 
 def dbt_resource() -> DbtCliResource:
-    """dbt from the same environment as this process, whether or not it is on PATH."""
-    executable = Path(sys.executable).with_name("dbt")
+    """dbt from the same environment as this process, whether or not it is on PATH, started
+    through its launcher so that it dies with the run (scorecards/children.py)."""
     return ScorecardsDbtCliResource(
         project_dir=str(DBT_PROJECT_DIR),
         profiles_dir=str(DBT_PROJECT_DIR),
-        dbt_executable=str(executable) if executable.exists() else "dbt",
+        dbt_executable=str(launcher(DBT_LAUNCHER)),
     )
 
 

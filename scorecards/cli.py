@@ -20,6 +20,7 @@ from pathlib import Path
 from ingest.contract import date_window
 from scorecards.closing import CloseError, close_month, read_closed_months
 from scorecards.engines import missing_for
+from scorecards.faults import fault_of
 from scorecards.report import report_path
 from scorecards.runlock import HomeLocked, run_lock
 from scorecards.settings import (
@@ -210,6 +211,13 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"{len(outcome.warnings)} warning(s): {', '.join(outcome.warnings)}")
         print(f"gate report: {outcome.report}")
         return EXIT_OK
+    if outcome.faults:
+        print(f"\nRUN FAILED: {outcome.faults[0]}", file=sys.stderr)
+        print("nothing was published; the previous publication is unchanged.", file=sys.stderr)
+        for message in [*outcome.faults[1:], *outcome.errors]:
+            print(f"  {message}", file=sys.stderr)
+        print(f"gate report: {outcome.report}", file=sys.stderr)
+        return EXIT_FAILED
     if outcome.failed_checks:
         print(
             "\nGATE BLOCKED: nothing was published; the previous publication is unchanged.",
@@ -341,6 +349,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HomeLocked as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+    except OSError as exc:
+        # A read-only home, a full disk, a locked file outside the job's steps: the cause in
+        # one line, not a traceback.
+        print(f"RUN FAILED: {fault_of(str(exc)) or exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 # The commands that write into a home take its run lock first (scorecards/runlock.py).

@@ -14,7 +14,15 @@ from pathlib import Path
 PAUSE_AT_ENV = "SCORECARDS_PAUSE_AT"
 PAUSE_DIR_ENV = "SCORECARDS_PAUSE_DIR"
 PAUSE_SECONDS = 300
-POINTS = ("ingest", "dbt", "checks", "publish_write", "before_swap")
+POINTS = (
+    "ingest",
+    "dbt",
+    "checks",
+    "publish_write",
+    "before_swap",
+    "after_swap",
+    "statements",
+)
 
 
 def pause_point(name: str) -> None:
@@ -25,3 +33,38 @@ def pause_point(name: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"paused_at_{name}").write_text(str(os.getpid()), encoding="utf-8")
     time.sleep(PAUSE_SECONDS)
+
+
+# What a fault looks like in an error message, and the cause named to the operator. A fault is
+# the machine's or the environment's, not the data's: the run stops with exit 3 and the cause
+# in one line, never as a blocked gate.
+FAULTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("No space left on device", "Disk quota exceeded", "File too large"),
+        "out of disk space (or a file size limit): free space and rerun",
+    ),
+    (
+        ("Permission denied", "Read-only file system", "Operation not permitted"),
+        "permission denied: the home must be writable by the user running the pipeline",
+    ),
+    (
+        ("Out of Memory", "MemoryError", "Cannot allocate memory", "out-of-memory"),
+        "out of memory: lower SCORECARDS_DUCKDB_MEMORY_LIMIT or free memory and rerun",
+    ),
+    (
+        ("killed by signal", "was killed"),
+        "a child process was killed: rerun (see the cause above)",
+    ),
+    (
+        ("Could not set lock on file", "Conflicting lock", "database is locked"),
+        "a file is locked by another process (a tool holding a database open for writing)",
+    ),
+)
+
+
+def fault_of(message: str) -> str | None:
+    """``message`` with the fault it shows named first (one line), or None when it shows none."""
+    for markers, cause in FAULTS:
+        if any(marker.lower() in message.lower() for marker in markers):
+            return f"{cause} [{message.strip().splitlines()[0][:300]}]"
+    return None

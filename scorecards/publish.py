@@ -15,12 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import multiprocessing
 import os
 import platform
 import shutil
-import signal
-import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +27,8 @@ from typing import ParamSpec, TypeVar
 import duckdb
 
 from ingest.readers import quote_ident
+from scorecards import pending
+from scorecards.children import spawn_context
 from scorecards.closing import ClosedMonth
 from scorecards.faults import pause_point
 from scorecards.settings import duckdb_memory_limit
@@ -200,10 +199,14 @@ def publish(
     closed_months: Sequence[ClosedMonth] = (),
     parquet_root: Path | None = None,
     personal_data: bool = False,
+    follow_ups: tuple[str, ...] = (),
 ) -> Publication:
     """Write a new published database from the audited build and swap it in atomically.
 
     Without ``personal_data`` the columns of PERSONAL_COLUMNS are left out of the published copy.
+    ``follow_ups`` are the pieces written from the new copy after the swap (statements, report):
+    with the Parquet copies they are recorded before the swap (scorecards/pending.py) and a run
+    killed before they are written has them completed by the next run.
 
     With ``parquet_root`` every table is also written as Parquet under
     ``parquet_root/v<version>/`` and ``parquet_root/current`` is re-pointed to it after the
@@ -239,6 +242,12 @@ def publish(
         os.chmod(tmp, PUBLISHED_FILE_MODE)
         _fsync(tmp)
         pause_point("before_swap")
+        pending.begin(
+            published_db,
+            version,
+            as_of,
+            ((pending.PARQUET,) if parquet_tmp is not None else ()) + follow_ups,
+        )
         os.replace(tmp, published_db)
     finally:
         # On any failure the candidate goes; the published file was never touched.
@@ -248,7 +257,11 @@ def publish(
             shutil.rmtree(parquet_tmp)
     _fsync(published_db.parent)
     _stamp(published_db, version)
-    parquet_dir = _swap_parquet(parquet_root, parquet_tmp, version) if parquet_tmp else None
+    pause_point("after_swap")
+    parquet_dir = None
+    if parquet_tmp is not None:
+        parquet_dir = _swap_parquet(parquet_root, parquet_tmp, version)
+        pending.done(published_db, pending.PARQUET)
     return Publication(
         version,
         as_of,
@@ -266,26 +279,33 @@ def in_own_process(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) 
 
     For ``publish``: publication is the run's largest DuckDB step (every published table sorted
     into a new file, up to the DuckDB memory limit), and memory a process has used stays with
-    it: in the run process at the large scale it came on top of the heap the checks had left
-    (6.7 GiB), and stayed through the statements. In a process of its own it is returned when
-    the step ends. Spawned, not forked: the run process holds DuckDB and Dagster threads. An
-    error in it is raised here (the same exception); the process dies with the run (Linux), so a
-    killed run leaves no publisher behind that could swap a file in later.
+    it: in the run process at the large scale it came on top of the heap the checks had left,
+    and stayed through the statements. In a process of its own it is returned when the step
+    ends. An error in it is raised here (the same exception). The process is bound to its
+    parent from its first instruction (scorecards/children.py), so a killed run leaves no
+    publisher behind that could swap a file in later.
     """
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=1, mp_context=context, initializer=_die_with_parent
-    ) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn_context()) as pool:
         return pool.submit(function, *args, **kwargs).result()
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+def export_parquet(published_db: Path, parquet_root: Path, version: int) -> Path:
+    """Every table of the published copy as Parquet under ``parquet_root/v<version>/``, then
+    ``current`` re-pointed: what a publication killed between its two swaps left undone."""
+    staged = parquet_root / f".v{version:06d}.{os.getpid()}.tmp"
+    shutil.rmtree(staged, ignore_errors=True)
+    staged.mkdir(parents=True)
+    with duckdb.connect(str(published_db), read_only=True) as con:
+        tables = con.execute(
+            "select table_name from information_schema.tables where table_schema = 'main' "
+            "order by table_name"
+        ).fetchall()
+        for (table,) in tables:
+            file = staged / f"{table}.parquet"
+            con.execute(f"copy {quote_ident(table)} to '{_sql_path(file)}' (format parquet)")
+            os.chmod(file, PUBLISHED_FILE_MODE)
+    os.chmod(staged, PUBLISHED_DIR_MODE)
+    return _swap_parquet(parquet_root, staged, version)
 
 
 def _swap_parquet(root: Path, staged: Path, version: int) -> Path:

@@ -415,3 +415,19 @@ def _render(con: duckdb.DuckDBPyConnection, month: dt.date, label: str) -> str:
             parts.append("<p>No rep of this team has a target this month.</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def write_run_reports(
+    published_db: Path, reports_dir: Path, as_of: dt.date
+) -> tuple[list[ReportWritten], list[str]]:
+    """The reports a run writes: the as-of month's and the latest closed month's. Returns the
+    reports and why any was not written (the data may start in the as-of month)."""
+    closed = (as_of.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    written = [write_report(published_db, reports_dir, as_of.strftime("%Y-%m"))]
+    skipped: list[str] = []
+    if written[0].period != closed:
+        try:
+            written.append(write_report(published_db, reports_dir, closed))
+        except ReportError as error:
+            skipped.append(f"no report for {closed}: {error}")
+    return written, skipped

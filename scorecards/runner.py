@@ -15,6 +15,7 @@ import duckdb
 
 from ingest.readers import quote_ident
 from quality.outcome import MAX_OFFENDING_ROWS
+from scorecards.faults import fault_of
 from scorecards.settings import Home, RunSettings
 
 PUBLISH_KEY = dg.AssetKey(["published_scorecards"])
@@ -35,6 +36,7 @@ class RunOutcome:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     report: Path | None = None
+    faults: list[str] = field(default_factory=list)  # named causes: exit 3, never a blocked gate
 
 
 def run_pipeline(
@@ -87,32 +89,76 @@ def run_pipeline(
         materialization = event.event_specific_data.materialization
         if materialization.asset_key == PUBLISH_KEY:
             version = materialization.metadata["version"].value
-    evaluations = [e for e in result.get_asset_check_evaluations() if not e.passed]
-    failed = [e for e in evaluations if e.severity == dg.AssetCheckSeverity.ERROR]
-    warned = [_describe(home, e) for e in evaluations if e.severity != dg.AssetCheckSeverity.ERROR]
+    evaluated = result.get_asset_check_evaluations()
+    evaluations = [e for e in evaluated if not e.passed]
+    # A dbt test that errored could not run: no verdict on the data (a full disk, a lock).
+    errored = [e for e in evaluations if _status(e) == "error"]
+    verdicts = [e for e in evaluations if _status(e) != "error"]
+    failed = [e for e in verdicts if e.severity == dg.AssetCheckSeverity.ERROR]
+    warned = [_describe(home, e) for e in verdicts if e.severity != dg.AssetCheckSeverity.ERROR]
+    step_failures = result.get_step_failure_events()
     errors = [
         f"step {event.step_key} failed: {root_cause(event.event_specific_data.error)}"
-        for event in result.get_step_failure_events()
+        for event in step_failures
     ]
+    faults = [
+        fault
+        for event in step_failures
+        if (fault := fault_in(event.event_specific_data.error)) is not None
+    ]
+    ran = {_check_name(e) for e in evaluated}
+    not_run = sorted({_check_name(e) for e in errored} | (blocking_checks() - ran))
     warnings = [check.name for check in warned]
     if version is not None:
         # Published; a later step (the statements) may still have failed.
         report = write_gate_report(home, as_of, [], errors, warned, published_version=version)
         return RunOutcome(
-            published=True, version=version, errors=errors, warnings=warnings, report=report
+            published=True,
+            version=version,
+            errors=errors,
+            warnings=warnings,
+            report=report,
+            faults=faults,
         )
     checks = [_describe(home, evaluation) for evaluation in failed]
     named = {evaluation.check_name for evaluation in failed}
     tests = [test for test in _failed_dbt_tests(result) if test["test"] not in named]
     checks += [_describe_test(home, test) for test in tests]
-    report = write_gate_report(home, as_of, checks, errors, warned)
+    if errored and not faults:
+        faults = [f"{len(errored)} dbt test(s) could not run (see the step errors)"]
+    report = write_gate_report(
+        home, as_of, checks, errors, warned, not_run=not_run if faults else [], faults=faults
+    )
     return RunOutcome(
         published=False,
         failed_checks=[check.name for check in checks],
         errors=errors or ["publish did not run"],
         warnings=warnings,
         report=report,
+        faults=faults,
     )
+
+
+def _status(evaluation: dg.AssetCheckEvaluation) -> str | None:
+    """dbt's status of a test's evaluation (pass, fail, warn, error); None for other checks."""
+    status = evaluation.metadata.get("status")
+    return str(status.value) if status is not None else None
+
+
+def _check_name(evaluation: dg.AssetCheckEvaluation) -> str:
+    return f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+
+
+def blocking_checks() -> set[str]:
+    """Every blocking check of the job, as asset:check (from the definitions' check specs)."""
+    from orchestration.definitions import defs
+
+    return {
+        f"{spec.asset_key.to_user_string()}:{spec.name}"
+        for definition in [*defs.assets, *defs.asset_checks]
+        for spec in getattr(definition, "check_specs", ())
+        if spec.blocking
+    }
 
 
 def _import_in_background(module: str) -> None:
@@ -125,25 +171,31 @@ def _import_in_background(module: str) -> None:
     threading.Thread(target=importlib.import_module, args=(module,), daemon=True).start()
 
 
-DISK_ERRORS = ("No space left on device", "File too large", "Disk quota exceeded")
-
-
 def root_cause(error: object) -> str:
-    """The innermost cause of a step failure in one line, with a hint for a full disk.
+    """The innermost cause of a step failure in one line; a fault (full disk, permission, memory,
+    a killed child, a lock) named first, whichever layer's message shows it.
 
     Dagster wraps the real error (an OSError deep in DuckDB or dbt) in its own; the operator needs
     the real one first.
     """
+    return fault_in(error) or _chain(error)[-1]
+
+
+def fault_in(error: object) -> str | None:
+    """The fault a step failure shows at any layer (innermost first), named; else None."""
+    for message in reversed(_chain(error)):
+        if (fault := fault_of(message)) is not None:
+            return fault
+    return None
+
+
+def _chain(error: object) -> list[str]:
+    """The first line of each error in a chain, outermost first (never empty)."""
     messages = []
     while error is not None:
         messages.append(_first_line(getattr(error, "message", "") or ""))
         error = getattr(error, "cause", None) or getattr(error, "context", None)
-    innermost = messages[-1] if messages else "(no message)"
-    if any(marker in message for message in messages for marker in DISK_ERRORS):
-        return (
-            f"{innermost} (the disk is full or a file size limit was reached: free space and rerun)"
-        )
-    return innermost
+    return messages or ["(no message)"]
 
 
 def _first_line(text: str) -> str:
@@ -216,6 +268,8 @@ def write_gate_report(
     errors: list[str],
     warnings: list[FailedCheck] | None = None,
     published_version: int | None = None,
+    not_run: list[str] | None = None,
+    faults: list[str] | None = None,
 ) -> Path:
     """reports/gate_report.md and .html: the gate's verdict, each failing blocking check and each
     warning with up to 20 offending rows. Written on every run, so the report in reports/ always
@@ -225,6 +279,12 @@ def write_gate_report(
     if published_version is not None:
         title = f"Gate report: passed, published version {published_version}"
         verdict = f"As of {as_of}. Every blocking check passed."
+    elif faults:
+        title = "Gate report: the run failed (a fault, not the data)"
+        verdict = (
+            f"As of {as_of}. Nothing was published; the previous publication is unchanged. "
+            f"Cause: {'; '.join(faults)}"
+        )
     else:
         title = "Gate report: publication blocked"
         verdict = f"As of {as_of}. Nothing was published; the previous publication is unchanged."
@@ -263,6 +323,12 @@ def write_gate_report(
             for cells in rows:
                 html.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
             html.append("</table>")
+    if not_run:
+        lines += ["## Not run (a fault stopped the run first)", ""]
+        lines += [f"- {name}: not run" for name in not_run] + [""]
+        html += ["<h2>Not run (a fault stopped the run first)</h2><ul>"]
+        html += [f"<li>{escape(name)}: not run</li>" for name in not_run]
+        html += ["</ul>"]
     if errors:
         lines += ["## Step errors", ""] + [f"- {error}" for error in errors] + [""]
         html += ["<h2>Step errors</h2><ul>"]

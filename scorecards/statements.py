@@ -27,7 +27,6 @@ import hashlib
 import io
 import itertools
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -47,6 +46,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scorecards.children import spawn_context
 from scorecards.settings import duckdb_memory_limit
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -615,10 +615,8 @@ def _write_all(
             if pool is None and len(held) >= PARALLEL_FROM:
                 workers = statement_workers(max(expected, len(held)))
                 if workers > 1:
-                    # Spawned, not forked: the parent holds DuckDB and Dagster threads, which
-                    # fork would copy mid-flight.
-                    context = multiprocessing.get_context("spawn")
-                    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+                    # Spawned, bound to this process (they die with the run).
+                    pool = ProcessPoolExecutor(max_workers=workers, mp_context=spawn_context())
             while pool is not None and len(held) >= CHUNK:
                 in_flight.append(pool.submit(_write_jobs, held[:CHUNK], stamp))
                 held = held[CHUNK:]

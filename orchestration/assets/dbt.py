@@ -33,6 +33,7 @@ from orchestration.partitions import (
     read_month_states,
 )
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource, dbt_resource
+from scorecards.children import PARENT_PID_ENV, as_parent
 from scorecards.closing import read_closed_months
 from scorecards.engines import (
     built_relations,
@@ -64,6 +65,7 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> None:
         # Our own resource, not project.preparer: the preparer looks dbt up on PATH, and the
         # virtualenv need not be activated.
         os.environ.setdefault("SCORECARDS_BUILD_DB", "build.duckdb")
+        as_parent()
         dbt_resource().cli(["parse", "--quiet"], target_path=project.manifest_path.parent).wait()
 
 
@@ -166,6 +168,8 @@ def _run_dbt(
     environment = {
         DBT_VARS_ENV: json.dumps(dbt_vars, sort_keys=True),
         **engine_environment(scorecards.paths, engine),
+        # dbt's launcher exits at once if this process died before dbt started (children.py).
+        PARENT_PID_ENV: str(os.getpid()),
     }
     with _environment(environment):
         invocation = dbt.cli(

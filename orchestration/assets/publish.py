@@ -1,14 +1,14 @@
 """Publish: after every blocking check passed, swap in a new published.duckdb."""
 
-import datetime as dt
-
 import dagster as dg
 
 from orchestration.assets.dbt import dbt_model_key
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
+from scorecards import pending
 from scorecards.closing import read_closed_months
+from scorecards.faults import pause_point
 from scorecards.publish import PUBLISHED_TABLES, in_own_process, publish
-from scorecards.report import ReportError, write_report
+from scorecards.report import write_run_reports
 from scorecards.settings import publish_personal_data
 from scorecards.statements import write_statements
 
@@ -50,6 +50,7 @@ def published_scorecards(
         closed_months=read_closed_months(home.warehouse),
         parquet_root=home.published_parquet,
         personal_data=publish_personal_data(),
+        follow_ups=(pending.STATEMENTS, pending.REPORT),
     )
     if publication.restated_months:
         context.log.warning(
@@ -82,7 +83,9 @@ def payout_statements(
     context: dg.AssetExecutionContext, scorecards: ScorecardsResource
 ) -> dg.MaterializeResult:
     home = scorecards.paths
+    pause_point("statements")
     written = write_statements(home.published_db, home.reports)
+    pending.done(home.published_db, pending.STATEMENTS)
     context.log.info(
         f"{written.statements} statements in {written.folder} "
         f"({written.statements - written.reused} written, {written.reused} unchanged)"
@@ -112,14 +115,10 @@ def scorecard_report(
     context: dg.AssetExecutionContext, scorecards: ScorecardsResource
 ) -> dg.MaterializeResult:
     home = scorecards.paths
-    as_of = scorecards.as_of_date
-    closed = (as_of.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-    written = [write_report(home.published_db, home.reports, as_of.strftime("%Y-%m"))]
-    if written[0].period != closed:
-        try:
-            written.append(write_report(home.published_db, home.reports, closed))
-        except ReportError as error:  # the data may start in the as-of month
-            context.log.info(f"no report for {closed}: {error}")
+    written, skipped = write_run_reports(home.published_db, home.reports, scorecards.as_of_date)
+    pending.done(home.published_db, pending.REPORT)
+    for reason in skipped:
+        context.log.info(reason)
     for report in written:
         context.log.info(f"wrote {report.path} ({report.charts} charts)")
     return dg.MaterializeResult(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from scorecards import pending
 from scorecards.faults import POINTS
 from tests.conftest import FIXTURE_LANDING, copy_home
 from tests.e2e.test_fixture_pipeline import published, run, scorecards_command
@@ -54,33 +55,105 @@ def latest_hashes(home: Path) -> dict[str, str]:
     return json.loads(rows[0][0])
 
 
+def session_processes(session: int) -> list[str]:
+    """Live processes of a session (/proc/<pid>/stat: field 6 is the session id), as
+    "pid command"; zombies are dead already."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        command, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1]
+        state, sid = fields.split()[0], int(fields.split()[4])
+        if sid == session and state != "Z":
+            found.append(f"{stat.parent.name} {command}")
+    return found
+
+
+def start_paused(home: Path, tmp_path: Path, point: str) -> subprocess.Popen:
+    """A real run in a session of its own, returned once it waits at ``point``."""
+    env = {**os.environ, "SCORECARDS_PAUSE_AT": point, "SCORECARDS_PAUSE_DIR": str(tmp_path)}
+    out = (tmp_path / "out.log").open("w")
+    process = subprocess.Popen(
+        [*scorecards_command(), "run", "--as-of", AS_OF, "--home", str(home)],
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    marker = tmp_path / f"paused_at_{point}"
+    deadline = time.monotonic() + 600
+    while not marker.exists():
+        assert process.poll() is None, (tmp_path / "out.log").read_text()[-3000:]
+        assert time.monotonic() < deadline, f"never reached {point}"
+        time.sleep(0.2)
+    return process
+
+
+def kill_leader(process: subprocess.Popen) -> None:
+    """kill -9 the run's own process only (not its group, as an operator or the OOM killer
+    would) and wait: every child it started must die with it, within seconds."""
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    deadline = time.monotonic() + 15
+    while session_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    survivors = session_processes(process.pid)
+    if survivors:
+        os.killpg(process.pid, signal.SIGKILL)  # clean up before failing
+    assert survivors == [], f"processes outlived the killed run: {survivors}"
+
+
+# The points before the swap leave the publication as it was; the ones after it leave the new
+# version with its follow-ups journaled, which the next run completes first.
+BEFORE_SWAP = POINTS[: POINTS.index("before_swap") + 1]
+
+
 @pytest.mark.parametrize("point", POINTS)
-def test_kill_9_leaves_the_publication_intact(home, first, tmp_path, point):
+def test_kill_9_at_every_stage_leaves_no_process_and_a_whole_home(home, first, tmp_path, point):
     published_db = home / "warehouse" / "published.duckdb"
     before = published_db.read_bytes()
-    env = {**os.environ, "SCORECARDS_PAUSE_AT": point, "SCORECARDS_PAUSE_DIR": str(tmp_path)}
+    versions = published(home, "select count(*) from publication_log")[0][0]
     # Touch a file so that ingest has something to load: the ingest pause sits after a file.
     shutil.copy(FIXTURE_LANDING / "crm" / "teams.csv", home / "landing" / "crm" / "teams_again.csv")
-    with (tmp_path / "out.log").open("w") as out:
-        process = subprocess.Popen(
-            [*scorecards_command(), "run", "--as-of", AS_OF, "--home", str(home)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-        )
-        marker = tmp_path / f"paused_at_{point}"
-        deadline = time.monotonic() + 600
-        while not marker.exists():
-            assert process.poll() is None, (tmp_path / "out.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, f"never reached {point}"
-            time.sleep(0.2)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=60)
+    process = start_paused(home, tmp_path, point)
+    kill_leader(process)
     assert process.returncode == -signal.SIGKILL
-    assert published_db.read_bytes() == before
-    assert published(home, "select count(*) from publication_log")[0][0] == first["versions"]
+    journal = pending.read(published_db)
+    if point in BEFORE_SWAP:
+        assert published_db.read_bytes() == before
+        assert published(home, "select count(*) from publication_log")[0][0] == versions
+        assert journal is None
+    else:
+        assert published(home, "select count(*) from publication_log")[0][0] == versions + 1
+        assert journal is not None and journal.version == versions + 1
+        expected = {"after_swap": ("parquet", "statements", "report")}.get(
+            point, ("statements", "report")
+        )
+        assert journal.pieces == expected
     (home / "landing" / "crm" / "teams_again.csv").unlink()
+
+
+def test_the_next_run_completes_a_half_done_publication_first(home, first, tmp_path):
+    """After the kills after the swap, the next run (stopped at its first stage) has already
+    written the Parquet copies, statements and report of the published version."""
+    published_db = home / "warehouse" / "published.duckdb"
+    journal = pending.read(published_db)
+    assert journal is not None and journal.pieces == ("statements", "report")
+    report = home / "reports" / "scorecard_2026-03.html"
+    report.unlink()
+    again = home / "landing" / "crm" / "teams_again.csv"
+    shutil.copy(FIXTURE_LANDING / "crm" / "teams.csv", again)  # the ingest pause needs a file
+    process = start_paused(home, tmp_path, "ingest")
+    try:
+        assert pending.read(published_db) is None
+        assert report.exists()
+        current = (home / "warehouse" / "published" / "current").resolve()
+        assert current.name == f"v{journal.version:06d}"
+    finally:
+        kill_leader(process)
+        again.unlink()
 
 
 def test_a_full_disk_gives_a_clear_error_and_changes_nothing(home):
@@ -103,8 +176,12 @@ def test_a_full_disk_gives_a_clear_error_and_changes_nothing(home):
         check=False,
     )
     assert failed.returncode == 3
-    assert "RUN FAILED: nothing was published." in failed.stderr
-    assert "the disk is full or a file size limit was reached" in failed.stderr
+    assert "RUN FAILED: out of disk space" in failed.stderr
+    assert "nothing was published" in failed.stderr
+    assert "GATE BLOCKED" not in failed.stderr
+    gate = (home / "reports" / "gate_report.md").read_text(encoding="utf-8")
+    assert gate.startswith("# Gate report: the run failed (a fault, not the data)")
+    assert "Blocking check failed" not in gate
     assert published_db.read_bytes() == before
 
 
@@ -113,7 +190,9 @@ def test_the_next_run_succeeds_with_the_same_tables(home, first):
     the tables of the first, leaves no temporary file, and never wrote into landing/."""
     again = run(home, "run", "--as-of", AS_OF)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert published(home, "select count(*) from publication_log")[0][0] == first["versions"] + 1
+    # One version from the kill after the swap, one from the kill in the statements, this one.
+    assert published(home, "select count(*) from publication_log")[0][0] == first["versions"] + 3
+    assert pending.read(home / "warehouse" / "published.duckdb") is None
     assert latest_hashes(home) == first["hashes"]
     leftovers = [p.name for p in (home / "warehouse").iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []

@@ -391,7 +391,7 @@ def test_a_dbt_process_that_died_is_named_not_a_missing_file():
     traceback = 'Traceback (most recent call last):\n  File "x.py", line 1, in w\n    f()\n'
     full = dbt_died(2, ["Encountered an error:", traceback + "OSError: [Errno 27] File too large"])
     assert str(full).splitlines()[0].endswith(": OSError: [Errno 27] File too large")
-    assert "the disk is full" in root_cause(SimpleNamespace(message=str(full), cause=None))
+    assert "out of disk space" in root_cause(SimpleNamespace(message=str(full), cause=None))
 
 
 def test_the_manifest_is_stale_when_older_than_any_project_file(tmp_path):

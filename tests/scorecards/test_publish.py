@@ -566,3 +566,49 @@ def test_personal_data_stays_in_the_build_unless_the_operator_opts_in(build_db, 
     publish(build_db, published, AS_OF, {}, parquet_root=parquet)
     with duckdb.connect(str(published), read_only=True) as con:
         assert "email" not in con.sql("select * from dim_users limit 0").columns
+
+
+def test_the_pieces_after_the_swap_are_journaled_and_completed_by_the_next_run(
+    build_db, tmp_path, monkeypatch
+):
+    """Statements, report and Parquet move with the published copy: publish records them
+    before the swap, strikes Parquet off after its own swap, and what a killed run left is
+    completed first by the next (scorecards/completion.py); a journal of a version that never
+    swapped in is dropped."""
+    from scorecards import completion, pending
+    from scorecards.settings import Home
+
+    home = Home(tmp_path / "home")
+    home.ensure()
+    shutil.copy(build_db, home.build_db)
+    publish(
+        home.build_db,
+        home.published_db,
+        AS_OF,
+        {},
+        parquet_root=home.published_parquet,
+        follow_ups=(pending.STATEMENTS, pending.REPORT),
+    )
+    assert pending.read(home.published_db) == pending.Pending(
+        1, AS_OF, (pending.STATEMENTS, pending.REPORT)
+    )
+    calls = []
+    monkeypatch.setattr(completion, "write_statements", lambda *a: calls.append(("s", *a)))
+    monkeypatch.setattr(completion, "write_run_reports", lambda *a: calls.append(("r", *a)))
+    # As if killed right after the database swap: Parquet still at nothing, then completed.
+    pending.begin(home.published_db, 1, AS_OF, (pending.PARQUET, pending.STATEMENTS))
+    (home.published_parquet / "current").unlink()
+    assert completion.complete_pending(home) == ["version 1: parquet", "version 1: statements"]
+    assert calls == [("s", home.published_db, home.reports)]
+    assert pending.read(home.published_db) is None
+    current = home.published_parquet / "current"
+    assert current.resolve().name == "v000001"
+    with duckdb.connect() as con:
+        count = con.execute(
+            f"select count(*) from '{current}/scorecard_attainment.parquet'"
+        ).fetchone()[0]
+    assert count == 2
+    # A journal for a version that never swapped in: the home is whole, the journal goes.
+    pending.begin(home.published_db, 2, AS_OF, (pending.REPORT,))
+    assert completion.complete_pending(home) == []
+    assert pending.read(home.published_db) is None and len(calls) == 1

@@ -1,0 +1,80 @@
+"""Child processes that die with the run, from their first instruction.
+
+A run starts processes of its own: dbt, the publisher, the statement writers (and, for them,
+multiprocessing's resource tracker). Killed with ``kill -9``, the run cannot stop them, and a
+publisher left running would swap a file in after its run died. So every child is started
+through a small launcher (the console scripts ``scorecards-python`` and ``scorecards-dbt``)
+whose first act is to ask Linux for SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``,
+which survives the ``exec`` into Python or dbt that follows), and which exits at once if the
+parent is already gone (its pid is in ``SCORECARDS_PARENT_PID``): there is no moment in which
+the child does work without being bound to its parent.
+
+multiprocessing's spawn start method runs the launcher instead of the bare interpreter
+(``multiprocessing.set_executable``), so every spawned pool and the resource tracker go
+through it; dbt's executable is the dbt launcher (orchestration/resources.py).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+from multiprocessing.context import BaseContext
+from pathlib import Path
+
+PARENT_PID_ENV = "SCORECARDS_PARENT_PID"
+PR_SET_PDEATHSIG = 1
+PYTHON_LAUNCHER = "scorecards-python"
+DBT_LAUNCHER = "scorecards-dbt"
+
+
+def bind_to_parent() -> None:
+    """SIGKILL this process when its parent dies; exit now if the parent already has."""
+    if not sys.platform.startswith("linux"):
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    expected = os.environ.get(PARENT_PID_ENV)
+    if expected and os.getppid() != int(expected):
+        os._exit(128 + signal.SIGKILL)
+
+
+def python_main() -> None:
+    """``scorecards-python ARGS``: Python with ARGS, bound to the parent."""
+    bind_to_parent()
+    os.execv(sys.executable, [sys.executable, *sys.argv[1:]])
+
+
+def dbt_main() -> None:
+    """``scorecards-dbt ARGS``: this environment's dbt with ARGS, bound to the parent."""
+    bind_to_parent()
+    dbt = launcher("dbt")
+    os.execv(dbt, [str(dbt), *sys.argv[1:]])
+
+
+def launcher(name: str) -> Path:
+    """An executable of this environment (beside its Python)."""
+    path = Path(sys.executable).with_name(name)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} is missing: install the project (pip install -e .) so that its launchers exist"
+        )
+    return path
+
+
+def as_parent() -> None:
+    """Name this process as the parent its next children check for."""
+    os.environ[PARENT_PID_ENV] = str(os.getpid())
+
+
+def spawn_context() -> BaseContext:
+    """multiprocessing's spawn context, its children started through the Python launcher.
+
+    Spawned, not forked: the run process holds DuckDB and Dagster threads, which a fork would
+    copy mid-flight. The executable is process-wide (multiprocessing keeps one), which is what
+    is wanted: no child of a run outlives it."""
+    as_parent()
+    context = multiprocessing.get_context("spawn")
+    context.set_executable(str(launcher(PYTHON_LAUNCHER)))
+    return context

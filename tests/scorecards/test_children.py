@@ -1,0 +1,59 @@
+"""The run's children are bound to it from their first instruction (scorecards/children.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from scorecards.children import DBT_LAUNCHER, PARENT_PID_ENV, PYTHON_LAUNCHER, launcher
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_a_child_whose_parent_is_already_gone_does_no_work():
+    """The launcher exits before Python runs a line when its parent is not the one that started
+    it: a parent killed before the child could bind itself leaves no orphan working."""
+    orphaned = subprocess.run(
+        [str(launcher(PYTHON_LAUNCHER)), "-c", "print('worked')"],
+        env={**os.environ, PARENT_PID_ENV: "1"},  # not our pid: as if reparented to init
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert orphaned.returncode == 137
+    assert "worked" not in orphaned.stdout
+
+
+def test_a_bound_child_runs_and_is_asked_to_die_with_its_parent():
+    """With its parent alive the launcher runs Python, which inherits the parent-death signal
+    across exec (/proc/self/status shows none; prctl PR_GET_PDEATHSIG answers 9)."""
+    code = (
+        "import ctypes, signal; libc = ctypes.CDLL(None); value = ctypes.c_int(); "
+        "libc.prctl(2, ctypes.byref(value)); print(value.value)"
+    )
+    bound = subprocess.run(
+        [str(launcher(PYTHON_LAUNCHER)), "-c", code],
+        env={**os.environ, PARENT_PID_ENV: str(os.getpid())},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert bound.returncode == 0, bound.stderr
+    assert bound.stdout.strip() == "9"  # SIGKILL
+    plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert plain.stdout.strip() == "0"  # what the launcher changes
+
+
+def test_the_dbt_launcher_runs_this_environments_dbt():
+    version = subprocess.run(
+        [str(launcher(DBT_LAUNCHER)), "--version"],
+        env={**os.environ, PARENT_PID_ENV: str(os.getpid())},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert version.returncode == 0, version.stderr
+    assert "Core:" in version.stdout or "core" in version.stdout.lower()

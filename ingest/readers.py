@@ -13,6 +13,7 @@ import csv
 import json
 import re
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -301,38 +302,94 @@ def _drop_header_record(
     con.execute(f"delete from {rows} where rowid = ?", [first_rowid])
 
 
-def read_xlsx(
-    con: duckdb.DuckDBPyConnection, path: Path, table: str, header_hint: set[str]
-) -> None:
-    """First sheet only; the header row is the first row naming at least two known columns."""
+# Limits that keep memory bounded whatever a file declares or contains; past one, the file is
+# rejected as a whole, naming the limit. Excel's own sheet limits, and a line of an export is
+# never near a mebibyte.
+MAX_XLSX_ROWS = 1_048_576
+MAX_XLSX_COLUMNS = 1_024
+MAX_CELL_CHARS = 32_767
+MAX_XLSX_UNCOMPRESSED = 1 << 30  # bytes of XML inside the workbook
+MAX_LINE_BYTES = 1 << 20  # a CSV or JSON Lines line
+
+
+def _check_xlsx_size(path: Path) -> None:
+    """Reject a workbook whose parts inflate past MAX_XLSX_UNCOMPRESSED (a zip bomb), before
+    any XML is parsed."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileRejected(f"unreadable XLSX workbook: {exc}") from exc
+    if inflated > MAX_XLSX_UNCOMPRESSED:
+        raise FileRejected(
+            f"XLSX workbook too large: {inflated:,} bytes uncompressed "
+            f"(at most {MAX_XLSX_UNCOMPRESSED:,})"
+        )
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[object, ...]]:
+    """The first sheet's rows as they are in the file, one at a time, within the limits.
+
+    openpyxl's read-only mode streams the XML, but pads every row to the sheet's *declared*
+    dimension (a 100 KB file declaring A1:XFD1048576 took 3 GB): the declared dimension is
+    dropped (``reset_dimensions``), so a row is as wide as its last cell. openpyxl rather than
+    python-calamine: calamine builds the whole sheet as one dense range, as large as the
+    distance between its first and last cell, so it needs the same guards and more memory."""
     from openpyxl import load_workbook
 
+    _check_xlsx_size(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise FileRejected(f"unreadable XLSX workbook: {exc}") from exc
     try:
         sheet = workbook.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
+        sheet.reset_dimensions()
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_XLSX_ROWS:
+                raise FileRejected(f"more than {MAX_XLSX_ROWS:,} rows in the first sheet")
+            while row and row[-1] is None:
+                row = row[:-1]
+            if len(row) > MAX_XLSX_COLUMNS:
+                raise FileRejected(
+                    f"row {number} has cells beyond column {MAX_XLSX_COLUMNS:,} ({len(row):,})"
+                )
+            for column, value in enumerate(row, start=1):
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    raise FileRejected(
+                        f"row {number}, column {column}: a cell of {len(value):,} characters "
+                        f"(at most {MAX_CELL_CHARS:,})"
+                    )
+            yield row
     finally:
         workbook.close()
+
+
+def read_xlsx(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, header_hint: set[str]
+) -> None:
+    """First sheet only; the header row is the first row naming at least two known columns."""
     from ingest.contract import normalise_header
 
-    header_index = None
-    for index, row in enumerate(rows[:20]):
+    rows = _xlsx_rows(path)
+    header: list[str] | None = None
+    header_line = 0
+    for number, row in enumerate(rows, start=1):
         names = {normalise_header(str(v)) for v in row if v is not None}
         if len(names & header_hint) >= 2:
-            header_index = index
+            header = [str(v).strip() if v is not None else "" for v in row]
+            header_line = number
             break
-    if header_index is None:
+        if number >= 20:
+            break
+    if header is None:
         raise FileRejected("no header row found in the first 20 rows of the first sheet")
-    header = [str(v).strip() if v is not None else "" for v in rows[header_index]]
     while header and header[-1] == "":
         header.pop()
     check_unique_headers(header)
     records = []
     lines = []
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+    for offset, row in enumerate(rows, start=header_line + 1):
         values = [_cell_text(v) for v in row[: len(header)]]
         if all(v is None for v in values):
             continue
@@ -372,7 +429,9 @@ def read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
     encoding = "utf-16" if profile.encoding == "utf-16" else profile.encoding
     records: list[dict[str, object]] = []
     with path.open("r", encoding=encoding) as handle:
-        for number, line in enumerate(handle, start=1):
+        for number, line in enumerate(iter(lambda: handle.readline(MAX_LINE_BYTES + 1), ""), 1):
+            if len(line) > MAX_LINE_BYTES:
+                raise FileRejected(f"line {number} is longer than {MAX_LINE_BYTES:,} characters")
             if not line.strip():
                 continue
             try:

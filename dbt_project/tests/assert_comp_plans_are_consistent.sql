@@ -43,7 +43,8 @@ plan_problems as (
             when count(distinct comp_plans.period_type) > 1 then 'several period types'
             when sum(comp_plans.weight) <> 1 then 'metric weights do not sum to 1'
             else 'no payout curve'
-        end as problem
+        end as problem,
+        {{ source_rows('comp_plans.') }} as source_rows
     from comp_plans
     left join plans_with_curves
         on comp_plans.plan_id = plans_with_curves.plan_id
@@ -59,11 +60,13 @@ direction_problems as (
 
     select
         kpi_weights.role || ':' || kpi_weights.kpi as subject,
-        'direction ' || kpi_weights.direction || ' but the metric is ' || metrics.direction as problem
+        'direction ' || kpi_weights.direction || ' but the metric is ' || metrics.direction as problem,
+        {{ source_rows('kpi_weights.') }} as source_rows
     from kpi_weights
     inner join metrics
         on kpi_weights.kpi = metrics.metric
     where kpi_weights.direction <> metrics.direction
+    group by kpi_weights.role, kpi_weights.kpi, kpi_weights.direction, metrics.direction
 
 ),
 

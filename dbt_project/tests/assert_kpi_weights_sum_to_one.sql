@@ -4,7 +4,8 @@
 select
     role,
     sum(weight) as weight_total,
-    count(*) as kpi_count
+    count(*) as kpi_count,
+    {{ source_rows() }} as source_rows
 from {{ ref('stg_plan__kpi_weights') }}
 group by role
 having sum(weight) <> 1

@@ -18,7 +18,11 @@ overlapping as (
         earlier.valid_from as earlier_valid_from,
         later.valid_from as later_valid_from,
         earlier.currency as earlier_currency,
-        later.currency as later_currency
+        later.currency as later_currency,
+        earlier.source_file as earlier_source_file,
+        earlier.source_line as earlier_source_line,
+        later.source_file as later_source_file,
+        later.source_line as later_source_line
     from assignments as earlier
     inner join assignments as later
         on earlier.user_id = later.user_id

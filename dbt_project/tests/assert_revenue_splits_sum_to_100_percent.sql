@@ -12,7 +12,8 @@ totals as (
 
     select
         opportunity_id,
-        sum(percent) as total_percent
+        sum(percent) as total_percent,
+        {{ source_rows() }} as source_rows
     from splits
     group by opportunity_id
     having sum(percent) <> 100

@@ -115,8 +115,10 @@ def test_kill_9_at_every_stage_leaves_no_process_and_a_whole_home(home, first, t
     published_db = home / "warehouse" / "published.duckdb"
     before = published_db.read_bytes()
     versions = published(home, "select count(*) from publication_log")[0][0]
-    # Touch a file so that ingest has something to load: the ingest pause sits after a file.
-    shutil.copy(FIXTURE_LANDING / "crm" / "teams.csv", home / "landing" / "crm" / "teams_again.csv")
+    # A file new to this home, so that ingest has something to load: the ingest pause sits
+    # after a file (one seen before, under the same name and content, is skipped).
+    again = home / "landing" / "crm" / f"teams_again_{point}.csv"
+    shutil.copy(FIXTURE_LANDING / "crm" / "teams.csv", again)
     process = start_paused(home, tmp_path, point)
     kill_leader(process)
     assert process.returncode == -signal.SIGKILL
@@ -132,7 +134,7 @@ def test_kill_9_at_every_stage_leaves_no_process_and_a_whole_home(home, first, t
             point, ("statements", "report")
         )
         assert journal.pieces == expected
-    (home / "landing" / "crm" / "teams_again.csv").unlink()
+    again.unlink()
 
 
 def test_the_next_run_completes_a_half_done_publication_first(home, first, tmp_path):
@@ -143,7 +145,7 @@ def test_the_next_run_completes_a_half_done_publication_first(home, first, tmp_p
     assert journal is not None and journal.pieces == ("statements", "report")
     report = home / "reports" / "scorecard_2026-03.html"
     report.unlink()
-    again = home / "landing" / "crm" / "teams_again.csv"
+    again = home / "landing" / "crm" / "teams_again_completed.csv"
     shutil.copy(FIXTURE_LANDING / "crm" / "teams.csv", again)  # the ingest pause needs a file
     process = start_paused(home, tmp_path, "ingest")
     try:

@@ -65,7 +65,7 @@ BAD_INPUTS = {
             "crm/opportunity_splits_extra.csv",
             "opportunity_id,user_id,split_type,percent\nO4,R3,revenue,10\n",
             "assert_revenue_splits_sum_to_100_percent",
-            ("O4", "110"),
+            ("O4", "110", "crm/opportunity_splits_extra.csv line 2"),
         ),
         (
             "erp/invoices_eur.csv",
@@ -84,13 +84,13 @@ BAD_INPUTS = {
             "plan/kpi_weights_more.csv",
             "role,kpi,weight,direction\nrep,calls,0.2,higher_is_better\n",
             "assert_kpi_weights_sum_to_one",
-            ("1.2",),
+            ("1.2", "plan/kpi_weights_more.csv line 2"),
         ),
         (
             "plan/comp_plans_quarterly.csv",
             "plan_id,metric,weight,period_type,threshold,cap\nAE,collections,0.2,quarter,0.5,2\n",
             "assert_comp_plans_are_consistent",
-            ("several period types",),
+            ("several period types", "plan/comp_plans_quarterly.csv line 2"),
         ),
     )
 }
@@ -196,3 +196,55 @@ def test_the_reconciliation_tests_bite(home):
     assert result.returncode == 1, result.stdout[-3000:]
     assert "FAIL 1 assert_revenue_reconciles_to_erp" in result.stdout
     assert "FAIL 1 assert_statement_lines_sum_to_payouts" in result.stdout
+
+
+ABC_TARGETS = (
+    "scope_type,scope_id,metric,period_type,period_start,tier,value\n"
+    "rep,R1,calls,month,2026-02-01,理想,30\n"
+    "rep,R1,calls,month,2026-02-01,冲刺,40\n"
+)
+
+
+def test_a_quarantined_plan_row_blocks_naming_file_and_line(home):
+    """The plan is all or nothing: an unknown tier word is quarantined (never made 'target'),
+    and one quarantined plan row blocks publication, named by file and line."""
+    bad = home / "landing" / "plan" / "targets_abc.csv"
+    bad.write_text(ABC_TARGETS + "rep,R1,calls,month,2026-02-01,gold,50\n", encoding="utf-8")
+    try:
+        assert_blocked(
+            home,
+            ("plan_rows_complete",),
+            "plan/targets_abc.csv",
+            "unparseable enum in tier: gold",
+        )
+        markdown = (home / "reports" / "gate_report.md").read_text(encoding="utf-8")
+        assert "| plan/targets | plan/targets_abc.csv | 4 |" in markdown
+    finally:
+        bad.unlink()
+
+
+def test_abc_tier_words_load_and_an_implausible_date_is_quarantined(home):
+    """理想 and 冲刺 are the target and stretch tiers; an invoice dated 9999-12-31 is quarantined
+    at ingest with its file, line and column, and the rest publishes (it once blocked the whole
+    publication from the calendar without naming its source)."""
+    targets = home / "landing" / "plan" / "targets_abc.csv"
+    targets.write_text(ABC_TARGETS, encoding="utf-8")
+    invoice = home / "landing" / "erp" / "invoices_typo.csv"
+    invoice.write_text(INVOICE_HEADER + "Z1,9999-12-31,C1,,R1,10.00,,CNY,invoice,posted\n")
+    try:
+        result = run(home, "run", "--as-of", AS_OF)
+        assert result.returncode == 0, result.stderr[-3000:]
+        with duckdb.connect(str(home / "warehouse" / "published.duckdb"), read_only=True) as con:
+            tiers = con.execute(
+                "select tier, sum(target_value) from fct_targets where user_id = 'R1' "
+                "and metric = 'calls' and month_start = '2026-02-01' group by tier order by tier"
+            ).fetchall()
+        assert [tier for tier, _ in tiers] == ["stretch", "target"]
+        markdown = (home / "reports" / "gate_report.md").read_text(encoding="utf-8")
+        assert (
+            "| erp/invoices | erp/invoices_typo.csv | 2 | invoice_date outside the plausible "
+            "dates (2000-01-01 to 2028-12-31): 9999-12-31 |"
+        ) in markdown
+    finally:
+        targets.unlink()
+        invoice.unlink()

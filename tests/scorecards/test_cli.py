@@ -74,3 +74,27 @@ def test_a_month_outside_the_partitions_is_a_usage_error(tmp_path, capsys, landi
     with pytest.raises(SystemExit):
         main(["run", "--home", str(tmp_path), "--month", "2026-13"])
     assert not (tmp_path / "warehouse" / "published.duckdb").exists()
+
+
+def test_the_readme_exit_code_table_is_the_cli_s():
+    """README's table of exit codes names exactly the codes the CLI returns, each once; the
+    behaviour behind each is tested where it arises (test_gate: 2, test_faults and
+    test_faults_named: 3, test_runlock: 4)."""
+    import re
+    from pathlib import Path
+
+    from scorecards import cli
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d) \| ([^|]+) \|", readme, flags=re.MULTILINE)
+    table = {int(code): meaning.strip() for code, meaning in rows}
+    assert table.keys() == {
+        cli.EXIT_OK,
+        cli.EXIT_USAGE,
+        cli.EXIT_BLOCKED,
+        cli.EXIT_FAILED,
+        cli.EXIT_LOCKED,
+    }
+    assert table[cli.EXIT_BLOCKED].startswith("the gate blocked")
+    assert table[cli.EXIT_FAILED].startswith("a fault stopped the run")
+    assert table[cli.EXIT_LOCKED] == "another run holds the home"

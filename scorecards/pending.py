@@ -59,7 +59,7 @@ def done(published_db: Path, piece: str) -> None:
 
 def drop(published_db: Path) -> None:
     journal_path(published_db).unlink(missing_ok=True)
-    _fsync_dir(published_db.parent)
+    fsync_path(published_db.parent)
 
 
 def _write(published_db: Path, pending: Pending) -> None:
@@ -73,11 +73,12 @@ def _write(published_db: Path, pending: Pending) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(staged, path)
-    _fsync_dir(path.parent)
+    fsync_path(path.parent)
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+def fsync_path(path: Path) -> None:
+    """Flush a file or a folder (a rename in it) to disk."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

@@ -31,6 +31,7 @@ from scorecards import pending
 from scorecards.children import spawn_context
 from scorecards.closing import ClosedMonth
 from scorecards.faults import pause_point
+from scorecards.pending import fsync_path
 from scorecards.settings import duckdb_memory_limit
 
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
@@ -240,7 +241,7 @@ def publish(
             personal_data,
         )
         os.chmod(tmp, PUBLISHED_FILE_MODE)
-        _fsync(tmp)
+        fsync_path(tmp)
         pause_point("before_swap")
         pending.begin(
             published_db,
@@ -255,7 +256,7 @@ def publish(
             leftover.unlink(missing_ok=True)
         if parquet_tmp is not None and parquet_tmp.exists() and tmp.exists():
             shutil.rmtree(parquet_tmp)
-    _fsync(published_db.parent)
+    fsync_path(published_db.parent)
     _stamp(published_db, version)
     pause_point("after_swap")
     parquet_dir = None
@@ -318,7 +319,7 @@ def _swap_parquet(root: Path, staged: Path, version: int) -> Path:
     link.unlink(missing_ok=True)
     link.symlink_to(final.name, target_is_directory=True)
     os.replace(link, root / "current")
-    _fsync(root)
+    fsync_path(root)
     versions = sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("v"))
     for old in versions[:-PARQUET_KEEP]:
         shutil.rmtree(old)
@@ -716,11 +717,3 @@ def _insert_diff(con: duckdb.DuckDBPyConnection, version: int, month: dt.date) -
         """,
         {"month": month, "version": version},
     )
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -188,12 +188,13 @@ def _run_dbt(
     if not invocation.is_successful():
         try:
             run_results = invocation.get_artifact("run_results.json")
-        except FileNotFoundError:
+        except (FileNotFoundError, ValueError):  # missing, or cut short (a full disk)
             raise dbt_died(invocation.process.returncode, dbt_errors(invocation)) from None
         failed = failed_dbt_nodes(run_results)
         raise dg.Failure(
             description=f"dbt build failed: {len(failed)} node(s) failed or errored: "
-            + "; ".join(failed[:10]),
+            + "; ".join(failed[:10])
+            + first_dbt_error(run_results),
             metadata={
                 "failed_nodes": dg.MetadataValue.json(failed),
                 # Tests whose parents span two dbt steps are no Dagster asset checks (dagster-dbt
@@ -394,6 +395,15 @@ def failed_dbt_nodes(run_results: Mapping[str, Any]) -> list[str]:
         for result in run_results.get("results", [])
         if result.get("status") in ("error", "fail", "runtime error")
     ]
+
+
+def first_dbt_error(run_results: Mapping[str, Any]) -> str:
+    """The first errored node's message (a full disk or a lock shows there, where the runner
+    looks for faults), or nothing."""
+    for result in run_results.get("results", []):
+        if result.get("status") in ("error", "runtime error") and result.get("message"):
+            return f" (first error: {' '.join(str(result['message']).split())[:300]})"
+    return ""
 
 
 def dbt_errors(invocation: Any) -> list[str]:

@@ -199,3 +199,45 @@ def test_the_next_run_succeeds_with_the_same_tables(home, first):
     leftovers = [p.name for p in (home / "warehouse").iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
     assert landing_state(home / "landing") == first["landing"]
+
+
+FULL_DISK = r"""
+mount -t tmpfs -o "size=$1k" tmpfs "$0" || exit 99
+cp -a "$2" "$0/home" && cp "$0/home/landing/crm/teams.csv" "$0/home/landing/crm/teams_new.csv"
+shift 2
+"$@" --home "$0/home" 2>&1
+status=$?
+echo "=== gate report"
+cat "$0/home/reports/gate_report.md"
+exit $status
+"""
+
+
+def folder_kib(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) // 1024
+
+
+@pytest.mark.parametrize("spare_mib", [2, 6, 12])
+def test_a_real_full_disk_is_a_fault_at_any_stage(fixture_build, tmp_path, spare_mib):
+    """The home on a small file system of its own (a tmpfs in a mount namespace of the run's,
+    nothing of the machine touched) that fills during dbt's models, its tests or publication:
+    always exit 3 and the cause in one line; never "GATE BLOCKED", never a check failing with
+    zero rows (a dbt test that could not run is "not run")."""
+    source = fixture_build / "home"
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    size = folder_kib(source) + spare_mib * 1024
+    result = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", FULL_DISK, str(mount), str(size), str(source)]
+        + [*scorecards_command(), "run", "--as-of", AS_OF],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    output, _, gate = result.stdout.partition("=== gate report\n")
+    assert result.returncode == 3, output[-3000:]
+    assert "RUN FAILED: out of disk space" in output
+    assert "GATE BLOCKED" not in output and "failing check" not in output
+    assert gate.startswith("# Gate report: the run failed (a fault, not the data)")
+    assert "Blocking check failed" not in gate and "0 failing row" not in gate

@@ -411,3 +411,23 @@ def test_the_manifest_is_stale_when_older_than_any_project_file(tmp_path):
     assert not manifest_is_stale(project)
     os.utime(manifest, (newest - 60, newest - 60))
     assert manifest_is_stale(project)
+
+
+def test_an_errored_dbt_node_s_message_reaches_the_failure():
+    """A full disk inside a dbt node is named in the step's failure, where the runner finds it."""
+    from orchestration.assets.dbt import first_dbt_error
+
+    results = {
+        "results": [
+            {"unique_id": "test.scorecards.a", "status": "pass", "message": None},
+            {
+                "unique_id": "test.scorecards.b",
+                "status": "error",
+                "message": "IO Error: Could not write file: No space\n left on device",
+            },
+        ]
+    }
+    assert first_dbt_error(results) == (
+        " (first error: IO Error: Could not write file: No space left on device)"
+    )
+    assert first_dbt_error({"results": [{"status": "fail", "message": "Got 3 results"}]}) == ""

@@ -15,7 +15,9 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
+from typing import NoReturn
 
 from ingest.contract import date_window
 from scorecards.closing import CloseError, close_month, read_closed_months
@@ -54,8 +56,42 @@ def _positive(value: str) -> int:
     return number
 
 
+# Every setting read from the environment, for --help (a test keeps it complete).
+SETTINGS_HELP = (
+    ("SCORECARDS_HOME", "home folder (default ./data)"),
+    ("SCORECARDS_AS_OF", "as-of date when --as-of is not given (default today)"),
+    ("SCORECARDS_BASE_CURRENCY", "base currency (default CNY)"),
+    ("SCORECARDS_FISCAL_YEAR_START_MONTH", "first month of the fiscal year, 1-12 (default 1)"),
+    ("SCORECARDS_ENGINE", "what dbt builds on: duckdb or spark (default duckdb)"),
+    ("SCORECARDS_MAX_UNASSIGNED_SHARE", "gate: largest unassigned share of a month (0.10)"),
+    ("SCORECARDS_MAX_FILE_AGE_DAYS", "warning: an entity's newest file older than this (45)"),
+    ("SCORECARDS_FIRST_MONTH", "first monthly partition, YYYY-MM (default 2020-01)"),
+    ("SCORECARDS_DUCKDB_MEMORY_LIMIT", "DuckDB's memory limit in dbt, ingest, publish (4GB)"),
+    ("SCORECARDS_DATE_MIN", "earliest plausible date in exports (default 2000-01-01)"),
+    ("SCORECARDS_DATE_YEARS_AHEAD", "plausible dates end this many years after the as-of (2)"),
+    ("SCORECARDS_PUBLISH_PERSONAL_DATA", "1: publish e-mail and tax id too (default 0)"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors on the CLI's usage code (argparse's own 2 is the gate's)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="scorecards", description=__doc__.splitlines()[0])
+    settings = "\n".join(f"  {name:<36}{meaning}" for name, meaning in SETTINGS_HELP)
+    parser = _Parser(
+        prog="scorecards",
+        description=__doc__.splitlines()[0],
+        epilog=f"settings from the environment:\n{settings}\n\n" + __doc__.split("\n\n")[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {metadata.version('sales-scorecards')}"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def home_arg(p: argparse.ArgumentParser) -> None:

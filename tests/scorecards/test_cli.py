@@ -26,11 +26,15 @@ def test_status_when_nothing_is_published(tmp_path, capsys):
     assert "nothing published yet" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("argv", [["sample", "--start", "2026-13"], ["sample", "--reps", "0"]])
-def test_bad_sample_options_exit_with_argparse_error(argv):
+@pytest.mark.parametrize(
+    "argv",
+    [["sample", "--start", "2026-13"], ["sample", "--reps", "0"], ["run", "--bogus"], ["nothing"]],
+)
+def test_bad_options_exit_with_the_usage_code_not_the_gate_s(argv, capsys):
     with pytest.raises(SystemExit) as exc:
         main(argv)
-    assert exc.value.code == 2
+    assert exc.value.code == EXIT_USAGE == 1  # argparse's own 2 is the blocked gate's code
+    assert "error:" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -71,8 +75,9 @@ def test_a_month_outside_the_partitions_is_a_usage_error(tmp_path, capsys, landi
     write(landing, "crm/teams.csv", "team_id,team_name,region\nT1,One,north\n")
     assert main(["run", "--home", str(tmp_path), "--month", "1999-01"]) == EXIT_USAGE
     assert "1999-01 is not a monthly partition (they run from 2020-01" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as exc:
         main(["run", "--home", str(tmp_path), "--month", "2026-13"])
+    assert exc.value.code == EXIT_USAGE
     assert not (tmp_path / "warehouse" / "published.duckdb").exists()
 
 
@@ -98,3 +103,48 @@ def test_the_readme_exit_code_table_is_the_cli_s():
     assert table[cli.EXIT_BLOCKED].startswith("the gate blocked")
     assert table[cli.EXIT_FAILED].startswith("a fault stopped the run")
     assert table[cli.EXIT_LOCKED] == "another run holds the home"
+
+
+def test_help_names_every_setting_s_environment_variable(capsys):
+    """Each *_ENV setting of the settings and the export contract is in --help."""
+    from ingest import contract
+    from scorecards import settings
+
+    names = {
+        value
+        for module in (settings, contract)
+        for name, value in vars(module).items()
+        if name.endswith("_ENV")
+    }
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    shown = capsys.readouterr().out
+    assert len(names) >= 12
+    assert [name for name in sorted(names) if name not in shown] == []
+    assert "Exit codes: 0 success" in shown
+
+
+def test_version_and_python_dash_m():
+    import subprocess
+    import sys
+    from importlib import metadata
+
+    version = metadata.version("sales-scorecards")
+    shown = subprocess.run(
+        [sys.executable, "-m", "scorecards", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == f"scorecards {version}"
+    usage = subprocess.run(
+        [sys.executable, "-m", "scorecards", "run", "--bogus"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert usage.returncode == 1 and "unrecognized arguments: --bogus" in usage.stderr

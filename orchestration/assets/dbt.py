@@ -6,6 +6,7 @@ dbt tests of error severity become blocking asset checks, so a failing test stop
 import contextlib
 import json
 import os
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,11 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> None:
     if manifest_is_stale(project):
         # Our own resource, not project.preparer: the preparer looks dbt up on PATH, and the
         # virtualenv need not be activated.
-        os.environ.setdefault("SCORECARDS_BUILD_DB", "build.duckdb")
+        # Parsing opens no database, but the profile names one: a throwaway path, never a
+        # file inside the project.
+        os.environ.setdefault(
+            "SCORECARDS_BUILD_DB", str(Path(tempfile.gettempdir()) / "scorecards-parse.duckdb")
+        )
         as_parent()
         dbt_resource().cli(["parse", "--quiet"], target_path=project.manifest_path.parent).wait()
 

@@ -72,6 +72,7 @@ def run_pipeline(
         "engine": engine,
     }
     job = defs.resolve_job_def("scorecards_job")
+    reserve_gate_report(home, as_of)
     _import_in_background("great_expectations")
     result = job.execute_in_process(
         run_config={
@@ -261,6 +262,24 @@ def _cells(check: FailedCheck) -> tuple[list[str], list[list[str]]]:
     return columns, rows
 
 
+GATE_REPORT_RESERVE = 256 * 1024  # bytes held for each gate report file while the run lasts
+GATE_REPORT_FILES = ("gate_report.md", "gate_report.html")
+
+
+def reserve_gate_report(home: Home, as_of: dt.date) -> None:
+    """Hold the gate report's disk space from the run's start: a run that fills the disk still
+    has room to say so. Each file is written "in progress" and padded to GATE_REPORT_RESERVE;
+    rewriting it at the end frees that space first. Staged and renamed, so a disk already full
+    stops the run here (a fault) and leaves the previous report whole."""
+    home.reports.mkdir(parents=True, exist_ok=True)
+    for name in GATE_REPORT_FILES:
+        target = home.reports / name
+        staged = target.with_name(f".{name}.tmp")
+        text = f"Gate report: a run as of {as_of} is in progress.\n"
+        staged.write_text(text + " " * (GATE_REPORT_RESERVE - len(text)), encoding="utf-8")
+        staged.replace(target)
+
+
 def write_gate_report(
     home: Home,
     as_of: dt.date,
@@ -335,7 +354,7 @@ def write_gate_report(
         html += [f"<li>{escape(error)}</li>" for error in errors]
         html += ["</ul>"]
     html.append("</body></html>")
-    target = home.reports / "gate_report.md"
+    target, page = (home.reports / name for name in GATE_REPORT_FILES)
     target.write_text("\n".join(lines), encoding="utf-8")
-    (home.reports / "gate_report.html").write_text("\n".join(html), encoding="utf-8")
+    page.write_text("\n".join(html), encoding="utf-8")
     return target

@@ -204,6 +204,7 @@ def test_the_next_run_succeeds_with_the_same_tables(home, first):
 FULL_DISK = r"""
 mount -t tmpfs -o "size=$1k" tmpfs "$0" || exit 99
 cp -a "$2" "$0/home" && cp "$0/home/landing/crm/teams.csv" "$0/home/landing/crm/teams_new.csv"
+[ -n "$FILL" ] && cat /dev/zero > "$0/filler" 2>/dev/null  # the disk full from the start
 shift 2
 "$@" --home "$0/home" 2>&1
 status=$?
@@ -214,7 +215,8 @@ exit $status
 
 
 def folder_kib(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) // 1024
+    """What a folder's files take on disk (allocated blocks, as du counts), in KiB."""
+    return sum(p.lstat().st_blocks * 512 for p in folder.rglob("*")) // 1024
 
 
 @pytest.mark.parametrize("spare_mib", [2, 6, 12])
@@ -241,7 +243,30 @@ def test_a_real_full_disk_is_a_fault_at_any_stage(fixture_build, tmp_path, spare
     assert "GATE BLOCKED" not in output and "failing check" not in output
     assert gate.startswith("# Gate report: the run failed (a fault, not the data)")
     assert "Blocking check failed" not in gate and "0 failing row" not in gate
-    if spare_mib < 12:  # the disk filled before the checks: the gate report says which (as
-        # much of it as the full disk takes: the report itself may be cut short)
+    if spare_mib < 12:  # the disk filled before the checks: the gate report says which
         assert "## Not run (a fault stopped the run first)" in gate
-        assert ": not run" in gate
+        assert "gx_payouts: not run" in gate
+
+
+def test_a_disk_full_from_the_start_stops_the_run_before_any_work(fixture_build, tmp_path):
+    """No room even for the gate report's reserve: exit 3 with the cause, and the previous gate
+    report is left whole (it still describes the home)."""
+    source = fixture_build / "home"
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    size = folder_kib(source) + 1024
+    result = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", FULL_DISK, str(mount), str(size), str(source)]
+        + [*scorecards_command(), "run", "--as-of", AS_OF],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        env={**os.environ, "FILL": "1"},
+    )
+    output, _, gate = result.stdout.partition("=== gate report\n")
+    assert result.returncode == 3, output[-3000:]
+    assert "RUN FAILED: out of disk space" in output, output[-3000:]
+    assert gate == (source / "reports" / "gate_report.md").read_text(encoding="utf-8"), output[
+        -3000:
+    ]

@@ -70,3 +70,33 @@ def test_a_read_only_home_exits_3_with_the_cause_in_one_line(tmp_path: Path):
     assert "Traceback" not in result.stderr
     [line] = [text for text in result.stderr.splitlines() if text.strip()]
     assert line.startswith("RUN FAILED: permission denied: the home must be writable")
+
+
+def test_the_gate_report_s_space_is_held_from_the_run_s_start(tmp_path: Path):
+    """A run that fills the disk still has room to write its gate report: the space is held
+    from the start ("in progress"), and the report written over it frees it first."""
+    import datetime as dt
+
+    from scorecards.runner import (
+        GATE_REPORT_FILES,
+        GATE_REPORT_RESERVE,
+        reserve_gate_report,
+        write_gate_report,
+    )
+    from scorecards.settings import Home
+
+    home = Home(tmp_path)
+    reserve_gate_report(home, dt.date(2026, 3, 10))
+    for name in GATE_REPORT_FILES:
+        held = home.reports / name
+        assert held.stat().st_size == GATE_REPORT_RESERVE
+        assert held.read_text(encoding="utf-8").startswith(
+            "Gate report: a run as of 2026-03-10 is in progress."
+        )
+    written = write_gate_report(
+        home, dt.date(2026, 3, 10), [], ["step x failed"], faults=["out of disk space"]
+    )
+    text = written.read_text(encoding="utf-8")
+    assert text.startswith("# Gate report: the run failed (a fault, not the data)")
+    assert written.stat().st_size < 2000
+    assert [p.name for p in home.reports.iterdir() if p.name.startswith(".")] == []

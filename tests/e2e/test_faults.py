@@ -219,16 +219,15 @@ def folder_kib(folder: Path) -> int:
     return sum(p.lstat().st_blocks * 512 for p in folder.rglob("*")) // 1024
 
 
-@pytest.mark.parametrize("spare_mib", [2, 6, 12])
-def test_a_real_full_disk_is_a_fault_at_any_stage(fixture_build, tmp_path, spare_mib):
-    """The home on a small file system of its own (a tmpfs in a mount namespace of the run's,
-    nothing of the machine touched) that fills during dbt's models, its tests or publication:
-    always exit 3 and the cause in one line; never "GATE BLOCKED", never a check failing with
-    zero rows (a dbt test that could not run is "not run")."""
-    source = fixture_build / "home"
+def run_on_a_small_disk(
+    source: Path, tmp_path: Path, spare_kib: int, fill: bool = False
+) -> tuple[int, str, str]:
+    """A copy of the home ``source`` on a tmpfs ``spare_kib`` larger than it (filled up before
+    the run with ``fill``), in a mount namespace of the run's: nothing of the machine is
+    touched. Returns the exit code, the run's output and the gate report it left."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    size = folder_kib(source) + spare_mib * 1024
+    size = folder_kib(source) + spare_kib
     result = subprocess.run(
         ["unshare", "-rm", "sh", "-c", FULL_DISK, str(mount), str(size), str(source)]
         + [*scorecards_command(), "run", "--as-of", AS_OF],
@@ -236,9 +235,19 @@ def test_a_real_full_disk_is_a_fault_at_any_stage(fixture_build, tmp_path, spare
         text=True,
         timeout=900,
         check=False,
+        env={**os.environ, "FILL": "1"} if fill else None,
     )
     output, _, gate = result.stdout.partition("=== gate report\n")
-    assert result.returncode == 3, output[-3000:]
+    return result.returncode, output, gate
+
+
+@pytest.mark.parametrize("spare_mib", [2, 6, 12])
+def test_a_real_full_disk_is_a_fault_at_any_stage(fixture_build, tmp_path, spare_mib):
+    """The home on a small file system of its own that fills during dbt's models, its tests or
+    publication: always exit 3 and the cause in one line; never "GATE BLOCKED", never a check
+    failing with zero rows (a dbt test that could not run is "not run")."""
+    code, output, gate = run_on_a_small_disk(fixture_build / "home", tmp_path, spare_mib * 1024)
+    assert code == 3, output[-3000:]
     assert "RUN FAILED: out of disk space" in output
     assert "GATE BLOCKED" not in output and "failing check" not in output
     assert gate.startswith("# Gate report: the run failed (a fault, not the data)")
@@ -252,21 +261,8 @@ def test_a_disk_full_from_the_start_stops_the_run_before_any_work(fixture_build,
     """No room even for the gate report's reserve: exit 3 with the cause, and the previous gate
     report is left whole (it still describes the home)."""
     source = fixture_build / "home"
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    size = folder_kib(source) + 1024
-    result = subprocess.run(
-        ["unshare", "-rm", "sh", "-c", FULL_DISK, str(mount), str(size), str(source)]
-        + [*scorecards_command(), "run", "--as-of", AS_OF],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-        env={**os.environ, "FILL": "1"},
-    )
-    output, _, gate = result.stdout.partition("=== gate report\n")
-    assert result.returncode == 3, output[-3000:]
+    code, output, gate = run_on_a_small_disk(source, tmp_path, 1024, fill=True)
+    assert code == 3, output[-3000:]
     assert "RUN FAILED: out of disk space" in output, output[-3000:]
-    assert gate == (source / "reports" / "gate_report.md").read_text(encoding="utf-8"), output[
-        -3000:
-    ]
+    previous = (source / "reports" / "gate_report.md").read_text(encoding="utf-8")
+    assert gate == previous, output[-3000:]

@@ -131,10 +131,13 @@ def read_month_states(build_db: Path) -> tuple[list[dt.date] | None, list[dt.dat
     return [month for month, stale in rows if stale], [month for month, _ in rows]
 
 
-def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
-    """sha256 over the dbt project's models, macros, seeds and settings (paths and contents)."""
+def project_fingerprint(
+    project_dir: Path = DBT_PROJECT_DIR, parts: Iterable[str] = _PROJECT_PARTS
+) -> str:
+    """sha256 over the named parts of a dbt project (by default its models, macros, seeds and
+    settings): paths and contents."""
     digest = hashlib.sha256()
-    for file in project_files(project_dir, _PROJECT_PARTS):
+    for file in project_files(project_dir, parts):
         digest.update(file.relative_to(project_dir).as_posix().encode())
         digest.update(b"\0")
         digest.update(file.read_bytes())

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -223,13 +224,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     home.ensure()
-    from scorecards.runner import run_pipeline
+    from scorecards.runner import NotAPartitionError, run_pipeline
 
     try:
         outcome = run_pipeline(home, as_of, settings, month=args.month, engine=run_engine)
-    except ValueError as exc:
+    except NotAPartitionError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - any other error is the run's, never a usage error
+        traceback.print_exc()
+        cause = fault_of(str(exc)) or f"{type(exc).__name__}: {exc}"
+        print(f"\nRUN FAILED: {cause}", file=sys.stderr)
+        print("nothing was published; the previous publication is unchanged.", file=sys.stderr)
+        return EXIT_FAILED
     if outcome.published:
         print(f"\npublished version {outcome.version} (as of {as_of}) to {home.published_db}")
         print(f"reports in {home.reports}")

@@ -21,6 +21,10 @@ from scorecards.settings import Home, RunSettings
 PUBLISH_KEY = dg.AssetKey(["published_scorecards"])
 
 
+class NotAPartitionError(ValueError):
+    """--month names no monthly partition: a usage error, before any work."""
+
+
 @dataclass
 class FailedCheck:
     name: str
@@ -58,7 +62,7 @@ def run_pipeline(
 
     if month is not None and month not in MONTHLY_PARTITIONS.get_partition_keys():
         keys = MONTHLY_PARTITIONS.get_partition_keys()
-        raise ValueError(
+        raise NotAPartitionError(
             f"{month} is not a monthly partition (they run from {keys[0]} to {keys[-1]})"
         )
     partition = {"partition_key": month} if month is not None else {"tags": all_partitions_tags()}

@@ -6,7 +6,6 @@ dbt tests of error severity become blocking asset checks, so a failing test stop
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,12 +15,12 @@ import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DbtCliResource,
-    DbtProject,
     dbt_assets,
     get_asset_key_for_model,
 )
 
 from ingest.readers import quote_ident
+from orchestration.manifest import DBT_PROJECT, ensure_manifest
 from orchestration.partitions import (
     MONTHLY_PARTITIONS,
     MONTHLY_TAG,
@@ -29,12 +28,11 @@ from orchestration.partitions import (
     fiscal_label,
     months_in_window,
     plan_months,
-    project_files,
     project_fingerprint,
     read_month_states,
 )
-from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource, dbt_resource
-from scorecards.children import PARENT_PID_ENV, as_parent
+from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
+from scorecards.children import PARENT_PID_ENV
 from scorecards.closing import read_closed_months
 from scorecards.engines import (
     built_relations,
@@ -45,34 +43,6 @@ from scorecards.engines import (
 )
 from scorecards.faults import pause_point
 from scorecards.history import snapshot_paid_history
-from scorecards.settings import DBT_PROJECT_DIR
-
-DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-_DBT_SOURCES = ("models", "macros", "tests", "seeds", "dbt_project.yml", "selectors.yml")
-
-
-def manifest_is_stale(project: DbtProject) -> bool:
-    """True when manifest.json is missing or older than any file of the dbt project."""
-    if not project.manifest_path.exists():
-        return True
-    built = project.manifest_path.stat().st_mtime
-    files = project_files(DBT_PROJECT_DIR, _DBT_SOURCES)
-    return any(file.stat().st_mtime > built for file in files)
-
-
-def ensure_manifest(project: DbtProject = DBT_PROJECT) -> None:
-    """Parse the dbt project when its manifest is missing or stale (a fresh clone has none)."""
-    if manifest_is_stale(project):
-        # Our own resource, not project.preparer: the preparer looks dbt up on PATH, and the
-        # virtualenv need not be activated.
-        # Parsing opens no database, but the profile names one: a throwaway path, never a
-        # file inside the project.
-        os.environ.setdefault(
-            "SCORECARDS_BUILD_DB", str(Path(tempfile.gettempdir()) / "scorecards-parse.duckdb")
-        )
-        as_parent()
-        dbt_resource().cli(["parse", "--quiet"], target_path=project.manifest_path.parent).wait()
-
 
 ensure_manifest()
 

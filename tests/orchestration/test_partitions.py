@@ -357,7 +357,8 @@ def test_the_three_dbt_steps_split_the_project_without_overlap(tmp_path):
 def test_no_test_of_the_monthly_step_needs_a_later_model():
     """A test of the monthly step may lean on models of the first step (built before it) but not
     on the marts step's (not built yet on a first run)."""
-    from orchestration.assets.dbt import DBT_ASSETS, DBT_PROJECT
+    from orchestration.assets.dbt import DBT_ASSETS
+    from orchestration.manifest import DBT_PROJECT
 
     manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
     step_of = {key.path[-1]: number for number, a in enumerate(DBT_ASSETS) for key in a.keys}
@@ -392,25 +393,6 @@ def test_a_dbt_process_that_died_is_named_not_a_missing_file():
     full = dbt_died(2, ["Encountered an error:", traceback + "OSError: [Errno 27] File too large"])
     assert str(full).splitlines()[0].endswith(": OSError: [Errno 27] File too large")
     assert "out of disk space" in root_cause(SimpleNamespace(message=str(full), cause=None))
-
-
-def test_the_manifest_is_stale_when_older_than_any_project_file(tmp_path):
-    """Checked on a stand-in manifest, so the real one is never touched under parallel workers."""
-    import os
-    from types import SimpleNamespace
-
-    from orchestration.assets.dbt import _DBT_SOURCES, manifest_is_stale
-    from orchestration.partitions import project_files
-
-    manifest = tmp_path / "manifest.json"
-    project = SimpleNamespace(manifest_path=manifest)
-    assert manifest_is_stale(project)  # missing
-    manifest.write_text("{}")
-    newest = max(f.stat().st_mtime for f in project_files(DBT_PROJECT_DIR, _DBT_SOURCES))
-    os.utime(manifest, (newest + 60, newest + 60))
-    assert not manifest_is_stale(project)
-    os.utime(manifest, (newest - 60, newest - 60))
-    assert manifest_is_stale(project)
 
 
 def test_an_errored_dbt_node_s_message_reaches_the_failure():

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.assets.dbt import DBT_PROJECT
+from orchestration.manifest import DBT_PROJECT
 from scorecards.settings import DBT_PROJECT_DIR
 from tests.conftest import copy_home
 

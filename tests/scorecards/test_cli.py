@@ -148,3 +148,21 @@ def test_version_and_python_dash_m():
         check=False,
     )
     assert usage.returncode == 1 and "unrecognized arguments: --bogus" in usage.stderr
+
+
+def test_an_unexpected_error_in_the_run_is_a_failed_run_not_a_usage_error(
+    tmp_path, capsys, landing, monkeypatch
+):
+    """A ValueError deep in the run (a JSON file cut short) once exited 1 as if the command
+    were mistyped: any error but a bad --month is the run's (exit 3, the cause named)."""
+    import scorecards.runner
+
+    def cut_short(*args, **kwargs):
+        raise ValueError("unexpected end of data: line 1 column 356916 (char 356915)")
+
+    write(landing, "crm/teams.csv", "team_id,team_name,region\nT1,One,north\n")
+    monkeypatch.setattr(scorecards.runner, "run_pipeline", cut_short)
+    assert main(["run", "--home", str(tmp_path), "--as-of", "2026-03-10"]) == 3
+    err = capsys.readouterr().err
+    assert "RUN FAILED: ValueError: unexpected end of data" in err
+    assert "nothing was published" in err

@@ -92,7 +92,7 @@ def test_republishing_keeps_history_and_hashes(build_db, tmp_path):
 def test_published_keys_are_the_keys_dbt_tests_as_unique_and_not_null():
     """Publication orders each table by its key: only a key dbt proves unique (and, for one
     column, not null) before the gate makes that order total, so that the layout is the same."""
-    from orchestration.assets.dbt import DBT_PROJECT
+    from orchestration.manifest import DBT_PROJECT
 
     nodes = json.loads(DBT_PROJECT.manifest_path.read_text())["nodes"]
     published = {table for _, table in PUBLISHED_TABLES}

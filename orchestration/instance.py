@@ -1,74 +1,53 @@
-"""The Dagster instance of an in-process run (`scorecards run`, the tests).
+"""The Dagster instance a run records itself in: the home's own, which `make dagster-dev` opens.
 
-A full run is a single run over every monthly partition (84 from 2020-01). Before the first step,
-Dagster records a "planned" event for every asset and asset check of the run; Dagster's own
-in-memory event log writes one planned event per asset *per partition*, and one row per check
-per partition, each with the whole partition range serialised in it: about 8,000 events and
-1,600 rows, 30 s on this project's 2-core machines before any work started (70 s under a
-profiler). Dagster's production storages can record a planned range as one event
-(``supports_partition_subset_in_asset_materialization_planned_events``); this storage does the
-same, and records a planned check over a range as one row. Nothing reads these records of an
-ephemeral run but Dagster itself while the run lasts (the runner reads the run's own events).
-tests/orchestration/test_instance.py shows the planned events are one per asset and check.
+``scorecards run`` and the UI share one persistent instance (``<home>/dagster``, or the folder
+``DAGSTER_HOME`` names), so every run, materialization and check result of the command line is
+in the UI's history. Only Dagster's public API: ``DagsterInstance.get()`` on that folder.
+
+A full run covers every monthly partition in one run. Dagster records a "planned" event per
+asset and partition before the first step unless told to record the range once
+(``DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS``, Dagster's own setting for single-run
+backfills); the cost of either is in docs/BENCHMARKS.md.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import dagster as dg
-from dagster._core.instance import InstanceType
-from dagster._core.launcher.sync_in_memory_run_launcher import SyncInMemoryRunLauncher
-from dagster._core.run_coordinator import DefaultRunCoordinator
-from dagster._core.storage.event_log import InMemoryEventLogStorage
-from dagster._core.storage.noop_compute_log_manager import NoOpComputeLogManager
-from dagster._core.storage.root import TemporaryLocalArtifactStorage
-from dagster._core.storage.runs import InMemoryRunStorage
+
+DAGSTER_HOME_ENV = "DAGSTER_HOME"
+PLANNED_RANGE_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
+# The instance's settings when the home has none: no telemetry (no network at run time).
+INSTANCE_SETTINGS = "telemetry:\n  enabled: false\n"
 
 
-class RangeEventLogStorage(InMemoryEventLogStorage):
-    """Dagster's in-memory event log, recording a planned partition range once."""
-
-    @property
-    def supports_partition_subset_in_asset_materialization_planned_events(self) -> bool:
-        return True
-
-    def _store_asset_check_evaluation_planned(self, event: Any, event_id: int | None) -> None:
-        planned = event.dagster_event.event_specific_data
-        if planned.partitions_subset is None:
-            super()._store_asset_check_evaluation_planned(event, event_id)
-            return
-        # One row for the range; the evaluation updates it, or inserts its own row when its
-        # partition differs (Dagster's own fallback in _update_asset_check_evaluation).
-        from dagster._core.storage.asset_check_execution_record import (
-            AssetCheckExecutionRecordStatus,
-        )
-        from dagster._core.storage.event_log.schema import AssetCheckExecutionsTable
-        from dagster._serdes import serialize_value
-
-        with self.index_connection() as conn:
-            conn.execute(
-                AssetCheckExecutionsTable.insert().values(
-                    asset_key=planned.asset_key.to_string(),
-                    check_name=planned.check_name,
-                    partition=None,
-                    run_id=event.run_id,
-                    execution_status=AssetCheckExecutionRecordStatus.PLANNED.value,
-                    evaluation_event=serialize_value(event),
-                    evaluation_event_timestamp=self._event_insert_timestamp(event),
-                    evaluation_event_storage_id=event_id,
-                )
-            )
+def instance_dir(home_root: Path) -> Path:
+    """Where a home's Dagster instance lives: DAGSTER_HOME when set, else ``<home>/dagster``."""
+    configured = os.environ.get(DAGSTER_HOME_ENV)
+    return Path(configured) if configured else home_root / "dagster"
 
 
-def run_instance() -> dg.DagsterInstance:
-    """An ephemeral instance, as ``DagsterInstance.ephemeral()``, with the range-aware log."""
-    return dg.DagsterInstance(
-        instance_type=InstanceType.EPHEMERAL,
-        local_artifact_storage=TemporaryLocalArtifactStorage(),
-        run_storage=InMemoryRunStorage(),
-        event_storage=RangeEventLogStorage(),
-        compute_log_manager=NoOpComputeLogManager(),
-        run_coordinator=DefaultRunCoordinator(),
-        run_launcher=SyncInMemoryRunLauncher(),
-    )
+@contextlib.contextmanager
+def home_instance(home_root: Path) -> Iterator[dg.DagsterInstance]:
+    """The home's persistent instance, created on first use, open for the block."""
+    folder = instance_dir(home_root).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = folder / "dagster.yaml"
+    if not settings.exists():
+        settings.write_text(INSTANCE_SETTINGS, encoding="utf-8")
+    saved = {name: os.environ.get(name) for name in (DAGSTER_HOME_ENV, PLANNED_RANGE_ENV)}
+    os.environ[DAGSTER_HOME_ENV] = str(folder)
+    os.environ.setdefault(PLANNED_RANGE_ENV, "1")
+    try:
+        with dg.DagsterInstance.get() as instance:
+            yield instance
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
-import sys
-from collections.abc import Sequence
 from contextlib import ExitStack
-from functools import cached_property
-from pathlib import Path
-from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
-from packaging import version
 from pydantic import PrivateAttr
 
 from scorecards.children import DBT_LAUNCHER, launcher
@@ -84,31 +77,10 @@ class ScorecardsResource(dg.ConfigurableResource):
         }
 
 
-class ScorecardsDbtCliResource(DbtCliResource):
-    """dagster-dbt's resource, minus two costs this project never needs.
-
-    Before every `dbt build`, dagster-dbt loads the dbt profile, project and macros in this
-    process to hold an adapter handle, which serves only its column-metadata and row-count
-    helpers (this project counts rows itself, orchestration/assets/dbt.py: with_row_counts),
-    and it runs `dbt --version` once per resource. On this project's 2-core machines that is
-    about 5 s per dbt step and 4 s per run. The executable is this environment's own dbt, so its
-    version is the installed dbt-core's.
-    """
-
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> Any:
-        return None
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        if Path(self.dbt_executable).parent == Path(sys.executable).parent:
-            return version.parse(importlib.metadata.version("dbt-core"))
-        return super()._cli_version
-
-
 def dbt_resource() -> DbtCliResource:
     """dbt from the same environment as this process, whether or not it is on PATH, started
     through its launcher so that it dies with the run (scorecards/children.py)."""
-    return ScorecardsDbtCliResource(
+    return DbtCliResource(
         project_dir=str(DBT_PROJECT_DIR),
         profiles_dir=str(DBT_PROJECT_DIR),
         dbt_executable=str(launcher(DBT_LAUNCHER)),

@@ -16,11 +16,13 @@ through it; dbt's executable is the dbt launcher (orchestration/resources.py).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
 import signal
 import sys
+from importlib import metadata
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
@@ -49,8 +51,23 @@ def python_main() -> None:
 def dbt_main() -> None:
     """``scorecards-dbt ARGS``: this environment's dbt with ARGS, bound to the parent."""
     bind_to_parent()
+    if sys.argv[1:] == ["--version"]:
+        # dagster-dbt asks each dbt resource for the version (`dbt --version`, 2 s of dbt's
+        # start-up every step): the launcher's dbt is this environment's, so the installed
+        # packages' versions are the answer, in dbt's own layout.
+        print(dbt_versions())
+        return
     dbt = launcher("dbt")
     os.execv(dbt, [str(dbt), *sys.argv[1:]])
+
+
+def dbt_versions() -> str:
+    """What `dbt --version` prints of this environment: dbt-core's version and its adapters'."""
+    lines = ["Core:", f"  - installed: {metadata.version('dbt-core')}", "", "Plugins:"]
+    for package in ("dbt-duckdb", "dbt-spark"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            lines.append(f"  - {package.removeprefix('dbt-')}: {metadata.version(package)}")
+    return "\n".join(lines)
 
 
 def launcher(name: str) -> Path:

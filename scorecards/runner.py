@@ -57,7 +57,7 @@ def run_pipeline(
     built (orchestration/partitions.py), which is what a new month landing costs. ``engine``
     is what dbt builds on (docs/ENGINES.md): the published tables are the same on either."""
     from orchestration.definitions import defs
-    from orchestration.instance import run_instance
+    from orchestration.instance import home_instance
     from orchestration.partitions import MONTHLY_PARTITIONS, all_partitions_tags
 
     if month is not None and month not in MONTHLY_PARTITIONS.get_partition_keys():
@@ -78,17 +78,18 @@ def run_pipeline(
     job = defs.resolve_job_def("scorecards_job")
     reserve_gate_report(home, as_of)
     _import_in_background("great_expectations")
-    result = job.execute_in_process(
-        run_config={
-            "resources": {"scorecards": {"config": config}},
-            # Every event at INFO is hundreds of lines: the terminal gets warnings, errors and
-            # one line per stage (orchestration/loggers.py).
-            "loggers": {"console": {"config": {"log_level": "WARNING"}}, "stage_progress": {}},
-        },
-        instance=run_instance(),
-        raise_on_error=False,
-        **partition,
-    )
+    with home_instance(home.root) as instance:
+        result = job.execute_in_process(
+            run_config={
+                "resources": {"scorecards": {"config": config}},
+                # Every event at INFO is hundreds of lines: the terminal gets warnings, errors
+                # and one line per stage (orchestration/loggers.py).
+                "loggers": {"console": {"config": {"log_level": "WARNING"}}, "stage_progress": {}},
+            },
+            instance=instance,
+            raise_on_error=False,
+            **partition,
+        )
     version = None
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization

@@ -10,21 +10,24 @@ import dagster as dg
 
 from orchestration.assets.dbt import dbt_model_key
 from orchestration.definitions import defs
-from orchestration.instance import run_instance
+from orchestration.instance import home_instance
 from orchestration.partitions import all_partitions_tags
 from tests.conftest import FIXTURE_LANDING
 
 
 def test_materializations_report_row_counts_and_checks_their_rows(tmp_path):
     shutil.copytree(FIXTURE_LANDING, tmp_path / "landing")
-    result = defs.resolve_job_def("scorecards_job").execute_in_process(
-        run_config={
-            "resources": {"scorecards": {"config": {"home": str(tmp_path), "as_of": "2026-03-10"}}}
-        },
-        instance=run_instance(),
-        tags=all_partitions_tags(),  # a full run: every monthly partition in one run
-        raise_on_error=False,
-    )
+    with home_instance(tmp_path) as instance:
+        result = defs.resolve_job_def("scorecards_job").execute_in_process(
+            run_config={
+                "resources": {
+                    "scorecards": {"config": {"home": str(tmp_path), "as_of": "2026-03-10"}}
+                }
+            },
+            instance=instance,
+            tags=all_partitions_tags(),  # a full run: every monthly partition in one run
+            raise_on_error=False,
+        )
     assert result.success
     metadata = {
         event.event_specific_data.materialization.asset_key: (

@@ -22,7 +22,7 @@ import pytest
 
 from orchestration.assets.dbt import dbt_model_key, scorecards_dbt_monthly_models
 from orchestration.definitions import defs
-from orchestration.instance import run_instance
+from orchestration.instance import home_instance
 from orchestration.partitions import (
     MONTHLY_PARTITIONS,
     PARTITION_RANGE_END_TAG,
@@ -116,12 +116,15 @@ def test_the_monthly_asset_is_partitioned_with_single_run_backfills():
 
 
 def _run(home: Path, as_of: str, **kwargs) -> dg.ExecuteInProcessResult:
-    return defs.resolve_job_def("scorecards_job").execute_in_process(
-        run_config={"resources": {"scorecards": {"config": {"home": str(home), "as_of": as_of}}}},
-        instance=run_instance(),
-        raise_on_error=False,
-        **kwargs,
-    )
+    with home_instance(home) as instance:
+        return defs.resolve_job_def("scorecards_job").execute_in_process(
+            run_config={
+                "resources": {"scorecards": {"config": {"home": str(home), "as_of": as_of}}}
+            },
+            instance=instance,
+            raise_on_error=False,
+            **kwargs,
+        )
 
 
 def _monthly_metadata(result: dg.ExecuteInProcessResult) -> dict:

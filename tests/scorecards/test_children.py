@@ -47,13 +47,35 @@ def test_a_bound_child_runs_and_is_asked_to_die_with_its_parent():
     assert plain.stdout.strip() == "0"  # what the launcher changes
 
 
-def test_the_dbt_launcher_runs_this_environments_dbt():
-    version = subprocess.run(
-        [str(launcher(DBT_LAUNCHER)), "--version"],
+def test_the_dbt_launcher_runs_this_environments_dbt(tmp_path):
+    """Any dbt command goes to this environment's dbt (here `dbt debug --config-dir`)."""
+    completed = subprocess.run(
+        [str(launcher(DBT_LAUNCHER)), "debug", "--config-dir"],
         env={**os.environ, PARENT_PID_ENV: str(os.getpid())},
         capture_output=True,
         text=True,
         timeout=120,
+        cwd=tmp_path,
     )
-    assert version.returncode == 0, version.stderr
-    assert "Core:" in version.stdout or "core" in version.stdout.lower()
+    assert completed.returncode == 0, completed.stderr
+    assert "dbt" in completed.stdout.lower()
+
+
+def test_the_dbt_launcher_answers_the_version_without_starting_dbt():
+    """dagster-dbt asks `--version` once per dbt step: the installed versions, at once, and no
+    network call for dbt's "latest" check; the first version printed is dbt-core's."""
+    import re
+    from importlib import metadata
+
+    completed = subprocess.run(
+        [str(launcher(DBT_LAUNCHER)), "--version"],
+        env={**os.environ, PARENT_PID_ENV: str(os.getpid())},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert completed.returncode == 0, completed.stderr
+    first = re.search(r"(\d+\.\d+\.\d+)", completed.stdout)
+    assert first is not None and first.group(1) == metadata.version("dbt-core")
+    assert f"duckdb: {metadata.version('dbt-duckdb')}" in completed.stdout
+    assert "latest" not in completed.stdout

@@ -65,9 +65,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The UI on the home's own instance, where `make run` recorded its runs (orchestration/instance.py),
+# with the partitions the last run found in the data.
 dagster-dev: $(STAMP)
-	@mkdir -p $(abspath $(HOME_DIR))/dagster
+	@DAGSTER_HOME= $(BIN)/python -c "import sys, pathlib, orchestration.instance as i; \
+		i.prepare_instance_dir(pathlib.Path(sys.argv[1]))" $(abspath $(HOME_DIR))
 	SCORECARDS_HOME=$(abspath $(HOME_DIR)) DAGSTER_HOME=$(abspath $(HOME_DIR))/dagster \
+		SCORECARDS_FIRST_MONTH=$${SCORECARDS_FIRST_MONTH:-$$(cat $(abspath $(HOME_DIR))/warehouse/first_month 2>/dev/null)} \
+		DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS=1 \
 		$(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
 clean:

@@ -31,14 +31,20 @@ def instance_dir(home_root: Path) -> Path:
     return Path(configured) if configured else home_root / "dagster"
 
 
-@contextlib.contextmanager
-def home_instance(home_root: Path) -> Iterator[dg.DagsterInstance]:
-    """The home's persistent instance, created on first use, open for the block."""
+def prepare_instance_dir(home_root: Path) -> Path:
+    """The instance's folder, made with its settings when missing (`make dagster-dev` too)."""
     folder = instance_dir(home_root).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     settings = folder / "dagster.yaml"
     if not settings.exists():
         settings.write_text(INSTANCE_SETTINGS, encoding="utf-8")
+    return folder
+
+
+@contextlib.contextmanager
+def home_instance(home_root: Path) -> Iterator[dg.DagsterInstance]:
+    """The home's persistent instance, created on first use, open for the block."""
+    folder = prepare_instance_dir(home_root)
     saved = {name: os.environ.get(name) for name in (DAGSTER_HOME_ENV, PLANNED_RANGE_ENV)}
     os.environ[DAGSTER_HOME_ENV] = str(folder)
     os.environ.setdefault(PLANNED_RANGE_ENV, "1")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from scorecards.settings import DBT_PROJECT_DIR, first_month
+from scorecards.settings import DBT_PROJECT_DIR, Home, first_month
 
 MONTHLY_TAG = "monthly"
 PARTITION_FORMAT = "%Y-%m"
@@ -129,6 +130,25 @@ def read_month_states(build_db: Path) -> tuple[list[dt.date] | None, list[dt.dat
         except duckdb.CatalogException:
             return None, []
     return [month for month, stale in rows if stale], [month for month, _ in rows]
+
+
+def record_first_month(paths: Home) -> str | None:
+    """Write the data's first month (the earliest month of the monthly KPI fact) to the home,
+    where the next run's partitions start (Home.recorded_first_month); None when none built."""
+    if not paths.build_db.exists():
+        return None
+    with duckdb.connect(str(paths.build_db), read_only=True) as con:
+        try:
+            rows = con.execute("select min(month_start) from marts.fct_kpi_monthly").fetchall()
+        except duckdb.CatalogException:
+            return None
+    if not rows or rows[0][0] is None:
+        return None
+    month = rows[0][0].strftime(PARTITION_FORMAT)
+    scratch = paths.first_month_file.with_name(f".{paths.first_month_file.name}.{os.getpid()}")
+    scratch.write_text(month + "\n", encoding="utf-8")
+    os.replace(scratch, paths.first_month_file)
+    return month
 
 
 def project_fingerprint(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
+import os
 import threading
 from dataclasses import dataclass, field
 from html import escape
@@ -16,7 +17,7 @@ import duckdb
 from ingest.readers import quote_ident
 from quality.outcome import MAX_OFFENDING_ROWS
 from scorecards.faults import fault_of
-from scorecards.settings import Home, RunSettings
+from scorecards.settings import FIRST_MONTH_ENV, Home, RunSettings
 
 PUBLISH_KEY = dg.AssetKey(["published_scorecards"])
 
@@ -56,6 +57,11 @@ def run_pipeline(
     monthly partition) only that month is, plus every month whose inputs changed since it was
     built (orchestration/partitions.py), which is what a new month landing costs. ``engine``
     is what dbt builds on (docs/ENGINES.md): the published tables are the same on either."""
+    # The monthly partitions run from the data's first month, as the last run recorded it (on a
+    # new home: January of the year before the as-of date), unless set: a full run is a run over
+    # every partition, and Dagster records each check once per partition in the home's instance.
+    # Months before the first partition are still built by a full run.
+    os.environ.setdefault(FIRST_MONTH_ENV, home.recorded_first_month() or f"{as_of.year - 1}-01")
     from orchestration.definitions import defs
     from orchestration.instance import home_instance
     from orchestration.partitions import MONTHLY_PARTITIONS, all_partitions_tags
@@ -63,7 +69,8 @@ def run_pipeline(
     if month is not None and month not in MONTHLY_PARTITIONS.get_partition_keys():
         keys = MONTHLY_PARTITIONS.get_partition_keys()
         raise NotAPartitionError(
-            f"{month} is not a monthly partition (they run from {keys[0]} to {keys[-1]})"
+            f"{month} is not a monthly partition (they run from {keys[0]} to {keys[-1]}; "
+            f"{FIRST_MONTH_ENV}=YYYY-MM starts them earlier)"
         )
     partition = {"partition_key": month} if month is not None else {"tags": all_partitions_tags()}
 

@@ -93,6 +93,21 @@ class Home:
         return self.warehouse / "spark"
 
     @property
+    def first_month_file(self) -> Path:
+        """The first month of the data, as the last run's monthly models found it (YYYY-MM):
+        where the next run's (and the UI's) monthly partitions start."""
+        return self.warehouse / "first_month"
+
+    def recorded_first_month(self) -> str | None:
+        """The first month the last run found in the data, if it was a month; else None."""
+        try:
+            raw = self.first_month_file.read_text(encoding="utf-8").strip()
+            first_month(raw)
+        except (OSError, ValueError):
+            return None
+        return raw
+
+    @property
     def reports(self) -> Path:
         return self.root / "reports"
 
@@ -169,8 +184,10 @@ def max_file_age_days(value: int | str | None = None) -> int:
 
 
 def first_month(value: str | None = None) -> dt.date:
-    """The first monthly partition (YYYY-MM): explicit, else ``SCORECARDS_FIRST_MONTH``, else
-    2020-01. Months before it are still built by full runs; they only cannot be picked alone."""
+    """The first monthly partition (YYYY-MM): explicit, else ``SCORECARDS_FIRST_MONTH`` (which
+    ``scorecards run`` and ``make dagster-dev`` set to the home's recorded first month of the
+    data unless it is set already), else 2020-01. Months before it are still built by full runs;
+    they only cannot be picked alone."""
     raw = (value or os.environ.get(FIRST_MONTH_ENV) or DEFAULT_FIRST_MONTH).strip()
     try:
         return dt.datetime.strptime(raw, "%Y-%m").date()

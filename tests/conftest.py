@@ -15,6 +15,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_LANDING = REPO / "tests" / "fixtures" / "e2e" / "landing"
 FIXTURE_AS_OF = "2026-03-10"
+# Runs under test record in their own home's Dagster instance, never the developer's.
+os.environ.pop("DAGSTER_HOME", None)
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from orchestration.partitions import (
     plan_months,
     project_fingerprint,
     read_month_states,
+    record_first_month,
 )
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
 from scorecards.children import PARENT_PID_ENV
@@ -282,6 +283,7 @@ def scorecards_dbt_monthly_models(
                 }
             )
         yield event
+    record_first_month(paths)
 
 
 @dbt_assets(exclude=UPSTREAM_MODELS, **DBT_ASSET_ARGS)

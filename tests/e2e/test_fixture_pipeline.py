@@ -37,6 +37,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -507,3 +508,40 @@ def test_dbt_docs_generate_and_every_column_is_described(home, tmp_path):
                 undescribed.append(f"{model['name']}.{column}")
     assert len(catalog["nodes"]) > 40
     assert undescribed == []
+
+
+def test_the_run_is_in_the_home_s_dagster_instance(sample_build):
+    """After `scorecards run` (what `make run` does), the instance `make dagster-dev` opens holds
+    the run, a materialization of every asset of the job and every check's result."""
+    from orchestration.definitions import defs
+    from orchestration.instance import home_instance
+
+    job = defs.resolve_job_def("scorecards_job")
+    assets = job.asset_layer.executable_asset_keys
+    checks = job.asset_layer.asset_graph.asset_check_keys
+    with home_instance(sample_build / "home") as instance:
+        runs = instance.get_runs()
+        assert [(run.job_name, run.status) for run in runs] == [
+            ("scorecards_job", dg.DagsterRunStatus.SUCCESS)
+        ]
+        run_id = runs[0].run_id
+        materialized = {
+            entry.dagster_event.asset_key
+            for entry in instance.all_logs(
+                run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+            )
+        }
+        assert materialized == set(assets)
+        evaluations = {
+            entry.dagster_event.event_specific_data.asset_check_key: (
+                entry.dagster_event.event_specific_data.passed
+            )
+            for entry in instance.all_logs(
+                run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+            )
+        }
+        assert set(evaluations) == set(checks)
+        assert all(evaluations.values())
+        # What the UI's asset page reads: the latest materialization, from this run.
+        latest = instance.get_latest_materialization_event(dg.AssetKey(["published_scorecards"]))
+        assert latest is not None and latest.run_id == run_id

@@ -85,3 +85,26 @@ def test_one_partition_is_planned_as_dagster_plans_it(tmp_path):
     theirs = dg.DagsterInstance.ephemeral()
     reference = theirs.create_run_for_job(job_def=job, run_config=_config(tmp_path), tags=tags)
     assert planned == _planned(theirs, reference.run_id)
+
+
+def test_the_data_s_first_month_is_recorded_for_the_next_run(tmp_path):
+    """The monthly step records the earliest month of the KPI fact; the home reads it back, and
+    anything but a month there counts as nothing recorded."""
+    import duckdb
+
+    from orchestration.partitions import record_first_month
+    from scorecards.settings import Home
+
+    home = Home.resolve(tmp_path)
+    home.warehouse.mkdir(parents=True)
+    assert record_first_month(home) is None and home.recorded_first_month() is None
+    with duckdb.connect(str(home.build_db)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.fct_kpi_monthly (month_start date)")
+    assert record_first_month(home) is None  # built, but empty
+    with duckdb.connect(str(home.build_db)) as con:
+        con.execute("insert into marts.fct_kpi_monthly values ('2025-11-01'), ('2024-03-01')")
+    assert record_first_month(home) == "2024-03"
+    assert home.recorded_first_month() == "2024-03"
+    home.first_month_file.write_text("March\n", encoding="utf-8")
+    assert home.recorded_first_month() is None

@@ -71,7 +71,9 @@ def test_bad_gate_setting_and_bad_close_month_are_usage_errors(tmp_path, monkeyp
     assert "nothing is published" in capsys.readouterr().err
 
 
-def test_a_month_outside_the_partitions_is_a_usage_error(tmp_path, capsys, landing):
+def test_a_month_outside_the_partitions_is_a_usage_error(tmp_path, capsys, landing, monkeypatch):
+    # Set, so the run does not narrow the partitions of this test process (runner.py).
+    monkeypatch.setenv("SCORECARDS_FIRST_MONTH", "2020-01")
     write(landing, "crm/teams.csv", "team_id,team_name,region\nT1,One,north\n")
     assert main(["run", "--home", str(tmp_path), "--month", "1999-01"]) == EXIT_USAGE
     assert "1999-01 is not a monthly partition (they run from 2020-01" in capsys.readouterr().err

@@ -37,8 +37,8 @@ import pandas as pd
 
 from benchmarks import pandas_version
 from benchmarks.pandas_version import SIX_PLACES
-from scorecards.sample import SCALES
-from scorecards.settings import base_currency
+from core.settings import base_currency
+from sample_exports.generator import SCALES
 
 STAGE_LINE = re.compile(r"✔ (?P<label>.+?) \((?P<seconds>[0-9.]+) s\)")
 STAGES = {

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import duckdb
 
+from core.sql import quote_ident
 from ingest.contract import ENTITIES
-from ingest.readers import quote_ident
 
 LOAD_FILE = re.compile(r"^load_(?P<load_id>[0-9]+)\.parquet$")
 # Not "_schema": Spark skips files whose names start with "_" or ".".

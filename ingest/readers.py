@@ -22,6 +22,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from core.sql import quote_ident
+
 LINE_COLUMN = "__line"
 _BROKEN_LINE_COLUMN = "__broken"
 RAW_LINE_COLUMN = "__raw_text"  # the text of a line that could not be parsed (JSON Lines)
@@ -29,11 +31,6 @@ RAW_LINE_COLUMN = "__raw_text"  # the text of a line that could not be parsed (J
 
 class FileRejected(Exception):
     """The whole file cannot be taken; the message names the reason (the loader adds the file)."""
-
-
-def quote_ident(name: str) -> str:
-    """Quote an identifier for DuckDB: a header can never become SQL."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)

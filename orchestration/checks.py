@@ -7,11 +7,11 @@ which table failed and show its offending values.
 import dagster as dg
 import duckdb
 
+from core.faults import pause_point
 from orchestration.assets.dbt import dbt_model_key
 from orchestration.check_results import to_check_result
 from orchestration.resources import ScorecardsResource
 from quality.gx_suites import SUITES, validate_table
-from scorecards.faults import pause_point
 
 GX_DESCRIPTIONS = {
     "scorecard_attainment": "domain values, keys, non-negative targets, attainment null exactly "

@@ -22,10 +22,10 @@ from typing import Protocol
 
 from dagster_dbt import DbtProject
 
+from core.children import as_parent
+from core.settings import DBT_PROJECT_DIR
 from orchestration.partitions import project_fingerprint
 from orchestration.resources import dbt_resource
-from scorecards.children import as_parent
-from scorecards.settings import DBT_PROJECT_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # What a parse reads: a change to any of these makes a new manifest.

@@ -22,7 +22,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from scorecards.settings import DBT_PROJECT_DIR, Home, first_month
+from core.settings import DBT_PROJECT_DIR, Home, first_month
 
 MONTHLY_TAG = "monthly"
 PARTITION_FORMAT = "%Y-%m"

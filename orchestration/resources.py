@@ -9,10 +9,9 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from pydantic import PrivateAttr
 
-from scorecards.children import DBT_LAUNCHER, launcher
-from scorecards.completion import complete_pending
-from scorecards.runlock import run_lock
-from scorecards.settings import (
+from core.children import DBT_LAUNCHER, launcher
+from core.runlock import run_lock
+from core.settings import (
     DBT_PROJECT_DIR,
     Home,
     base_currency,
@@ -21,6 +20,7 @@ from scorecards.settings import (
     max_unassigned_share,
     parse_as_of,
 )
+from publication.completion import complete_pending
 
 
 class ScorecardsResource(dg.ConfigurableResource):
@@ -41,10 +41,10 @@ class ScorecardsResource(dg.ConfigurableResource):
     _lock: ExitStack = PrivateAttr(default_factory=ExitStack)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        """Take the home's run lock for the whole run (scorecards/runlock.py): a run Dagster
+        """Take the home's run lock for the whole run (core/runlock.py): a run Dagster
         launches while another holds the home fails at once, naming the holder. Re-entrant, so
         the lock `scorecards run` took before starting the job is simply held on. Then a
-        publication a killed run left half done is completed (scorecards/completion.py)."""
+        publication a killed run left half done is completed (publication/completion.py)."""
         self.paths.warehouse.mkdir(parents=True, exist_ok=True)
         self._lock.enter_context(run_lock(self.paths.warehouse, command="dagster run"))
         # A publication a killed run left half done is completed before anything else.
@@ -79,7 +79,7 @@ class ScorecardsResource(dg.ConfigurableResource):
 
 def dbt_resource() -> DbtCliResource:
     """dbt from the same environment as this process, whether or not it is on PATH, started
-    through its launcher so that it dies with the run (scorecards/children.py)."""
+    through its launcher so that it dies with the run (core/children.py)."""
     return DbtCliResource(
         project_dir=str(DBT_PROJECT_DIR),
         profiles_dir=str(DBT_PROJECT_DIR),

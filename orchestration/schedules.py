@@ -10,10 +10,10 @@ import datetime as dt
 
 import dagster as dg
 
+from core.runlock import holder, is_locked
+from core.settings import Home
 from orchestration.jobs import scorecards_job
 from orchestration.partitions import MONTHLY_PARTITIONS, PARTITION_FORMAT, all_partitions_tags
-from scorecards.runlock import holder, is_locked
-from scorecards.settings import Home
 
 TIMEZONE = "UTC"
 
@@ -35,7 +35,7 @@ def _tick_date(context: dg.ScheduleEvaluationContext) -> dt.date:
 
 
 def home_busy() -> dg.SkipReason | None:
-    """A reason to skip the tick while another run holds the home (scorecards/runlock.py): the
+    """A reason to skip the tick while another run holds the home (core/runlock.py): the
     run it would start would be refused anyway."""
     warehouse = Home.resolve().warehouse
     if is_locked(warehouse):

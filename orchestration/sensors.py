@@ -12,10 +12,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from core.settings import Home
 from orchestration.jobs import scorecards_job
 from orchestration.partitions import all_partitions_tags
 from orchestration.schedules import home_busy
-from scorecards.settings import Home
 
 SOURCES = ("crm", "erp", "plan")
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass  # noqa: E402
 import duckdb  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ingest.readers import quote_ident  # noqa: E402
+from core.sql import quote_ident  # noqa: E402
 from quality.outcome import MAX_OFFENDING_ROWS, CheckOutcome  # noqa: E402
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)

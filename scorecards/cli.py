@@ -20,13 +20,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
 
-from ingest.contract import date_window
-from scorecards.closing import CloseError, close_month, read_closed_months
-from scorecards.engines import missing_for
-from scorecards.faults import fault_of
-from scorecards.report import report_path
-from scorecards.runlock import HomeLocked, run_lock
-from scorecards.settings import (
+from core.faults import fault_of
+from core.runlock import HomeLocked, run_lock
+from core.settings import (
     Home,
     RunSettings,
     base_currency,
@@ -38,6 +34,10 @@ from scorecards.settings import (
     parse_as_of,
     publish_personal_data,
 )
+from ingest.contract import date_window
+from orchestration.engines import missing_for
+from publication.closing import CloseError, close_month, read_closed_months
+from publication.report import report_path
 
 EXIT_OK, EXIT_USAGE, EXIT_BLOCKED, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4
 
@@ -66,7 +66,7 @@ SETTINGS_HELP = (
     ("SCORECARDS_ENGINE", "what dbt builds on: duckdb or spark (default duckdb)"),
     ("SCORECARDS_MAX_UNASSIGNED_SHARE", "gate: largest unassigned share of a month (0.10)"),
     ("SCORECARDS_MAX_FILE_AGE_DAYS", "warning: an entity's newest file older than this (45)"),
-    ("SCORECARDS_FIRST_MONTH", "first monthly partition, YYYY-MM (default 2020-01)"),
+    ("SCORECARDS_FIRST_MONTH", "first monthly partition, YYYY-MM (default: the data's first)"),
     ("SCORECARDS_DUCKDB_MEMORY_LIMIT", "DuckDB's memory limit in dbt, ingest, publish (4GB)"),
     ("SCORECARDS_DATE_MIN", "earliest plausible date in exports (default 2000-01-01)"),
     ("SCORECARDS_DATE_YEARS_AHEAD", "plausible dates end this many years after the as-of (2)"),
@@ -166,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from scorecards.sample import SCALES, write_sample
+    from sample_exports.generator import SCALES, write_sample
 
     home = Home.resolve(args.home)
     if any(home.landing.rglob("*.*")) and not args.force:
@@ -357,8 +357,8 @@ def cmd_close(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from scorecards.report import ReportError, write_report
-    from scorecards.statements import write_statements
+    from publication.report import ReportError, write_report
+    from publication.statements import write_statements
 
     home = Home.resolve(args.home)
     try:
@@ -399,7 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-# The commands that write into a home take its run lock first (scorecards/runlock.py).
+# The commands that write into a home take its run lock first (core/runlock.py).
 LOCKED_COMMANDS = ("run", "close", "report")
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from ingest.readers import quote_ident
+from core.faults import fault_of
+from core.settings import FIRST_MONTH_ENV, Home, RunSettings
+from core.sql import quote_ident
 from quality.outcome import MAX_OFFENDING_ROWS
-from scorecards.faults import fault_of
-from scorecards.settings import FIRST_MONTH_ENV, Home, RunSettings
 
 PUBLISH_KEY = dg.AssetKey(["published_scorecards"])
 
@@ -57,11 +57,7 @@ def run_pipeline(
     monthly partition) only that month is, plus every month whose inputs changed since it was
     built (orchestration/partitions.py), which is what a new month landing costs. ``engine``
     is what dbt builds on (docs/ENGINES.md): the published tables are the same on either."""
-    # The monthly partitions run from the data's first month, as the last run recorded it (on a
-    # new home: January of the year before the as-of date), unless set: a full run is a run over
-    # every partition, and Dagster records each check once per partition in the home's instance.
-    # Months before the first partition are still built by a full run.
-    os.environ.setdefault(FIRST_MONTH_ENV, home.recorded_first_month() or f"{as_of.year - 1}-01")
+    os.environ[FIRST_MONTH_ENV] = partitions_start(home, as_of)
     from orchestration.definitions import defs
     from orchestration.instance import home_instance
     from orchestration.partitions import MONTHLY_PARTITIONS, all_partitions_tags
@@ -150,6 +146,17 @@ def run_pipeline(
         report=report,
         faults=faults,
     )
+
+
+def partitions_start(home: Home, as_of: dt.date) -> str:
+    """Where the monthly partitions start (YYYY-MM): ``SCORECARDS_FIRST_MONTH`` when set, else
+    the data's first month as the last run recorded it, else (a new home) January of the year
+    before the as-of date.
+
+    A full run is a run over every partition, and Dagster records each check once per partition
+    in the home's instance: the range follows the data rather than a fixed 2020-01. Months before
+    the first partition are still built by a full run; they only cannot be picked alone."""
+    return os.environ.get(FIRST_MONTH_ENV) or home.recorded_first_month() or f"{as_of.year - 1}-01"
 
 
 def _status(evaluation: dg.AssetCheckEvaluation) -> str | None:

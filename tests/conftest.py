@@ -17,6 +17,10 @@ FIXTURE_LANDING = REPO / "tests" / "fixtures" / "e2e" / "landing"
 FIXTURE_AS_OF = "2026-03-10"
 # Runs under test record in their own home's Dagster instance, never the developer's.
 os.environ.pop("DAGSTER_HOME", None)
+# Monthly partitions from 2025-01 (the fixtures' data starts in 2026): a full run records every
+# check once per partition, and the tests run dozens. How a run picks its first month when this
+# is not set is tested on its own (tests/scorecards/test_runner.py).
+os.environ.setdefault("SCORECARDS_FIRST_MONTH", "2025-01")
 
 
 @pytest.fixture

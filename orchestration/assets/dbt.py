@@ -19,7 +19,16 @@ from dagster_dbt import (
     get_asset_key_for_model,
 )
 
-from ingest.readers import quote_ident
+from core.children import PARENT_PID_ENV
+from core.faults import pause_point
+from core.sql import quote_ident
+from orchestration.engines import (
+    built_relations,
+    dbt_target,
+    engine_environment,
+    export_paid_history,
+    mirror_spark_tables,
+)
 from orchestration.manifest import DBT_PROJECT, ensure_manifest
 from orchestration.partitions import (
     MONTHLY_PARTITIONS,
@@ -33,17 +42,8 @@ from orchestration.partitions import (
     record_first_month,
 )
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
-from scorecards.children import PARENT_PID_ENV
-from scorecards.closing import read_closed_months
-from scorecards.engines import (
-    built_relations,
-    dbt_target,
-    engine_environment,
-    export_paid_history,
-    mirror_spark_tables,
-)
-from scorecards.faults import pause_point
-from scorecards.history import snapshot_paid_history
+from publication.closing import read_closed_months
+from publication.history import snapshot_paid_history
 
 ensure_manifest()
 
@@ -184,7 +184,7 @@ def _run_dbt(
 def _mirror(
     context: dg.AssetExecutionContext, scorecards: ScorecardsResource, target: Path
 ) -> None:
-    """Copy what this step built on Spark into build.duckdb (scorecards/engines.py), where the
+    """Copy what this step built on Spark into build.duckdb (orchestration/engines.py), where the
     checks, publication and the next steps' planning read it."""
     results_file = target / "run_results.json"
     if not results_file.exists():
@@ -198,7 +198,7 @@ def _mirror(
 
 
 def _paid_history_landed(build_db: Path) -> bool:
-    """Whether the staging step copied paid history into build.duckdb (see scorecards.history)."""
+    """Whether the staging step copied paid history into build.duckdb (see publication.history)."""
     if not build_db.exists():
         return False
     with duckdb.connect(str(build_db), read_only=True) as con:

@@ -3,6 +3,8 @@
 import dagster as dg
 import duckdb
 
+from core.faults import pause_point
+from core.settings import duckdb_memory_limit, max_file_age_days
 from ingest.contract import ENTITIES, date_window
 from ingest.loader import entity_counts, load_landing, print_progress
 from ingest.parquet import sync_raw_parquet
@@ -16,8 +18,6 @@ from quality.landing_checks import (
     required_entities_check,
     stale_entities_check,
 )
-from scorecards.faults import pause_point
-from scorecards.settings import duckdb_memory_limit, max_file_age_days
 
 LOAD_LOG_KEY = dg.AssetKey(["audit", "load_log"])
 RAW_KEYS = {entity.qualified: dg.AssetKey([entity.source, entity.name]) for entity in ENTITIES}

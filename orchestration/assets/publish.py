@@ -2,15 +2,15 @@
 
 import dagster as dg
 
+from core.faults import pause_point
+from core.settings import publish_personal_data
 from orchestration.assets.dbt import dbt_model_key
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
-from scorecards import pending
-from scorecards.closing import read_closed_months
-from scorecards.faults import pause_point
-from scorecards.publish import PUBLISHED_TABLES, in_own_process, publish
-from scorecards.report import write_run_reports
-from scorecards.settings import publish_personal_data
-from scorecards.statements import write_statements
+from publication import pending
+from publication.closing import read_closed_months
+from publication.publish import PUBLISHED_TABLES, in_own_process, publish
+from publication.report import write_run_reports
+from publication.statements import write_statements
 
 
 def _checks_in_run(context: dg.AssetExecutionContext) -> dict[str, object]:

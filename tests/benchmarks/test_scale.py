@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks import pandas_version
 from benchmarks.scale import floor, normalised, run_measured
-from scorecards.sample import SampleOptions, write_sample
+from sample_exports.generator import SampleOptions, write_sample
 
 
 @pytest.fixture(scope="module")

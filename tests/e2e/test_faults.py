@@ -18,10 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from scorecards import pending
-from scorecards.faults import POINTS
+from core.faults import POINTS
+from publication import pending
 from tests.conftest import FIXTURE_LANDING, copy_home
 from tests.e2e.test_fixture_pipeline import published, run, scorecards_command
+
+# The slow lane (`make test`, not `make test-fast`): real runs killed, on full disks.
+pytestmark = pytest.mark.slow
 
 AS_OF = "2026-03-10"
 

@@ -43,6 +43,9 @@ import pytest
 
 from tests.conftest import FIXTURE_LANDING, copy_home, scorecards_command
 
+# The slow lane (`make test`, not `make test-fast`): real runs of the whole pipeline.
+pytestmark = pytest.mark.slow
+
 D = decimal.Decimal
 AS_OF = "2026-03-10"
 
@@ -470,7 +473,7 @@ def test_sample_publishes(sample_build):
 
 def test_dbt_docs_generate_and_every_column_is_described(home, tmp_path):
     """`dbt docs generate` works on a real build, and every model and column has a description."""
-    from scorecards.settings import DBT_PROJECT_DIR
+    from core.settings import DBT_PROJECT_DIR
 
     dbt = Path(sys.executable).with_name("dbt")
     result = subprocess.run(

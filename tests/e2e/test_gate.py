@@ -15,6 +15,9 @@ import pytest
 from tests.conftest import copy_home
 from tests.e2e.test_fixture_pipeline import run
 
+# The slow lane (`make test`, not `make test-fast`): real runs that the gate blocks.
+pytestmark = pytest.mark.slow
+
 AS_OF = "2026-03-10"
 INVOICE_HEADER = (
     "invoice_id,invoice_date,customer_id,order_id,sales_rep_id,amount_net,tax_amount,currency,"

@@ -34,6 +34,9 @@ import pytest
 from tests.conftest import copy_home
 from tests.e2e.test_fixture_pipeline import published, run
 
+# The slow lane (`make test`, not `make test-fast`): real runs over payout scenarios.
+pytestmark = pytest.mark.slow
+
 D = decimal.Decimal
 
 

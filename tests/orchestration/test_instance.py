@@ -92,8 +92,8 @@ def test_the_data_s_first_month_is_recorded_for_the_next_run(tmp_path):
     anything but a month there counts as nothing recorded."""
     import duckdb
 
+    from core.settings import Home
     from orchestration.partitions import record_first_month
-    from scorecards.settings import Home
 
     home = Home.resolve(tmp_path)
     home.warehouse.mkdir(parents=True)

@@ -7,12 +7,16 @@ import os
 import shutil
 
 import dagster as dg
+import pytest
 
 from orchestration.assets.dbt import dbt_model_key
 from orchestration.definitions import defs
 from orchestration.instance import home_instance
 from orchestration.partitions import all_partitions_tags
 from tests.conftest import FIXTURE_LANDING
+
+# The slow lane (`make test`, not `make test-fast`): the whole job in process.
+pytestmark = pytest.mark.slow
 
 
 def test_materializations_report_row_counts_and_checks_their_rows(tmp_path):

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from core.settings import DBT_PROJECT_DIR
 from orchestration.manifest import (
     DBT_PROJECT,
     FINGERPRINT_FILE,
@@ -20,7 +21,6 @@ from orchestration.manifest import (
     manifest_fingerprint,
     manifest_is_stale,
 )
-from scorecards.settings import DBT_PROJECT_DIR
 
 
 @pytest.fixture

@@ -8,8 +8,11 @@ import os
 
 import dagster as dg
 
+from orchestration.partitions import MONTHLY_PARTITIONS
 from orchestration.schedules import daily_refresh, monthly_close
 from orchestration.sensors import landing_files, scan_landing
+
+FIRST = MONTHLY_PARTITIONS.get_first_partition_key()
 
 
 def test_daily_refresh_pins_the_as_of_date_to_the_tick():
@@ -28,7 +31,7 @@ def test_daily_refresh_pins_the_as_of_date_to_the_tick():
         )
     )
     assert old.partition_key is None
-    assert old.tags["dagster/asset_partition_range_start"] == "2020-01"
+    assert old.tags["dagster/asset_partition_range_start"] == FIRST
 
 
 def test_monthly_close_runs_for_the_month_that_ended():
@@ -39,7 +42,7 @@ def test_monthly_close_runs_for_the_month_that_ended():
     assert request.run_key == "close-2026-11"
     assert request.tags["month"] == "2026-11"
     assert request.run_config["resources"]["scorecards"]["config"]["as_of"] == "2026-12-03"
-    assert request.tags["dagster/asset_partition_range_start"] == "2020-01"  # every month
+    assert request.tags["dagster/asset_partition_range_start"] == FIRST  # every month
     january = monthly_close(
         dg.build_schedule_context(
             scheduled_execution_time=dt.datetime(2027, 1, 3, 7, 0, tzinfo=dt.UTC)
@@ -66,7 +69,7 @@ def test_a_new_file_triggers_once_and_the_same_file_does_not(tmp_path, monkeypat
     assert isinstance(request, dg.RunRequest)
     assert request.tags["scorecards/changed_files"] == "1"
     # New inputs make every month stale: the run covers every partition.
-    assert request.tags["dagster/asset_partition_range_start"] == "2020-01"
+    assert request.tags["dagster/asset_partition_range_start"] == FIRST
 
     again, cursor = evaluate(cursor)
     assert isinstance(again, dg.SkipReason)

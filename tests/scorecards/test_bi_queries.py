@@ -8,6 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+# The slow lane (`make test`, not `make test-fast`): BI queries on a built home.
+pytestmark = pytest.mark.slow
+
 BI = Path(__file__).resolve().parents[2] / "docs" / "BI.md"
 
 

@@ -1,4 +1,4 @@
-"""The run's children are bound to it from their first instruction (scorecards/children.py)."""
+"""The run's children are bound to it from their first instruction (core/children.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scorecards.children import DBT_LAUNCHER, PARENT_PID_ENV, PYTHON_LAUNCHER, launcher
+from core.children import DBT_LAUNCHER, PARENT_PID_ENV, PYTHON_LAUNCHER, launcher
 
 ROOT = Path(__file__).parents[2]
 

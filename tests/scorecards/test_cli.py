@@ -71,12 +71,15 @@ def test_bad_gate_setting_and_bad_close_month_are_usage_errors(tmp_path, monkeyp
     assert "nothing is published" in capsys.readouterr().err
 
 
-def test_a_month_outside_the_partitions_is_a_usage_error(tmp_path, capsys, landing, monkeypatch):
-    # Set, so the run does not narrow the partitions of this test process (runner.py).
-    monkeypatch.setenv("SCORECARDS_FIRST_MONTH", "2020-01")
+def test_a_month_outside_the_partitions_is_a_usage_error(tmp_path, capsys, landing):
+    from orchestration.partitions import MONTHLY_PARTITIONS
+
     write(landing, "crm/teams.csv", "team_id,team_name,region\nT1,One,north\n")
     assert main(["run", "--home", str(tmp_path), "--month", "1999-01"]) == EXIT_USAGE
-    assert "1999-01 is not a monthly partition (they run from 2020-01" in capsys.readouterr().err
+    first = MONTHLY_PARTITIONS.get_first_partition_key()
+    err = capsys.readouterr().err
+    assert f"1999-01 is not a monthly partition (they run from {first}" in err
+    assert "SCORECARDS_FIRST_MONTH=YYYY-MM starts them earlier" in err
     with pytest.raises(SystemExit) as exc:
         main(["run", "--home", str(tmp_path), "--month", "2026-13"])
     assert exc.value.code == EXIT_USAGE
@@ -109,8 +112,8 @@ def test_the_readme_exit_code_table_is_the_cli_s():
 
 def test_help_names_every_setting_s_environment_variable(capsys):
     """Each *_ENV setting of the settings and the export contract is in --help."""
+    from core import settings
     from ingest import contract
-    from scorecards import settings
 
     names = {
         value

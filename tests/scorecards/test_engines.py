@@ -1,4 +1,4 @@
-"""The engine switch's pure parts (scorecards/engines.py, settings.engine), without Spark."""
+"""The engine switch's pure parts (orchestration/engines.py, settings.engine), without Spark."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scorecards import engines
-from scorecards.engines import (
+from core.settings import ENGINE_ENV, Home, engine
+from orchestration import engines
+from orchestration.engines import (
     built_relations,
     engine_environment,
     export_paid_history,
@@ -18,7 +19,6 @@ from scorecards.engines import (
     missing_for,
     spark_table_location,
 )
-from scorecards.settings import ENGINE_ENV, Home, engine
 
 
 def test_engine_is_explicit_else_the_environment_else_duckdb(monkeypatch):

@@ -1,4 +1,4 @@
-"""Faults are named as faults (scorecards/faults.py, the runner, the CLI): exit 3, the cause in
+"""Faults are named as faults (core/faults.py, the runner, the CLI): exit 3, the cause in
 one line, never a blocked gate."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from scorecards.faults import fault_of
+from core.faults import fault_of
 from scorecards.runner import root_cause
 from tests.conftest import scorecards_command
 
@@ -77,13 +77,13 @@ def test_the_gate_report_s_space_is_held_from_the_run_s_start(tmp_path: Path):
     from the start ("in progress"), and the report written over it frees it first."""
     import datetime as dt
 
+    from core.settings import Home
     from scorecards.runner import (
         GATE_REPORT_FILES,
         GATE_REPORT_RESERVE,
         reserve_gate_report,
         write_gate_report,
     )
-    from scorecards.settings import Home
 
     home = Home(tmp_path)
     reserve_gate_report(home, dt.date(2026, 3, 10))

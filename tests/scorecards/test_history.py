@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from scorecards.history import snapshot_paid_history
+from publication.history import snapshot_paid_history
 
 JAN, FEB, MAR = dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scorecards.closing import ClosedMonth, CloseError, close_month, read_closed_months
-from scorecards.publish import (
+from publication.closing import ClosedMonth, CloseError, close_month, read_closed_months
+from publication.publish import (
     PUBLISHED_KEYS,
     PUBLISHED_STORAGE_VERSION,
     PUBLISHED_TABLES,
@@ -212,7 +212,7 @@ def test_the_publishing_process_dies_with_the_run(tmp_path):
         textwrap.dedent(
             """
             import os, time
-            from scorecards.publish import in_own_process
+            from publication.publish import in_own_process
 
             def publishing():
                 print(os.getpid(), flush=True)
@@ -431,7 +431,7 @@ def test_a_previous_file_changed_since_its_publication_is_not_carried(
     elif change == "unstamped":
         published.with_name(published.name + ".stamp").unlink()
     else:
-        monkeypatch.setattr("scorecards.publish.layout", lambda: "another DuckDB")
+        monkeypatch.setattr("publication.publish.layout", lambda: "another DuckDB")
     second = publish(build_db, published, AS_OF, {}, parquet_root=root)
     assert linked(first.parquet_dir, second.parquet_dir) == set()
     assert contents(published)["dim_users"][1] == [(1,)]
@@ -443,7 +443,7 @@ def test_a_log_from_before_change_fingerprints_is_carried_on_and_nothing_is_kept
 ):
     """A publication made before the log had ``layout`` and ``change_hashes``: its rows are kept
     with those columns null, and (even with a matching stamp) every table is written anew."""
-    from scorecards.publish import _stamp
+    from publication.publish import _stamp
 
     published, root = tmp_path / "published.duckdb", tmp_path / "published"
     first = publish(build_db, published, AS_OF, {}, parquet_root=root)
@@ -587,10 +587,10 @@ def test_the_pieces_after_the_swap_are_journaled_and_completed_by_the_next_run(
 ):
     """Statements, report and Parquet move with the published copy: publish records them
     before the swap, strikes Parquet off after its own swap, and what a killed run left is
-    completed first by the next (scorecards/completion.py); a journal of a version that never
+    completed first by the next (publication/completion.py); a journal of a version that never
     swapped in is dropped."""
-    from scorecards import completion, pending
-    from scorecards.settings import Home
+    from core.settings import Home
+    from publication import completion, pending
 
     home = Home(tmp_path / "home")
     home.ensure()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scorecards.report import TIER_COLOURS, ReportError, write_report
+from publication.report import TIER_COLOURS, ReportError, write_report
 from tests.conftest import copy_home
 from tests.e2e.test_fixture_pipeline import run
 

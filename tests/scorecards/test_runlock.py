@@ -15,16 +15,16 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from core.runlock import HomeLocked, is_locked, run_lock
 from orchestration.schedules import daily_refresh, monthly_close
 from orchestration.sensors import landing_files
 from scorecards.cli import EXIT_LOCKED, main
-from scorecards.runlock import HomeLocked, is_locked, run_lock
 
 HOLD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from scorecards.runlock import run_lock
+    from core.runlock import run_lock
 
     with run_lock(Path(sys.argv[1]), command="test holder"):
         print("held", flush=True)

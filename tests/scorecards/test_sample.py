@@ -8,7 +8,7 @@ import pytest
 
 from ingest.contract import ENTITIES, entity_for_file
 from ingest.loader import load_landing
-from scorecards.sample import (
+from sample_exports.generator import (
     SCALES,
     Deferred,
     SampleOptions,

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from scorecards.settings import (
+from core.settings import (
     DEFAULT_MEMORY_LIMIT,
     Home,
     base_currency,
@@ -47,7 +47,7 @@ def test_settings_defaults_and_environment(monkeypatch):
 
 
 def test_gate_settings_from_the_environment_and_bad_values(monkeypatch):
-    from scorecards.settings import max_file_age_days, max_unassigned_share
+    from core.settings import max_file_age_days, max_unassigned_share
 
     monkeypatch.delenv("SCORECARDS_MAX_UNASSIGNED_SHARE", raising=False)
     monkeypatch.delenv("SCORECARDS_MAX_FILE_AGE_DAYS", raising=False)

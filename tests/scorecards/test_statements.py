@@ -10,7 +10,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from scorecards.statements import (
+from publication.statements import (
     csv_safe,
     is_formula_like,
     period_label,
@@ -148,8 +148,8 @@ def test_statements_written_by_several_processes_are_the_same_bytes(tmp_path, mo
     """The parallel writer (spawned processes, one chunk each) writes what one process writes."""
     published = make_published(tmp_path / "pub.duckdb")
     serial = write_statements(published, tmp_path / "serial")
-    monkeypatch.setattr("scorecards.statements.PARALLEL_FROM", 2)
-    monkeypatch.setattr("scorecards.statements.CHUNK", 1)
+    monkeypatch.setattr("publication.statements.PARALLEL_FROM", 2)
+    monkeypatch.setattr("publication.statements.CHUNK", 1)
     parallel = write_statements(published, tmp_path / "parallel")
     files = _files(serial.folder)
     # Two statements (xlsx + csv), the finance workbook and the statements' digests.
@@ -248,7 +248,7 @@ def test_a_change_of_the_as_of_date_or_the_code_rewrites_every_statement(tmp_pat
     published = make_published(tmp_path / "pub.duckdb")
     reports = tmp_path / "reports"
     write_statements(published, reports)
-    monkeypatch.setattr("scorecards.statements._writer_version", lambda: "another version")
+    monkeypatch.setattr("publication.statements._writer_version", lambda: "another version")
     assert write_statements(published, reports).reused == 0
     monkeypatch.undo()
     write_statements(published, reports)
@@ -286,16 +286,16 @@ def test_statements_streamed_in_small_batches_are_the_same_bytes(tmp_path, monke
         assert len(list(csv.DictReader(handle))) == 4
     with (whole.folder / "2026-02" / "R3_P.csv").open(encoding="utf-8") as handle:
         assert list(csv.DictReader(handle)) == []
-    monkeypatch.setattr("scorecards.statements.BATCH_ROWS", 1)
-    monkeypatch.setattr("scorecards.statements.PARALLEL_FROM", 2)
-    monkeypatch.setattr("scorecards.statements.CHUNK", 1)
+    monkeypatch.setattr("publication.statements.BATCH_ROWS", 1)
+    monkeypatch.setattr("publication.statements.PARALLEL_FROM", 2)
+    monkeypatch.setattr("publication.statements.CHUNK", 1)
     asked: list[int] = []
 
     def workers(count: int, cpus: int | None = None) -> int:
         asked.append(count)
         return statement_workers(count, cpus)
 
-    monkeypatch.setattr("scorecards.statements.statement_workers", workers)
+    monkeypatch.setattr("publication.statements.statement_workers", workers)
     batched = write_statements(published, tmp_path / "batched")
     assert (batched.statements, batched.lines) == (3, 5)
     # Workers are sized for every statement of the export, not the two held when they start.
@@ -335,7 +335,7 @@ def test_unchanged_statements_are_not_read_into_python(tmp_path, monkeypatch):
     """The statements' rows are digested in DuckDB: an export where nothing changed reads no
     payout line and no payout for a statement (only the finance workbook's sheets); one where a
     single line changed reads that statement's rows only."""
-    import scorecards.statements as statements
+    import publication.statements as statements
 
     published = make_published(tmp_path / "pub.duckdb")
     _add_rows(published)
@@ -386,7 +386,7 @@ def test_a_file_as_it_was_written_is_not_read_again_one_touched_is(tmp_path, mon
     the recorded ones, written again when not (an edit that kept the file's size)."""
     import os
 
-    import scorecards.statements as statements
+    import publication.statements as statements
 
     published = make_published(tmp_path / "pub.duckdb")
     reports = tmp_path / "reports"

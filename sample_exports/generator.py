@@ -23,7 +23,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ingest.readers import quote_ident
+from core.sql import quote_ident
 
 REGIONS = ("north", "east", "south")
 STAGES = ("prospecting", "qualification", "proposal", "negotiation")

@@ -1,7 +1,7 @@
 """What was already paid: the payouts of closed months, carried from one publication to the next.
 
 A payout that finance has paid must never be rewritten by a later run. A month is paid once it is
-closed (``scorecards close --month``, ``scorecards/closing.py``); the published copy is the record
+closed (``scorecards close --month``, ``publication/closing.py``); the published copy is the record
 of what was paid. So before dbt runs, the payouts (and their statement lines) of every plan period
 whose months are all closed are copied from ``published.duckdb`` into the ``history`` schema of the
 build database. The dbt models republish those rows as they were and post any later difference as

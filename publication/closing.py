@@ -4,10 +4,10 @@
 published version it closes. From then on:
 
 - its payouts are *paid*: every later run republishes them as they were and posts any difference
-  as clawback lines in the open period (``scorecards/history.py``);
+  as clawback lines in the open period (``publication/history.py``);
 - a later run whose scorecard figures for it differ publishes a *restatement*: the new version
   carries a diff (``restatements``) and every version of the month stays queryable
-  (``scorecard_attainment_versions``), see ``scorecards/publish.py``.
+  (``scorecard_attainment_versions``), see ``publication/publish.py``.
 
 The registry is a small JSON file rather than a table in ``published.duckdb`` because that file is
 only ever replaced whole by a run; closing must not need a build. It is rewritten atomically.

@@ -19,9 +19,9 @@ from typing import Any
 
 import duckdb
 
-from ingest.readers import quote_ident
-from scorecards.history import HISTORY_TABLES
-from scorecards.settings import Home, duckdb_memory_limit
+from core.settings import Home, duckdb_memory_limit
+from core.sql import quote_ident
+from publication.history import HISTORY_TABLES
 
 SPARK_CONF_DIR = Path(__file__).with_name("spark_conf")
 # The statuses of a run result whose relation exists afterwards (a failed test stores its rows).
@@ -120,7 +120,7 @@ def _as_duckdb(name: str, kind: str) -> str:
 
 
 def export_paid_history(build_db: Path, root: Path) -> list[str]:
-    """The paid history of build.duckdb (scorecards/history.py) as Parquet for Spark's sources:
+    """The paid history of build.duckdb (publication/history.py) as Parquet for Spark's sources:
     root/<table>/data.parquet, replaced whole (it is small: paid periods only)."""
     written = []
     with duckdb.connect(str(build_db)) as con:

@@ -6,7 +6,7 @@ published copy at the new version and the rest at the previous one. So, just bef
 the publisher writes ``published.duckdb.pending`` (the new version, its as-of date and the
 pieces to follow); each piece is struck off when written, and the file goes with the last one.
 The next run, before doing anything else, completes what a journal still names
-(scorecards/completion.py); a journal whose version was never swapped in is simply dropped.
+(publication/completion.py); a journal whose version was never swapped in is simply dropped.
 """
 
 from __future__ import annotations

@@ -46,8 +46,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scorecards.children import spawn_context
-from scorecards.settings import duckdb_memory_limit
+from core.children import spawn_context
+from core.settings import duckdb_memory_limit
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -502,7 +502,7 @@ STAMPS = ".stamps.json"
 
 def _file_stamp(path: Path) -> str:
     """The file's inode, size and modification time: saving it in place or replacing it changes
-    them (the published file's stamp works the same way, scorecards/publish.py)."""
+    them (the published file's stamp works the same way, publication/publish.py)."""
     stat = path.stat()
     return f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
 

@@ -1,4 +1,4 @@
-"""Complete a publication a killed run left half done (scorecards/pending.py).
+"""Complete a publication a killed run left half done (publication/pending.py).
 
 Run first, under the home's run lock, by every run: the published copy is already at the new
 version, so its Parquet copies, statements and report are written from it now, and the home is
@@ -7,11 +7,11 @@ whole again before anything else happens.
 
 from __future__ import annotations
 
-from scorecards import pending
-from scorecards.publish import export_parquet, read_publication_log
-from scorecards.report import write_run_reports
-from scorecards.settings import Home
-from scorecards.statements import write_statements
+from core.settings import Home
+from publication import pending
+from publication.publish import export_parquet, read_publication_log
+from publication.report import write_run_reports
+from publication.statements import write_statements
 
 
 def complete_pending(home: Home) -> list[str]:

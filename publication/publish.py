@@ -26,13 +26,13 @@ from typing import ParamSpec, TypeVar
 
 import duckdb
 
-from ingest.readers import quote_ident
-from scorecards import pending
-from scorecards.children import spawn_context
-from scorecards.closing import ClosedMonth
-from scorecards.faults import pause_point
-from scorecards.pending import fsync_path
-from scorecards.settings import duckdb_memory_limit
+from core.children import spawn_context
+from core.faults import pause_point
+from core.settings import duckdb_memory_limit
+from core.sql import quote_ident
+from publication import pending
+from publication.closing import ClosedMonth
+from publication.pending import fsync_path
 
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 LOW_64_BITS = 2**64 - 1
@@ -206,7 +206,7 @@ def publish(
 
     Without ``personal_data`` the columns of PERSONAL_COLUMNS are left out of the published copy.
     ``follow_ups`` are the pieces written from the new copy after the swap (statements, report):
-    with the Parquet copies they are recorded before the swap (scorecards/pending.py) and a run
+    with the Parquet copies they are recorded before the swap (publication/pending.py) and a run
     killed before they are written has them completed by the next run.
 
     With ``parquet_root`` every table is also written as Parquet under
@@ -283,7 +283,7 @@ def in_own_process(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) 
     it: in the run process at the large scale it came on top of the heap the checks had left,
     and stayed through the statements. In a process of its own it is returned when the step
     ends. An error in it is raised here (the same exception). The process is bound to its
-    parent from its first instruction (scorecards/children.py), so a killed run leaves no
+    parent from its first instruction (core/children.py), so a killed run leaves no
     publisher behind that could swap a file in later.
     """
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn_context()) as pool:

@@ -1,0 +1,1 @@
+"""The shared core: settings, faults, child processes, the run lock, SQL identifiers."""

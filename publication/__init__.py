@@ -1,0 +1,1 @@
+"""Publication: the published copy, its journal, closing, paid history, statements and report."""

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from core.environment import environment
+
 DAGSTER_HOME_ENV = "DAGSTER_HOME"
 PLANNED_RANGE_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 # The instance's settings when the home has none: no telemetry (no network at run time).
@@ -45,15 +47,9 @@ def prepare_instance_dir(home_root: Path) -> Path:
 def home_instance(home_root: Path) -> Iterator[dg.DagsterInstance]:
     """The home's persistent instance, created on first use, open for the block."""
     folder = prepare_instance_dir(home_root)
-    saved = {name: os.environ.get(name) for name in (DAGSTER_HOME_ENV, PLANNED_RANGE_ENV)}
-    os.environ[DAGSTER_HOME_ENV] = str(folder)
-    os.environ.setdefault(PLANNED_RANGE_ENV, "1")
-    try:
-        with dg.DagsterInstance.get() as instance:
-            yield instance
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    settings = {
+        DAGSTER_HOME_ENV: str(folder),
+        PLANNED_RANGE_ENV: os.environ.get(PLANNED_RANGE_ENV, "1"),
+    }
+    with environment(settings), dg.DagsterInstance.get() as instance:
+        yield instance

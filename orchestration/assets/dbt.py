@@ -3,7 +3,6 @@
 dbt tests of error severity become blocking asset checks, so a failing test stops publication.
 """
 
-import contextlib
 import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,6 +19,7 @@ from dagster_dbt import (
 )
 
 from core.children import PARENT_PID_ENV
+from core.environment import environment as temporary_environment
 from core.faults import pause_point
 from core.sql import quote_ident
 from orchestration.engines import (
@@ -90,21 +90,6 @@ def dbt_target_path(build_db: Path, engine: str = "duckdb") -> Path:
     return build_db.parent / ("dbt_target" if engine == "duckdb" else f"dbt_target_{engine}")
 
 
-@contextlib.contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    """Set environment variables for the duration of the block, then restore them."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def _dbt_run_vars(scorecards: ScorecardsResource, paid_history: bool) -> dict[str, Any]:
     return {
         **scorecards.dbt_vars(),
@@ -147,7 +132,7 @@ def _run_dbt(
         # dbt's launcher exits at once if this process died before dbt started (children.py).
         PARENT_PID_ENV: str(os.getpid()),
     }
-    with _environment(environment):
+    with temporary_environment(environment):
         invocation = dbt.cli(
             [*args, *(extra_args or [])], context=context, raise_on_error=False, target_path=target
         )

@@ -2,7 +2,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.assets.dbt import dbt_model_key, failed_dbt_nodes
+from orchestration.assets.dbt import dbt_model_key
+from orchestration.dbt_results import failed_dbt_nodes
 from orchestration.definitions import defs
 
 

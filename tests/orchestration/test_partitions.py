@@ -388,7 +388,7 @@ def test_no_test_of_the_monthly_step_needs_a_later_model():
 def test_a_dbt_process_that_died_is_named_not_a_missing_file():
     from types import SimpleNamespace
 
-    from orchestration.assets.dbt import dbt_died
+    from orchestration.dbt_results import dbt_died
     from scorecards.runner import root_cause
 
     assert "out-of-memory killer" in str(dbt_died(-9))
@@ -403,7 +403,7 @@ def test_a_dbt_process_that_died_is_named_not_a_missing_file():
 
 def test_an_errored_dbt_node_s_message_reaches_the_failure():
     """A full disk inside a dbt node is named in the step's failure, where the runner finds it."""
-    from orchestration.assets.dbt import first_dbt_error
+    from orchestration.dbt_results import first_dbt_error
 
     results = {
         "results": [

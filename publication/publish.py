@@ -28,6 +28,7 @@ import duckdb
 
 from core.children import spawn_context
 from core.faults import pause_point
+from core.files import file_stamp
 from core.settings import duckdb_memory_limit
 from core.sql import quote_ident
 from publication import pending
@@ -538,13 +539,7 @@ def _stamped(published_db: Path, version: int) -> bool:
 
 
 def _file_state(path: Path, version: int) -> dict[str, int]:
-    state = os.stat(path)
-    return {
-        "version": version,
-        "inode": state.st_ino,
-        "size": state.st_size,
-        "mtime_ns": state.st_mtime_ns,
-    }
+    return {"version": version, **file_stamp(path)}
 
 
 def _stamp_path(published_db: Path) -> Path:

@@ -47,6 +47,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.children import spawn_context
+from core.files import file_stamp
 from core.settings import duckdb_memory_limit
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -500,14 +501,7 @@ def _file_digest(path: Path) -> str:
 STAMPS = ".stamps.json"
 
 
-def _file_stamp(path: Path) -> str:
-    """The file's inode, size and modification time: saving it in place or replacing it changes
-    them (the published file's stamp works the same way, publication/publish.py)."""
-    stat = path.stat()
-    return f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
-
-
-def _read_stamps(folder: Path) -> dict[str, str]:
+def _read_stamps(folder: Path) -> dict[str, dict[str, int]]:
     """The stamps of ``folder``'s files when they were written or linked (``.stamps.json``, kept
     apart from the digests: inodes and times differ from one export to the next, the digests
     do not). Empty when missing or unreadable: then every file's bytes are compared."""
@@ -519,7 +513,7 @@ def _read_stamps(folder: Path) -> dict[str, str]:
 
 
 def _write_stamps(folder: Path, files: Iterable[str]) -> None:
-    stamps = {name: _file_stamp(folder / name) for name in files}
+    stamps = {name: file_stamp(folder / name) for name in files}
     (folder / STAMPS).write_text(json.dumps(stamps, indent=0, sort_keys=True), encoding="utf-8")
 
 
@@ -543,7 +537,7 @@ def _reuse(
         old = previous / f"{name}{suffix}"
         if not old.is_file():
             return False
-        if stamps.get(f"{name}{suffix}") != _file_stamp(old) and recorded.get(
+        if stamps.get(f"{name}{suffix}") != file_stamp(old) and recorded.get(
             suffix
         ) != _file_digest(old):
             return False

@@ -5,7 +5,7 @@ dbt tests of error severity become blocking asset checks, so a failing test stop
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from core.children import PARENT_PID_ENV
 from core.environment import environment as temporary_environment
 from core.faults import pause_point
 from core.sql import quote_ident
+from orchestration.assets import OWNERS
 from orchestration.dbt_results import (
     dbt_died,
     dbt_errors,
@@ -56,7 +57,11 @@ ensure_manifest()
 
 
 class ScorecardsTranslator(DagsterDbtTranslator):
-    """Groups read like the data's walk: staging, intermediate, marts, scorecards, reference."""
+    """Groups read like the data's walk: staging, intermediate, marts, scorecards, reference;
+    every model owned by the warehouse's team."""
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> Sequence[str] | None:
+        return OWNERS
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])

@@ -5,10 +5,11 @@ import duckdb
 
 from core.faults import pause_point
 from core.settings import duckdb_memory_limit, max_file_age_days
-from ingest.contract import ENTITIES, date_window
+from ingest.contract import ENTITIES, Entity, date_window
 from ingest.loader import entity_counts, load_landing, print_progress
 from ingest.parquet import sync_raw_parquet
 from ingest.report import write_ingest_report
+from orchestration.assets import OWNERS
 from orchestration.check_results import to_check_result
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
 from quality.landing_checks import (
@@ -20,6 +21,31 @@ from quality.landing_checks import (
 )
 
 LOAD_LOG_KEY = dg.AssetKey(["audit", "load_log"])
+
+
+def raw_table_schema(entity: Entity) -> dg.TableSchema:
+    """The columns of a raw table as the export contract declares them (ingest/contract.py)."""
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                name=column.name,
+                type=column.sql_type,
+                description="; ".join(
+                    part
+                    for part in (
+                        f"one of {column.enum}" if column.enum else "",
+                        f"headers also read: {', '.join(column.aliases)}" if column.aliases else "",
+                    )
+                    if part
+                )
+                or None,
+                constraints=dg.TableColumnConstraints(nullable=not column.required),
+            )
+            for column in entity.columns
+        ]
+    )
+
+
 RAW_KEYS = {entity.qualified: dg.AssetKey([entity.source, entity.name]) for entity in ENTITIES}
 
 
@@ -29,15 +55,20 @@ RAW_KEYS = {entity.qualified: dg.AssetKey([entity.source, entity.name]) for enti
             LOAD_LOG_KEY,
             group_name="ingest",
             description="audit.load_log and audit.quarantine: what happened to every landed file.",
+            kinds={"duckdb", "python"},
+            owners=OWNERS,
         ),
         *[
             dg.AssetSpec(
-                key,
+                RAW_KEYS[entity.qualified],
                 group_name="ingest",
-                description=f"raw.{name.replace('/', '_')}: accepted rows of "
-                f"landing/{name}* files.",
+                description=f"raw.{entity.raw_table}: accepted rows of "
+                f"landing/{entity.qualified}* files.",
+                kinds={"duckdb", "python"},
+                owners=OWNERS,
+                metadata={"dagster/column_schema": raw_table_schema(entity)},
             )
-            for name, key in RAW_KEYS.items()
+            for entity in ENTITIES
         ],
     ],
     check_specs=[

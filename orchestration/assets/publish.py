@@ -4,6 +4,7 @@ import dagster as dg
 
 from core.faults import pause_point
 from core.settings import publish_personal_data
+from orchestration.assets import OWNERS
 from orchestration.assets.dbt import dbt_model_key
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
 from publication import pending
@@ -32,6 +33,8 @@ def _checks_in_run(context: dg.AssetExecutionContext) -> dict[str, object]:
 @dg.asset(
     key=["published_scorecards"],
     group_name="publish",
+    kinds={"duckdb", "parquet"},
+    owners=OWNERS,
     deps=[dbt_model_key(table) for _, table in PUBLISHED_TABLES],
     retry_policy=TRANSIENT_RETRY,
     description="published.duckdb: the audited marts, written as a new file and swapped in "
@@ -74,6 +77,8 @@ def published_scorecards(
 @dg.asset(
     key=["payout_statements"],
     group_name="publish",
+    kinds={"excel", "csv"},
+    owners=OWNERS,
     deps=[published_scorecards],
     retry_policy=TRANSIENT_RETRY,
     description="reports/statements/<period>/: one XLSX statement per rep and plan period with a "
@@ -104,6 +109,8 @@ def payout_statements(
 @dg.asset(
     key=["scorecard_report"],
     group_name="publish",
+    kinds={"html"},
+    owners=OWNERS,
     deps=[published_scorecards],
     retry_policy=TRANSIENT_RETRY,
     description="reports/scorecard_<period>.html: the monthly report (tier-coloured tables, "

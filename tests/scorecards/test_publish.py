@@ -14,15 +14,14 @@ import duckdb
 import pytest
 
 from publication.closing import ClosedMonth, CloseError, close_month, read_closed_months
+from publication.fingerprints import change_fingerprint, table_fingerprint
 from publication.publish import (
     PUBLISHED_KEYS,
     PUBLISHED_STORAGE_VERSION,
     PUBLISHED_TABLES,
-    change_fingerprint,
     in_own_process,
     publish,
     read_publication_log,
-    table_fingerprint,
 )
 
 AS_OF = dt.date(2026, 3, 10)

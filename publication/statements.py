@@ -24,13 +24,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import itertools
 import json
 import os
 import re
 import shutil
-import zipfile
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -42,21 +40,21 @@ from pathlib import Path
 import duckdb
 import openpyxl
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from core.children import spawn_context
-from core.files import file_stamp
 from core.settings import duckdb_memory_limit
+from publication import sheets, statement_reuse
+from publication.sheets import (
+    HEADER_FONT,
+    column_widths,
+    csv_safe,
+    save_workbook,
+    set_cell,
+    write_table,
+)
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 MONEY_FORMAT = "#,##0.00;-#,##0.00"
 RATIO_FORMAT = "0.000000"
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-
 SUMMARY_COLUMNS = (
     ("metric", None),
     ("weight", RATIO_FORMAT),
@@ -100,18 +98,6 @@ class StatementsWritten:
     reused: int = 0  # statements unchanged since the last export, linked instead of written
 
 
-def is_formula_like(value: str) -> bool:
-    """True for text a spreadsheet would evaluate (or that OWASP lists as CSV injection)."""
-    return value.startswith(FORMULA_PREFIXES)
-
-
-def csv_safe(value: object) -> object:
-    """A CSV cell that no spreadsheet evaluates: formula-like text gets a leading apostrophe."""
-    if isinstance(value, str) and is_formula_like(value):
-        return "'" + value
-    return value
-
-
 def safe_file_part(value: str) -> str:
     """A user or plan id as a file-name part: anything but letters, digits, - and _ becomes _."""
     return re.sub(r"[^A-Za-z0-9_-]", "_", value) or "_"
@@ -121,75 +107,6 @@ def period_label(period_type: str, period_start: dt.date) -> str:
     """2026-09 for a month, 2026-07_quarter for a fiscal quarter starting in July 2026."""
     label = period_start.strftime("%Y-%m")
     return label if period_type == "month" else f"{label}_{period_type}"
-
-
-def _set(ws: Worksheet, row: int, column: int, value: object, number_format: str | None = None):
-    """Write one cell; text is always stored as text, never as a formula."""
-    if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        cell = ws.cell(row=row, column=column, value=value)
-        if number_format:
-            cell.number_format = number_format
-        return cell
-    if isinstance(value, dt.date):
-        cell = ws.cell(row=row, column=column, value=value.isoformat())
-    else:
-        cell = ws.cell(row=row, column=column, value=None if value is None else str(value))
-    if cell.value is not None:
-        cell.data_type = "s"
-        if is_formula_like(cell.value):
-            cell.quotePrefix = True
-    return cell
-
-
-def _header(ws: Worksheet, row: int, names: Iterable[str]) -> None:
-    for column, name in enumerate(names, start=1):
-        cell = _set(ws, row, column, name)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-
-
-def _table(
-    ws: Worksheet,
-    first_row: int,
-    columns: Sequence[tuple[str, str | None]],
-    rows: Sequence[dict[str, object]],
-) -> int:
-    """A header and its rows from first_row; returns the next free row."""
-    _header(ws, first_row, [name for name, _ in columns])
-    for offset, record in enumerate(rows, start=1):
-        for column, (name, number_format) in enumerate(columns, start=1):
-            _set(ws, first_row + offset, column, record.get(name), number_format)
-    return first_row + len(rows) + 1
-
-
-def _widths(ws: Worksheet, count: int, width: int = 16) -> None:
-    for column in range(1, count + 1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-
-
-def _save(workbook: Workbook, path: Path, stamp: dt.datetime) -> None:
-    """Save with fixed document and zip timestamps, so equal content gives equal bytes."""
-    workbook.properties.created = stamp
-    workbook.properties.modified = stamp
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    date_time = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
-    with (
-        zipfile.ZipFile(buffer) as source,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                # openpyxl stamps the save time into dcterms:modified whatever was set before.
-                data = MODIFIED.sub(
-                    rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data
-                )
-            target.writestr(entry, data)
 
 
 # Rows fetched at a time when statements are streamed: payout lines held as dicts cost ~2 KB
@@ -359,17 +276,17 @@ def _statement_workbook(
         ("As of", first["as_of_date"]),
     )
     for row, (label, value) in enumerate(facts, start=1):
-        _set(ws, row, 1, label).font = HEADER_FONT
-        _set(ws, row, 2, value)
-    row = _table(ws, len(facts) + 2, SUMMARY_COLUMNS, payouts)
-    _set(ws, row, 1, "Total").font = HEADER_FONT
+        set_cell(ws, row, 1, label).font = HEADER_FONT
+        set_cell(ws, row, 2, value)
+    row = write_table(ws, len(facts) + 2, SUMMARY_COLUMNS, payouts)
+    set_cell(ws, row, 1, "Total").font = HEADER_FONT
     total = sum((Decimal(p["payout_amount"]) for p in payouts), Decimal("0.00"))
-    _set(ws, row, len(SUMMARY_COLUMNS), total, MONEY_FORMAT).font = HEADER_FONT
+    set_cell(ws, row, len(SUMMARY_COLUMNS), total, MONEY_FORMAT).font = HEADER_FONT
     lines_header = row + 2
-    _table(ws, lines_header, LINE_COLUMNS, lines)
+    write_table(ws, lines_header, LINE_COLUMNS, lines)
     ws.freeze_panes = ws.cell(row=lines_header + 1, column=1)
-    _widths(ws, max(len(SUMMARY_COLUMNS), len(LINE_COLUMNS)))
-    _save(workbook, path, stamp)
+    column_widths(ws, max(len(SUMMARY_COLUMNS), len(LINE_COLUMNS)))
+    save_workbook(workbook, path, stamp)
 
 
 def _statement_csv(lines: list[dict[str, object]], payout_keys: dict[str, object], path: Path):
@@ -413,7 +330,9 @@ def _finance_workbook(
     text = json.dumps([shapes, stamp.isoformat(), _writer_version()], sort_keys=True)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     same = recorded.get("inputs") == digest
-    if same and _reuse(previous.parent, path.parent, previous.name, recorded, stamps, ("",)):
+    if same and statement_reuse.reuse(
+        previous.parent, path.parent, previous.name, recorded, stamps, ("",)
+    ):
         return recorded  # the same inputs and, checked just now, the same bytes
     workbook = Workbook()
     for index, (title, table, order) in enumerate(FINANCE_SHEETS):
@@ -421,11 +340,11 @@ def _finance_workbook(
         ws.title = title
         sql = f'select * from "{table}" order by {order}'
         columns = [(name, _format_for(name)) for name, _ in shapes[index][2]]
-        _table(ws, 1, columns, _records(con, sql))
+        write_table(ws, 1, columns, _records(con, sql))
         ws.freeze_panes = "A2"
-        _widths(ws, len(columns))
-    _save(workbook, path, stamp)
-    return _recorded(digest, path.parent, path.name, ("",))
+        column_widths(ws, len(columns))
+    save_workbook(workbook, path, stamp)
+    return statement_reuse.recorded_digests(digest, path.parent, path.name, ("",))
 
 
 def _format_for(name: str) -> str | None:
@@ -447,12 +366,13 @@ class _StatementJob:
     stem: Path
 
 
-DIGESTS = ".digests.json"
-
-
 def _writer_version() -> str:
-    """What else shapes a statement's bytes: this module's code, openpyxl and zlib."""
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    """What else shapes a statement's bytes: this module's code and the sheet writer's
+    (publication/sheets.py), openpyxl and zlib."""
+    digest = hashlib.sha256()
+    for module in (Path(__file__), Path(sheets.__file__)):
+        digest.update(module.read_bytes())
+    code = digest.hexdigest()
     return f"{code}:{openpyxl.__version__}:{zlib.ZLIB_RUNTIME_VERSION}"
 
 
@@ -476,87 +396,6 @@ def statement_digest(row: Sequence[object], stamp: dt.datetime, writer: str) -> 
     tables' columns."""
     text = json.dumps([list(row), stamp.isoformat(), writer], default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-STATEMENT_FILES = (".xlsx", ".csv")
-
-
-def _read_digests(folder: Path) -> dict[str, dict[str, str]]:
-    """Per statement (and the finance workbook) of ``folder``: the digest of its inputs under
-    ``inputs`` and of each file's bytes under its suffix. Empty when the file is missing or
-    unreadable: then every statement is written."""
-    try:
-        digests = json.loads((folder / DIGESTS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(digests, dict):
-        return {}
-    return {name: entry for name, entry in digests.items() if isinstance(entry, dict)}
-
-
-def _file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-STAMPS = ".stamps.json"
-
-
-def _read_stamps(folder: Path) -> dict[str, dict[str, int]]:
-    """The stamps of ``folder``'s files when they were written or linked (``.stamps.json``, kept
-    apart from the digests: inodes and times differ from one export to the next, the digests
-    do not). Empty when missing or unreadable: then every file's bytes are compared."""
-    try:
-        stamps = json.loads((folder / STAMPS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return stamps if isinstance(stamps, dict) else {}
-
-
-def _write_stamps(folder: Path, files: Iterable[str]) -> None:
-    stamps = {name: file_stamp(folder / name) for name in files}
-    (folder / STAMPS).write_text(json.dumps(stamps, indent=0, sort_keys=True), encoding="utf-8")
-
-
-def _reuse(
-    previous: Path,
-    staging: Path,
-    name: str,
-    recorded: dict[str, str],
-    stamps: dict[str, str],
-    suffixes: Sequence[str] = STATEMENT_FILES,
-) -> bool:
-    """Link (or copy) the previous export's files of ``name`` into the new folder; False when
-    one is missing there or its bytes are not those ``recorded`` when it was written (someone
-    edited it): then it is written again.
-
-    A file with the stamp it had when this pipeline wrote or linked it (``stamps``) is as it
-    was, and is not read: hashing every file again took 11 s at the large scale (144,000 files,
-    1.5 GB) in a run that writes none. Another stamp (a file touched or copied) has its bytes
-    compared."""
-    for suffix in suffixes:
-        old = previous / f"{name}{suffix}"
-        if not old.is_file():
-            return False
-        if stamps.get(f"{name}{suffix}") != file_stamp(old) and recorded.get(
-            suffix
-        ) != _file_digest(old):
-            return False
-    for suffix in suffixes:
-        _link_or_copy(previous / f"{name}{suffix}", staging / f"{name}{suffix}")
-    return True
-
-
-def _recorded(digest: str, staging: Path, name: str, suffixes: Sequence[str]) -> dict[str, str]:
-    """What .digests.json keeps of one statement: its inputs' digest and its files'."""
-    files = {suffix: _file_digest(staging / f"{name}{suffix}") for suffix in suffixes}
-    return {"inputs": digest, **files}
-
-
-def _link_or_copy(old: Path, new: Path) -> None:
-    try:
-        os.link(old, new)
-    except OSError:  # another file system, or links not allowed: a copy is the same bytes
-        shutil.copy2(old, new)
 
 
 def _write_jobs(jobs: Sequence[_StatementJob], stamp: dt.datetime) -> int:
@@ -649,8 +488,8 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
         as_of = con.execute("select max(as_of_date) from payouts").fetchall()[0][0]
         stamp = dt.datetime.combine(as_of or dt.date(1980, 1, 1), dt.time())
         users = {u["user_id"]: u for u in _records(con, "select * from dim_users")}
-        previous = _read_digests(target)
-        stamps = _read_stamps(target)
+        previous = statement_reuse.read_digests(target)
+        stamps = statement_reuse.read_stamps(target)
         writer = f"{_writer_version()}:{_table_shapes(con)}"
         orphan = con.execute(ORPHAN_LINES_SQL).fetchall()
         if orphan:
@@ -676,7 +515,7 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
             inputs[name] = statement_digest(row, stamp, writer)
             (staging / label).mkdir(exist_ok=True)
             recorded = previous.get(name, {})
-            if recorded.get("inputs") == inputs[name] and _reuse(
+            if recorded.get("inputs") == inputs[name] and statement_reuse.reuse(
                 target, staging, name, recorded, stamps
             ):
                 digests[name] = recorded
@@ -709,12 +548,14 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
         # A linked statement has its record (its bytes were checked against it); a written
         # one is hashed once, here.
         for name in written_now:
-            digests[name] = _recorded(inputs[name], staging, name, STATEMENT_FILES)
-        (staging / DIGESTS).write_text(
+            digests[name] = statement_reuse.recorded_digests(
+                inputs[name], staging, name, statement_reuse.STATEMENT_FILES
+            )
+        (staging / statement_reuse.DIGESTS).write_text(
             json.dumps(digests, indent=0, sort_keys=True), encoding="utf-8"
         )
-        files = [f"{name}{suffix}" for name in inputs for suffix in STATEMENT_FILES]
-        _write_stamps(staging, [*files, finance])
+        files = [f"{name}{suffix}" for name in inputs for suffix in statement_reuse.STATEMENT_FILES]
+        statement_reuse.write_stamps(staging, [*files, finance])
     finally:
         con.close()
     old = reports_dir / ".statements.old"

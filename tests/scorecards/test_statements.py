@@ -10,9 +10,8 @@ import duckdb
 import openpyxl
 import pytest
 
+from publication.sheets import csv_safe, is_formula_like
 from publication.statements import (
-    csv_safe,
-    is_formula_like,
     period_label,
     safe_file_part,
     statement_workers,
@@ -386,20 +385,20 @@ def test_a_file_as_it_was_written_is_not_read_again_one_touched_is(tmp_path, mon
     the recorded ones, written again when not (an edit that kept the file's size)."""
     import os
 
-    import publication.statements as statements
+    import publication.statement_reuse as statement_reuse
 
     published = make_published(tmp_path / "pub.duckdb")
     reports = tmp_path / "reports"
     first = write_statements(published, reports)
     expected = _files(first.folder)
     hashed: list[str] = []
-    digest = statements._file_digest
+    digest = statement_reuse.file_digest
 
     def recording(path: Path) -> str:
         hashed.append(path.relative_to(path.parent.parent).as_posix())
         return digest(path)
 
-    monkeypatch.setattr(statements, "_file_digest", recording)
+    monkeypatch.setattr(statement_reuse, "file_digest", recording)
     assert write_statements(published, reports).reused == 2
     assert hashed == []
     csv_file = reports / "statements" / "2026-02" / "R1_P.csv"

@@ -52,9 +52,9 @@ def dbt_main() -> None:
     """``scorecards-dbt ARGS``: this environment's dbt with ARGS, bound to the parent."""
     bind_to_parent()
     if sys.argv[1:] == ["--version"]:
-        # dagster-dbt asks each dbt resource for the version (`dbt --version`, 2 s of dbt's
-        # start-up every step): the launcher's dbt is this environment's, so the installed
-        # packages' versions are the answer, in dbt's own layout.
+        # dagster-dbt asks each dbt resource for the version (`dbt --version`: a whole dbt
+        # start-up every step, docs/BENCHMARKS.md): the launcher's dbt is this environment's, so
+        # the installed packages' versions are the answer, in dbt's own layout.
         print(dbt_versions())
         return
     dbt = launcher("dbt")

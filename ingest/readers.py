@@ -328,7 +328,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[object, ...]]:
     """The first sheet's rows as they are in the file, one at a time, within the limits.
 
     openpyxl's read-only mode streams the XML, but pads every row to the sheet's *declared*
-    dimension (a 100 KB file declaring A1:XFD1048576 took 3 GB): the declared dimension is
+    dimension (a small file declaring A1:XFD1048576 took gigabytes): the declared dimension is
     dropped (``reset_dimensions``), so a row is as wide as its last cell. openpyxl rather than
     python-calamine: calamine builds the whole sheet as one dense range, as large as the
     distance between its first and last cell, so it needs the same guards and more memory."""

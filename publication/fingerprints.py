@@ -31,8 +31,8 @@ def change_fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> str:
     """A fast, order-independent fingerprint of a table, to tell whether it changed since the
     previous publication: the row count and two exact sums of DuckDB's own 64-bit row hash.
 
-    About fifteen times faster than ``table_fingerprint`` (3.2 s against 45 s for the 44M
-    credited transactions: no row is turned into text), but DuckDB's hash is not promised to
+    Much faster than ``table_fingerprint`` (no row is turned into text; docs/BENCHMARKS.md),
+    but DuckDB's hash is not promised to
     stay the same across versions, so it is compared only within one ``layout``, and the
     published content hash stays ``table_fingerprint``.
     """

@@ -303,8 +303,7 @@ def _write_candidate(
     as a copy of it, and a table whose build content has the change fingerprint the previous
     publication logged (and the same columns and types) is kept as it is there, with its logged
     content hash: the same rows in the same order, so the same published table, without sorting,
-    writing and hashing it again (at the large scale the 44M credited transactions took 105 s to
-    sort and write and 45 s to hash as text; the file copy 2.3 s, the change fingerprint 3.2 s).
+    writing and hashing it again (what each costs at the large scale: docs/BENCHMARKS.md).
     Every other table is written from the build as on a first publication.
     """
     carried = _carried_tables(previous_db, previous)

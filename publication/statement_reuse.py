@@ -66,8 +66,8 @@ def reuse(
     edited it): then it is written again.
 
     A file with the stamp it had when this pipeline wrote or linked it (``stamps``) is as it
-    was, and is not read: hashing every file again took 11 s at the large scale (144,000 files,
-    1.5 GB) in a run that writes none. Another stamp (a file touched or copied) has its bytes
+    was, and is not read: hashing every file again was most of a run that writes none, at the
+    large scale (docs/BENCHMARKS.md). Another stamp (a file touched or copied) has its bytes
     compared."""
     for suffix in suffixes:
         old = previous / f"{name}{suffix}"

@@ -109,8 +109,8 @@ def period_label(period_type: str, period_start: dt.date) -> str:
     return label if period_type == "month" else f"{label}_{period_type}"
 
 
-# Rows fetched at a time when statements are streamed: payout lines held as dicts cost ~2 KB
-# each, and the large scale has 3.6M of them (over 7 GB if read at once).
+# Rows fetched at a time when statements are streamed: payout lines held as dicts cost about
+# 2 KB each, and the large scale has millions of them (docs/BENCHMARKS.md).
 BATCH_ROWS = 20_000
 
 
@@ -153,8 +153,8 @@ LINES_SQL = (
 # One row per statement, in key order: its folder's period type, its number of lines and the
 # digests of its rows (every column, as JSON text: decimals keep their scale), of its payouts
 # and of its lines each in the order the statement shows them, and its user's row. Each row is
-# digested first and the statement's digests joined: joining the rows' text (3.6M lines at the
-# large scale) held 6 GB in DuckDB, the digests 2 GB, and it is faster (8 s instead of 12 s).
+# digested first and the statement's digests joined: joining the rows' text held three times
+# the memory in DuckDB at the large scale, and took longer (docs/BENCHMARKS.md).
 STATEMENT_DIGESTS_SQL = f"""
     with payout_digests as (
         select
@@ -416,9 +416,9 @@ CHUNK = 200
 def statement_workers(count: int, cpus: int | None = None) -> int:
     """How many processes write ``count`` statements: one per CPU for a large set, else one.
 
-    openpyxl spends ~25 ms of pure Python per statement (cell by cell XML), so a year of 2,000
-    reps (24,000 statements) is minutes on one core; the files are independent, so the work
-    splits across processes with the same bytes as a single writer."""
+    openpyxl writes cell by cell XML in pure Python, so a year of a large sales force's
+    statements is minutes on one core (docs/BENCHMARKS.md); the files are independent, so the
+    work splits across processes with the same bytes as a single writer."""
     cpus = cpus if cpus is not None else (os.cpu_count() or 1)
     return 1 if count < PARALLEL_FROM else max(1, min(cpus, count // (PARALLEL_FROM // 2)))
 

@@ -272,8 +272,8 @@ def _outcome(name: str, expectations: int, parts: list[tuple[int, list[_Failure]
 # text value before pandas keeps them as Arrow strings), and the run process kept that heap
 # through publication (docs/BENCHMARKS.md). Consecutive months are validated together up to
 # ROWS_PER_PART rows (a larger month alone), since each validation has a fixed cost (a GX
-# context, about 0.2 s): a large scorecard month (~95,000 rows) is still validated alone (0.98
-# GiB at most), the 26 months of medium in 6 parts (6.7 s, 11.9 s one by one). The suite's
+# context; measured in docs/BENCHMARKS.md): a large scorecard month is still validated alone,
+# the months of the medium scale in a few parts. The suite's
 # uniqueness key contains the column, so unique within every part is unique in the table; every
 # other expectation is about single rows, except the row count, which an empty table (no month)
 # still fails.

@@ -184,8 +184,8 @@ def blocking_checks() -> set[str]:
 def _import_in_background(module: str) -> None:
     """Import ``module`` on a daemon thread while the run starts.
 
-    Great Expectations takes 9-15 s to import on this project's 2-core machines, first needed by
-    the checks after dbt. The run spends that long waiting on the dbt process, so the import
+    Great Expectations takes seconds to import (docs/BENCHMARKS.md), first needed by the checks
+    after dbt. The run spends longer than that waiting on the dbt process, so the import
     overlaps it instead of delaying the checks; Python's per-module import locks make a check
     that asks for the module meanwhile wait for the same import, never run it twice."""
     threading.Thread(target=importlib.import_module, args=(module,), daemon=True).start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import ExitStack
+from dataclasses import dataclass
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
@@ -23,6 +24,19 @@ from core.settings import (
 from publication.completion import complete_pending
 
 
+@dataclass(frozen=True)
+class RunValues:
+    """A run's settings, parsed and validated once (the resource's ``values``): every step
+    reads these, so "today" and the environment's defaults are decided once per run."""
+
+    home: Home
+    as_of: dt.date
+    base_currency: str
+    fiscal_year_start_month: int
+    engine: str
+    max_unassigned_share: str  # text, so dbt reads it as the exact decimal given
+
+
 class ScorecardsResource(dg.ConfigurableResource):
     """The home folder, as-of date and settings of a run.
 
@@ -30,7 +44,7 @@ class ScorecardsResource(dg.ConfigurableResource):
     ``SCORECARDS_HOME``, the as-of date to today, the base currency to
     ``SCORECARDS_BASE_CURRENCY`` (CNY) and the fiscal year start to
     ``SCORECARDS_FISCAL_YEAR_START_MONTH`` (January) and the engine to ``SCORECARDS_ENGINE``
-    (duckdb).
+    (duckdb). They are resolved once, when the run sets the resource up (``values``).
     """
 
     home: str = ""
@@ -39,41 +53,61 @@ class ScorecardsResource(dg.ConfigurableResource):
     fiscal_year_start_month: int = 0
     engine: str = ""
     _lock: ExitStack = PrivateAttr(default_factory=ExitStack)
+    _values: list[RunValues] = PrivateAttr(default_factory=list)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        """Take the home's run lock for the whole run (core/runlock.py): a run Dagster
-        launches while another holds the home fails at once, naming the holder. Re-entrant, so
-        the lock `scorecards run` took before starting the job is simply held on. Then a
-        publication a killed run left half done is completed (publication/completion.py)."""
-        self.paths.warehouse.mkdir(parents=True, exist_ok=True)
-        self._lock.enter_context(run_lock(self.paths.warehouse, command="dagster run"))
-        # A publication a killed run left half done is completed before anything else.
-        for completed in complete_pending(self.paths):
+        """Resolve the run's settings (a bad one fails the run before any step), then take
+        the home's run lock for the whole run (core/runlock.py): a run Dagster launches while
+        another holds the home fails at once, naming the holder. Re-entrant, so the lock
+        `scorecards run` took before starting the job is simply held on. Then a publication a
+        killed run left half done is completed (publication/completion.py)."""
+        values = self.values
+        values.home.warehouse.mkdir(parents=True, exist_ok=True)
+        self._lock.enter_context(run_lock(values.home.warehouse, command="dagster run"))
+        for completed in complete_pending(values.home):
             context.log.warning(f"completed the previous publication: {completed}")
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         self._lock.close()
 
     @property
+    def values(self) -> RunValues:
+        """The run's settings, resolved on first use and kept (one list slot: the resource is
+        an immutable model, its private state a container)."""
+        if not self._values:
+            self._values.append(
+                RunValues(
+                    home=Home.resolve(self.home or None),
+                    as_of=parse_as_of(self.as_of or None),
+                    base_currency=base_currency(self.base_currency or None),
+                    fiscal_year_start_month=fiscal_year_start_month(self.fiscal_year_start_month),
+                    engine=engine(self.engine or None),
+                    max_unassigned_share=max_unassigned_share(),
+                )
+            )
+        return self._values[0]
+
+    @property
     def engine_name(self) -> str:
         """The engine dbt builds on (``SCORECARDS_ENGINE``, default duckdb; docs/ENGINES.md)."""
-        return engine(self.engine or None)
+        return self.values.engine
 
     @property
     def paths(self) -> Home:
-        return Home.resolve(self.home or None)
+        return self.values.home
 
     @property
     def as_of_date(self) -> dt.date:
-        return parse_as_of(self.as_of or None)
+        return self.values.as_of
 
     def dbt_vars(self) -> dict[str, object]:
-        """The run's settings as dbt vars (empty fields fall back to the environment)."""
+        """The run's settings as dbt vars."""
+        values = self.values
         return {
-            "as_of_date": self.as_of_date.isoformat(),
-            "base_currency": base_currency(self.base_currency or None),
-            "fiscal_year_start_month": fiscal_year_start_month(self.fiscal_year_start_month),
-            "max_unassigned_share": max_unassigned_share(),
+            "as_of_date": values.as_of.isoformat(),
+            "base_currency": values.base_currency,
+            "fiscal_year_start_month": values.fiscal_year_start_month,
+            "max_unassigned_share": values.max_unassigned_share,
         }
 
 

@@ -126,3 +126,33 @@ def test_raw_tables_carry_the_export_contract_s_column_schema():
         assert [column.name for column in schema.columns] == [c.name for c in entity.columns]
         required = {c.name for c in entity.columns if c.required}
         assert {c.name for c in schema.columns if not c.constraints.nullable} == required
+
+
+def test_a_run_s_settings_are_resolved_once(tmp_path, monkeypatch):
+    """"Today" and the environment's defaults are decided once per run: a step that reads them
+    after midnight, or after the environment changed, sees what the run started with."""
+    import datetime as dt
+
+    import core.settings as settings
+    from orchestration.resources import ScorecardsResource
+
+    resource = ScorecardsResource(home=str(tmp_path))
+    monkeypatch.setenv("SCORECARDS_BASE_CURRENCY", "USD")
+    first = resource.as_of_date
+    assert resource.dbt_vars()["base_currency"] == "USD"
+
+    class Tomorrow(dt.date):
+        @classmethod
+        def today(cls):
+            return first + dt.timedelta(days=1)
+
+    monkeypatch.setattr(settings.dt, "date", Tomorrow)
+    monkeypatch.setenv("SCORECARDS_BASE_CURRENCY", "EUR")
+    assert resource.as_of_date == first
+    assert resource.dbt_vars() == {
+        "as_of_date": first.isoformat(),
+        "base_currency": "USD",
+        "fiscal_year_start_month": 1,
+        "max_unassigned_share": resource.values.max_unassigned_share,
+    }
+    assert resource.paths.root == tmp_path.resolve()

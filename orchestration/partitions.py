@@ -56,6 +56,20 @@ class MonthPlan:
         return self.months is None
 
 
+def partitions_rebuilt_beyond_the_run(plan: MonthPlan, run_keys: Iterable[str]) -> list[str]:
+    """The monthly partitions a run rebuilt that it was not asked for: the months whose inputs
+    changed, added to a partition run, or every partition when the plan became a full rebuild.
+    Their materializations are recorded too, so the partitions Dagster shows as materialized are
+    the months that were built."""
+    every = MONTHLY_PARTITIONS.get_partition_keys()
+    if plan.full:
+        rebuilt = set(every)
+    else:
+        rebuilt = {month.strftime(PARTITION_FORMAT) for month in plan.months or []}
+    asked = set(run_keys)
+    return [key for key in every if key in rebuilt and key not in asked]
+
+
 def all_partitions_tags() -> dict[str, str]:
     """Run tags for a single run over every monthly partition: the full rebuild that
     ``scorecards run`` and the monthly close make (Dagster's own form of a one-run backfill).

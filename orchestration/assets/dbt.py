@@ -44,6 +44,7 @@ from orchestration.partitions import (
     covers_every_partition,
     fiscal_label,
     months_in_window,
+    partitions_rebuilt_beyond_the_run,
     plan_months,
     project_fingerprint,
     read_month_states,
@@ -280,6 +281,14 @@ def scorecards_dbt_monthly_models(
                 }
             )
         yield event
+    if context.has_partition_key or context.has_partition_key_range:
+        for partition in partitions_rebuilt_beyond_the_run(plan, context.partition_keys):
+            for key in sorted(context.selected_asset_keys):
+                yield dg.AssetMaterialization(
+                    asset_key=key,
+                    partition=partition,
+                    description="rebuilt with the run's partitions: " + plan.reason,
+                )
     record_first_month(paths)
 
 

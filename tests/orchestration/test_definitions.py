@@ -129,7 +129,7 @@ def test_raw_tables_carry_the_export_contract_s_column_schema():
 
 
 def test_a_run_s_settings_are_resolved_once(tmp_path, monkeypatch):
-    """"Today" and the environment's defaults are decided once per run: a step that reads them
+    """ "Today" and the environment's defaults are decided once per run: a step that reads them
     after midnight, or after the environment changed, sees what the run started with."""
     import datetime as dt
 

@@ -272,6 +272,14 @@ def test_a_late_row_makes_a_partition_run_rebuild_its_month(built):
     assert result.success
     assert _months(result) == ["2026-02 (FY2026 P02)", "2026-03 (FY2026 P03)"]
     assert _monthly_metadata(result)["stale_months_added"].value == 1
+    # Dagster records both months as materialized: the partitions rebuilt, not only the one asked.
+    fact = dbt_model_key("fct_kpi_monthly")
+    recorded = {
+        event.event_specific_data.materialization.partition
+        for event in result.get_asset_materialization_events()
+        if event.event_specific_data.materialization.asset_key == fact
+    }
+    assert recorded == {"2026-02", "2026-03"}
     assert _calls(home, "R1", "2026-02-01") == [(4,)]
     partition_hashes = _latest_hashes(home)
     # The same inputs through a full run publish the same tables.

@@ -44,6 +44,12 @@ FAULTS: tuple[tuple[tuple[str, ...], str], ...] = (
         "out of disk space (or a file size limit): free space and rerun",
     ),
     (
+        # SQLite's words (the Dagster instance's run records) for a write the disk refused.
+        ("database or disk is full", "disk I/O error"),
+        "out of disk space or a failing disk (a database write was refused): free space, "
+        "check the disk and rerun",
+    ),
+    (
         ("Permission denied", "Read-only file system", "Operation not permitted"),
         "permission denied: the home must be writable by the user running the pipeline",
     ),

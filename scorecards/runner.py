@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import json
 import os
 import threading
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
 import dagster as dg
@@ -17,20 +15,19 @@ import duckdb
 from core.faults import fault_of
 from core.settings import FIRST_MONTH_ENV, Home, RunSettings
 from core.sql import quote_ident
+from publication.publish import PUBLICATION_LOG_NAMES, read_publication_log
 from quality.outcome import MAX_OFFENDING_ROWS
+from scorecards.gate_report import (
+    FailedCheck,
+    reserve_gate_report,
+    write_gate_report,
+)
 
 PUBLISH_KEY = dg.AssetKey(["published_scorecards"])
 
 
 class NotAPartitionError(ValueError):
     """--month names no monthly partition: a usage error, before any work."""
-
-
-@dataclass
-class FailedCheck:
-    name: str
-    description: str
-    offending_rows: list[dict[str, object]] = field(default_factory=list)
 
 
 @dataclass
@@ -81,18 +78,30 @@ def run_pipeline(
     job = defs.resolve_job_def("scorecards_job")
     reserve_gate_report(home, as_of)
     _import_in_background("great_expectations")
-    with home_instance(home.root) as instance:
-        result = job.execute_in_process(
-            run_config={
-                "resources": {"scorecards": {"config": config}},
-                # Every event at INFO is hundreds of lines: the terminal gets warnings, errors
-                # and one line per stage (orchestration/loggers.py).
-                "loggers": {"console": {"config": {"log_level": "WARNING"}}, "stage_progress": {}},
-            },
-            instance=instance,
-            raise_on_error=False,
-            **partition,
-        )
+    published_before = latest_published_version(home)
+    try:
+        with home_instance(home.root) as instance:
+            result = job.execute_in_process(
+                run_config={
+                    "resources": {"scorecards": {"config": config}},
+                    # Every event at INFO is hundreds of lines: the terminal gets warnings,
+                    # errors and one line per stage (orchestration/loggers.py).
+                    "loggers": {
+                        "console": {"config": {"log_level": "WARNING"}},
+                        "stage_progress": {},
+                    },
+                },
+                instance=instance,
+                raise_on_error=False,
+                **partition,
+            )
+    except Exception as exc:
+        # Dagster could not record the run (its instance's database on a full disk): a fault
+        # outside every step. Anything else is a bug and keeps its traceback.
+        fault = fault_in_exception(exc)
+        if fault is None:
+            raise
+        return _stopped_outside_the_steps(home, as_of, fault, published_before)
     version = None
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization
@@ -146,6 +155,40 @@ def run_pipeline(
         report=report,
         faults=faults,
     )
+
+
+def _stopped_outside_the_steps(
+    home: Home, as_of: dt.date, fault: str, published_before: int | None
+) -> RunOutcome:
+    """The outcome of a run a fault stopped outside its steps. The publication is read, not
+    assumed: if the fault came after the swap, the new version is published and says so."""
+    errors = ["the run stopped outside its steps (Dagster could not record it)"]
+    version = latest_published_version(home)
+    if version != published_before:
+        report = write_gate_report(home, as_of, [], errors, published_version=version)
+        return RunOutcome(
+            published=True, version=version, errors=errors, report=report, faults=[fault]
+        )
+    # No verdict of any check reached the record: none of them counts as run.
+    not_run = sorted(blocking_checks())
+    report = write_gate_report(home, as_of, [], errors, not_run=not_run, faults=[fault])
+    return RunOutcome(published=False, errors=errors, report=report, faults=[fault])
+
+
+def latest_published_version(home: Home) -> int | None:
+    """The home's published version (None before the first publication)."""
+    log = read_publication_log(home.published_db)
+    return dict(zip(PUBLICATION_LOG_NAMES, log[-1], strict=False))["version"] if log else None
+
+
+def fault_in_exception(exc: BaseException) -> str | None:
+    """The fault an exception or any exception it was raised from shows, named; else None."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if (fault := fault_of(f"{type(seen).__name__}: {seen}")) is not None:
+            return fault
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def partitions_start(home: Home, as_of: dt.date) -> str:
@@ -267,113 +310,3 @@ def _stored_failures(home: Home, test_name: str) -> list[dict[str, object]]:
             return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     except duckdb.Error:
         return []
-
-
-def _cells(check: FailedCheck) -> tuple[list[str], list[list[str]]]:
-    """The offending rows of a check as a header and text cells."""
-    if not check.offending_rows:
-        return [], []
-    columns = list(check.offending_rows[0])
-    rows = [
-        [json.dumps(row.get(column), default=str).strip('"') for column in columns]
-        for row in check.offending_rows
-    ]
-    return columns, rows
-
-
-GATE_REPORT_RESERVE = 256 * 1024  # bytes held for each gate report file while the run lasts
-GATE_REPORT_FILES = ("gate_report.md", "gate_report.html")
-
-
-def reserve_gate_report(home: Home, as_of: dt.date) -> None:
-    """Hold the gate report's disk space from the run's start: a run that fills the disk still
-    has room to say so. Each file is written "in progress" and padded to GATE_REPORT_RESERVE;
-    rewriting it at the end frees that space first. Staged and renamed, so a disk already full
-    stops the run here (a fault) and leaves the previous report whole."""
-    home.reports.mkdir(parents=True, exist_ok=True)
-    for name in GATE_REPORT_FILES:
-        target = home.reports / name
-        staged = target.with_name(f".{name}.tmp")
-        text = f"Gate report: a run as of {as_of} is in progress.\n"
-        staged.write_text(text + " " * (GATE_REPORT_RESERVE - len(text)), encoding="utf-8")
-        staged.replace(target)
-
-
-def write_gate_report(
-    home: Home,
-    as_of: dt.date,
-    checks: list[FailedCheck],
-    errors: list[str],
-    warnings: list[FailedCheck] | None = None,
-    published_version: int | None = None,
-    not_run: list[str] | None = None,
-    faults: list[str] | None = None,
-) -> Path:
-    """reports/gate_report.md and .html: the gate's verdict, each failing blocking check and each
-    warning with up to 20 offending rows. Written on every run, so the report in reports/ always
-    belongs to the latest run."""
-    warnings = warnings or []
-    home.reports.mkdir(parents=True, exist_ok=True)
-    if published_version is not None:
-        title = f"Gate report: passed, published version {published_version}"
-        verdict = f"As of {as_of}. Every blocking check passed."
-    elif faults:
-        title = "Gate report: the run failed (a fault, not the data)"
-        verdict = (
-            f"As of {as_of}. Nothing was published; the previous publication is unchanged. "
-            f"Cause: {'; '.join(faults)}"
-        )
-    else:
-        title = "Gate report: publication blocked"
-        verdict = f"As of {as_of}. Nothing was published; the previous publication is unchanged."
-    sections = [("Blocking check failed", check) for check in checks] + [
-        ("Warning", check) for check in warnings
-    ]
-    lines = [f"# {title}", "", verdict, ""]
-    html = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{escape(title)}</title>",
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #bbb;padding:2px 6px;font-size:90%}"
-        "h2.blocking{color:#a00}h2.warning{color:#a60}</style></head><body>",
-        f"<h1>{escape(title)}</h1>",
-        f"<p>{escape(verdict)}</p>",
-    ]
-    if not sections:
-        lines += ["No check failed and no warning was raised.", ""]
-        html.append("<p>No check failed and no warning was raised.</p>")
-    for kind, check in sections:
-        lines += [f"## {kind}: {check.name}", "", check.description, ""]
-        css = "blocking" if kind.startswith("Blocking") else "warning"
-        html += [
-            f'<h2 class="{css}">{escape(kind)}: {escape(check.name)}</h2>',
-            f"<p>{escape(check.description)}</p>",
-        ]
-        columns, rows = _cells(check)
-        if columns:
-            lines.append("| " + " | ".join(columns) + " |")
-            lines.append("|" + "---|" * len(columns))
-            for cells in rows:
-                lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
-            lines.append("")
-            html.append("<table><tr>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + "</tr>")
-            for cells in rows:
-                html.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
-            html.append("</table>")
-    if not_run:
-        lines += ["## Not run (a fault stopped the run first)", ""]
-        lines += [f"- {name}: not run" for name in not_run] + [""]
-        html += ["<h2>Not run (a fault stopped the run first)</h2><ul>"]
-        html += [f"<li>{escape(name)}: not run</li>" for name in not_run]
-        html += ["</ul>"]
-    if errors:
-        lines += ["## Step errors", ""] + [f"- {error}" for error in errors] + [""]
-        html += ["<h2>Step errors</h2><ul>"]
-        html += [f"<li>{escape(error)}</li>" for error in errors]
-        html += ["</ul>"]
-    html.append("</body></html>")
-    target, page = (home.reports / name for name in GATE_REPORT_FILES)
-    target.write_text("\n".join(lines), encoding="utf-8")
-    page.write_text("\n".join(html), encoding="utf-8")
-    return target

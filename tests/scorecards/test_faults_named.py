@@ -20,6 +20,8 @@ from tests.conftest import scorecards_command
     [
         ("IO Error: No space left on device", "out of disk space"),
         ("OSError: [Errno 27] File too large", "out of disk space"),
+        ("(sqlite3.OperationalError) database or disk is full", "out of disk space"),
+        ("(sqlite3.OperationalError) disk I/O error", "out of disk space"),
         ("PermissionError: [Errno 13] Permission denied: '/h/warehouse'", "permission denied"),
         ("OSError: [Errno 30] Read-only file system", "permission denied"),
         ("Out of Memory Error: failed to allocate data of size 2.0 GiB", "out of memory"),
@@ -78,7 +80,7 @@ def test_the_gate_report_s_space_is_held_from_the_run_s_start(tmp_path: Path):
     import datetime as dt
 
     from core.settings import Home
-    from scorecards.runner import (
+    from scorecards.gate_report import (
         GATE_REPORT_FILES,
         GATE_REPORT_RESERVE,
         reserve_gate_report,
@@ -100,3 +102,18 @@ def test_the_gate_report_s_space_is_held_from_the_run_s_start(tmp_path: Path):
     assert text.startswith("# Gate report: the run failed (a fault, not the data)")
     assert written.stat().st_size < 2000
     assert [p.name for p in home.reports.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_fault_raised_outside_the_steps_is_found_through_the_exception_chain():
+    """Dagster's instance failing to record an event raises out of the run itself: the fault
+    (SQLite's "disk I/O error" under SQLAlchemy's wrapper) is found however deep it is."""
+    from scorecards.runner import fault_in_exception
+
+    try:
+        try:
+            raise OSError("(sqlite3.OperationalError) database or disk is full")
+        except OSError as inner:
+            raise RuntimeError("could not store the event") from inner
+    except RuntimeError as outer:
+        assert (fault_in_exception(outer) or "").startswith("out of disk space")
+    assert fault_in_exception(KeyError("published_scorecards")) is None

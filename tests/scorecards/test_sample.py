@@ -8,18 +8,9 @@ import pytest
 
 from ingest.contract import ENTITIES, entity_for_file
 from ingest.loader import load_landing
-from sample_exports.generator import (
-    SCALES,
-    Deferred,
-    SampleOptions,
-    _write_csv_with_duckdb,
-    _write_deferred,
-    money,
-    sql_id,
-    sql_money,
-    sql_pick,
-    write_sample,
-)
+from sample_exports.files import write_csv_with_duckdb, write_deferred
+from sample_exports.generator import SCALES, SampleOptions, write_sample
+from sample_exports.shapes import Deferred, money, sql_id, sql_money, sql_pick
 
 SMALL = SampleOptions(seed=3, reps=12, months=4, start="2026-01")
 
@@ -175,7 +166,7 @@ def test_both_csv_writers_write_the_same_bytes(tmp_path):
         }
     )
     frame.to_csv(tmp_path / "pandas.csv", index=False, lineterminator="\n")
-    _write_csv_with_duckdb(tmp_path / "duckdb.csv", frame)
+    write_csv_with_duckdb(tmp_path / "duckdb.csv", frame)
     assert (tmp_path / "duckdb.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
 
 
@@ -209,9 +200,9 @@ def test_deferred_text_made_by_duckdb_is_the_text_pandas_writes(tmp_path):
         },
         {"currencies": ["CNY", "USD"]},
     )
-    _write_deferred(tmp_path / "duckdb.csv", deferred)
+    write_deferred(tmp_path / "duckdb.csv", deferred)
     assert (tmp_path / "duckdb.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
-    _write_deferred(tmp_path / "bom.csv", deferred, bom=True)
+    write_deferred(tmp_path / "bom.csv", deferred, bom=True)
     assert (tmp_path / "bom.csv").read_bytes() == b"\xef\xbb\xbf" + (
         tmp_path / "pandas.csv"
     ).read_bytes()

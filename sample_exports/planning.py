@@ -1,0 +1,160 @@
+"""The sample's planning sheets: targets in three tiers with a revision, phasing, comp plans,
+payout curve, plan assignments, KPI weights and manager reviews."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sample_exports.shapes import REGIONS, SEASONALITY, TIERS, SampleState
+
+
+def draw_plan(g: SampleState, users: pd.DataFrame, teams: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    rng = g.rng
+    reps = users[users.role == "rep"]
+    year_start = g.months[0]
+    rows = []
+
+    def tiers(scope_type, scope_id, metric, period_type, start, value, effective="", digits=-2):
+        for tier, factor in TIERS:
+            rows.append(
+                (
+                    scope_type,
+                    scope_id,
+                    metric,
+                    period_type,
+                    str(start),
+                    tier,
+                    f"{round(value * factor, digits):.2f}",
+                    effective,
+                    "",
+                )
+            )
+
+    n_reps = len(reps)
+    # Company: annual targets, bookings revised upward at mid-year (the original is kept).
+    tiers("company", "company", "bookings", "year", year_start, n_reps * 12 * 190_000)
+    revision = g.months[min(6, len(g.months) - 1)]
+    tiers(
+        "company",
+        "company",
+        "bookings",
+        "year",
+        year_start,
+        n_reps * 12 * 200_000,
+        str(revision),
+    )
+    tiers("company", "company", "revenue", "year", year_start, n_reps * 12 * 180_000)
+    # Teams: quarterly bookings targets, allocated to members by member-days.
+    for team_id in teams.team_id:
+        members = (users[(users.role == "rep") & (users.team_id == team_id)]).shape[0]
+        for q in range(0, len(g.months), 3):
+            value = members * 3 * 170_000 * (0.9 + 0.2 * rng.random())
+            tiers("team", team_id, "bookings", "quarter", g.months[q], value)
+    # Regions: annual collections targets, allocated to reps.
+    for region in REGIONS:
+        members = users[
+            (users.role == "rep") & users.team_id.isin(teams.team_id[teams.region == region])
+        ].shape[0]
+        tiers("region", region, "collections", "year", year_start, members * 12 * 170_000)
+    # Reps: monthly revenue targets (explicit; prorated for joiners and leavers). Built as
+    # columns (72,000 rep-months at --scale large), with the text tiers() would write.
+    bases = 150_000 * (0.85 + 0.3 * rng.random(n_reps))
+    tier_values = np.array(
+        [[f"{round(float(base) * factor, -2):.2f}" for _, factor in TIERS] for base in bases]
+    ).reshape(n_reps, 1, len(TIERS))
+    month_text = np.array([str(month) for month in g.months])
+    cells = n_reps * len(g.months) * len(TIERS)
+    rep_targets = pd.DataFrame(
+        {
+            "scope_type": "rep",
+            "scope_id": np.repeat(reps.user_id.to_numpy(), len(g.months) * len(TIERS)),
+            "metric": "revenue",
+            "period_type": "month",
+            "period_start": np.tile(np.repeat(month_text, len(TIERS)), n_reps),
+            "tier": np.tile([tier for tier, _ in TIERS], n_reps * len(g.months)),
+            "value": np.broadcast_to(tier_values, (n_reps, len(g.months), len(TIERS))).reshape(
+                cells
+            ),
+            "effective_date": "",
+            "note": "",
+        }
+    )
+    before_reps = len(rows)
+    # Teams: the activity and process KPIs of the performance scorecard, quarterly (calls are
+    # split among members; a win-rate target applies as it is to every member).
+    for team_id in teams.team_id:
+        members = (users[(users.role == "rep") & (users.team_id == team_id)]).shape[0]
+        for q in range(0, len(g.months), 3):
+            tiers("team", team_id, "calls", "quarter", g.months[q], members * 90, digits=0)
+            tiers("team", team_id, "win_rate", "quarter", g.months[q], 0.45, digits=2)
+    targets = pd.DataFrame(rows, columns=list(rep_targets.columns))
+    targets = pd.concat(
+        [targets.iloc[:before_reps], rep_targets, targets.iloc[before_reps:]],
+        ignore_index=True,
+    )
+    targets.loc[targets.effective_date != "", "note"] = "mid-year revision"
+    phasing = pd.DataFrame(
+        {
+            "metric": "bookings",
+            "month_of_year": range(1, 13),
+            "weight": [f"{w:.2f}" for w in SEASONALITY],
+        }
+    )
+    comp_plans = pd.DataFrame(
+        [
+            ("AE-2026", "bookings", "0.6", "month", "0.5", "2.0"),
+            ("AE-2026", "revenue", "0.4", "month", "0.5", "2.0"),
+        ],
+        columns=["plan_id", "metric", "weight", "period_type", "threshold", "cap"],
+    )
+    payout_curve = pd.DataFrame(
+        [
+            ("AE-2026", "0.5", "0.25", "1.5"),
+            ("AE-2026", "1.0", "1.0", "2.0"),
+            ("AE-2026", "1.5", "2.0", "0.5"),
+        ],
+        columns=["plan_id", "attainment_from", "payout_at_from", "slope"],
+    )
+    plan_assignments = pd.DataFrame(
+        {
+            "user_id": reps.user_id,
+            "plan_id": "AE-2026",
+            "valid_from": str(year_start),
+            "valid_to": "",
+            "on_target_incentive": "20000.00",
+            "currency": "CNY",
+        }
+    )
+    kpi_weights = pd.DataFrame(
+        [
+            ("rep", "bookings", "0.4", "higher_is_better"),
+            ("rep", "revenue", "0.2", "higher_is_better"),
+            ("rep", "calls", "0.1", "higher_is_better"),
+            ("rep", "win_rate", "0.1", "higher_is_better"),
+            ("rep", "teamwork", "0.1", "higher_is_better"),
+            ("rep", "customer_focus", "0.1", "higher_is_better"),
+        ],
+        columns=["role", "kpi", "weight", "direction"],
+    )
+    # Reviews: a score per rep, month and criterion (one draw each, in that order).
+    criteria = ("teamwork", "customer_focus")
+    per_rep = len(g.months) * len(criteria)
+    manager_reviews = pd.DataFrame(
+        {
+            "user_id": np.repeat(reps.user_id.to_numpy(), per_rep),
+            "period_start": np.tile(np.repeat(month_text, len(criteria)), n_reps),
+            "criterion": np.tile(criteria, n_reps * len(g.months)),
+            "score": rng.integers(2, 6, n_reps * per_rep).astype(str),
+            "reviewer_id": np.repeat(reps.manager_id.to_numpy(), per_rep),
+        }
+    )
+    return {
+        "targets": targets,
+        "phasing": phasing,
+        "comp_plans": comp_plans,
+        "payout_curve": payout_curve,
+        "plan_assignments": plan_assignments,
+        "kpi_weights": kpi_weights,
+        "manager_reviews": manager_reviews,
+    }

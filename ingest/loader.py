@@ -19,14 +19,22 @@ import datetime as dt
 import hashlib
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from core.sql import quote_ident
+from ingest.audit import (
+    FileResult,
+    LoadSummary,
+    ensure_schema,
+    log_load,
+    next_id,
+    retire_stale_loads,
+    window_text,
+)
 from ingest.contract import (
     CURRENCY_ALIASES,
-    ENTITIES,
     ENUMS,
     Entity,
     alias_map,
@@ -40,109 +48,13 @@ from ingest.readers import (
     RAW_LINE_COLUMN,
     FileRejected,
     drop_stage,
-    quote_ident,
     read_any,
 )
 from ingest.typing_sql import parse_expr, problem_expr
 
 SOURCES = ("crm", "erp", "plan")
-META_COLUMNS = (
-    ("_load_id", "BIGINT"),
-    ("_file_path", "VARCHAR"),
-    ("_line_number", "BIGINT"),
-    ("_extra_columns", "VARCHAR"),  # JSON of the file's columns the contract does not know
-)
 _STAGE = "__stage"
 _TYPED = "__typed"
-
-
-@dataclass
-class FileResult:
-    file_path: str
-    entity: str | None
-    status: str  # loaded | rejected | skipped
-    rows_read: int = 0
-    rows_accepted: int = 0
-    rows_quarantined: int = 0
-    message: str = ""
-
-
-@dataclass
-class LoadSummary:
-    files: list[FileResult] = field(default_factory=list)
-
-    @property
-    def rejected(self) -> list[FileResult]:
-        return [f for f in self.files if f.status == "rejected"]
-
-
-def entity_counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
-    """Per entity, over the files in force: files, rows read, accepted and quarantined."""
-    counts = {
-        e.qualified: {"files": 0, "rows_read": 0, "rows_accepted": 0, "rows_quarantined": 0}
-        for e in ENTITIES
-    }
-    rows = con.execute(
-        "select entity, count(*), sum(rows_read), sum(rows_accepted), sum(rows_quarantined) "
-        "from audit.load_log where retired_at is null and status = 'loaded' group by entity"
-    ).fetchall()
-    for entity, files, read, accepted, quarantined in rows:
-        counts[entity] = {
-            "files": files,
-            "rows_read": int(read),
-            "rows_accepted": int(accepted),
-            "rows_quarantined": int(quarantined),
-        }
-    return counts
-
-
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the audit tables and one raw table per entity (empty until a file lands)."""
-    con.execute("create schema if not exists audit")
-    con.execute("create schema if not exists raw")
-    con.execute("create sequence if not exists audit.load_id_seq start 1")
-    con.execute(
-        """
-        create table if not exists audit.load_log (
-            load_id bigint primary key,
-            file_path varchar not null,
-            entity varchar,
-            file_sha256 varchar not null,
-            rows_read bigint not null,
-            rows_accepted bigint not null,
-            rows_quarantined bigint not null,
-            status varchar not null,
-            message varchar,
-            loaded_at timestamp not null,
-            retired_at timestamp,
-            retired_reason varchar,
-            date_window varchar
-        )
-        """
-    )
-    # A build database from an earlier version: its loads were checked against no window, so
-    # they are loaded again once.
-    con.execute("alter table audit.load_log add column if not exists date_window varchar")
-    con.execute(
-        """
-        create table if not exists audit.quarantine (
-            load_id bigint not null,
-            file_path varchar not null,
-            line_number bigint,
-            entity varchar not null,
-            reason varchar not null,
-            raw_record varchar
-        )
-        """
-    )
-    for entity in ENTITIES:
-        columns = [f"{quote_ident(col.name)} {col.sql_type}" for col in entity.columns]
-        columns += [f"{quote_ident(name)} {type_}" for name, type_ in META_COLUMNS]
-        table = f"raw.{quote_ident(entity.raw_table)}"
-        con.execute(f"create table if not exists {table} ({', '.join(columns)})")
-        # A build database from an earlier version gains the columns added since.
-        for name, type_ in META_COLUMNS:
-            con.execute(f"alter table {table} add column if not exists {quote_ident(name)} {type_}")
 
 
 def file_sha256(path: Path) -> str:
@@ -395,7 +307,7 @@ def load_landing(
         path.relative_to(landing).as_posix(): file_sha256(path) if _inside(path, landing) else "-"
         for path in files
     }
-    retire_stale_loads(con, current, _window_text(window))
+    retire_stale_loads(con, current, window_text(window))
     total_rows = 0
     for number, path in enumerate(files, start=1):
         rel = path.relative_to(landing).as_posix()
@@ -411,11 +323,11 @@ def load_landing(
             continue
         if sha == "-":
             result = FileResult(rel, None, "rejected", message="path escapes the landing folder")
-            _log(con, result, sha, _next_id(con), window)
+            log_load(con, result, sha, next_id(con), window)
             summary.files.append(result)
             continue
         entity = entity_for_file(source, path.name)
-        load_id = _next_id(con)
+        load_id = next_id(con)
         con.execute("begin transaction")
         try:
             if entity is None:
@@ -433,7 +345,7 @@ def load_landing(
         finally:
             drop_stage(con, _STAGE)
             con.execute(f"drop table if exists {_TYPED}")
-        _log(con, result, sha, load_id, window)
+        log_load(con, result, sha, load_id, window)
         con.execute("commit")
         summary.files.append(result)
         total_rows += result.rows_read
@@ -445,80 +357,6 @@ def load_landing(
                 + (f" - {result.message}" if result.message else "")
             )
     return summary
-
-
-def retire_stale_loads(
-    con: duckdb.DuckDBPyConnection, current: dict[str, str], window: str | None = None
-) -> list[str]:
-    """Retire loads whose file left the landing folder or changed, or (with ``window``) whose
-    dates were checked against another plausible window; returns their file paths."""
-    active = con.execute(
-        "select load_id, file_path, entity, file_sha256, date_window from audit.load_log "
-        "where retired_at is null order by load_id"
-    ).fetchall()
-    retired = []
-    by_name = {entity.qualified: entity for entity in ENTITIES}
-    for load_id, path, entity_name, sha, checked_window in active:
-        if current.get(path) == sha and (window is None or checked_window == window):
-            continue
-        if path not in current:
-            reason = "file removed from landing"
-        elif current[path] != sha:
-            reason = "replaced by a new version"
-        else:
-            reason = f"dates checked against {checked_window}, now {window}"
-        con.execute("begin transaction")
-        entity = by_name.get(entity_name or "")
-        if entity is not None:
-            con.execute(
-                f"delete from raw.{quote_ident(entity.raw_table)} where _load_id = ?", [load_id]
-            )
-        con.execute(
-            "update audit.load_log set retired_at = ?, retired_reason = ? where load_id = ?",
-            [_now(), reason, load_id],
-        )
-        con.execute("commit")
-        retired.append(path)
-    return retired
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def _next_id(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("select nextval('audit.load_id_seq')").fetchone()[0]
-
-
-def _window_text(window: tuple[dt.date, dt.date]) -> str:
-    return f"{window[0]}..{window[1]}"
-
-
-def _log(
-    con: duckdb.DuckDBPyConnection,
-    result: FileResult,
-    sha: str,
-    load_id: int,
-    window: tuple[dt.date, dt.date],
-) -> None:
-    con.execute(
-        "insert into audit.load_log (load_id, file_path, entity, file_sha256, rows_read, "
-        "rows_accepted, rows_quarantined, status, message, loaded_at, date_window) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            load_id,
-            result.file_path,
-            result.entity,
-            sha,
-            result.rows_read,
-            result.rows_accepted,
-            result.rows_quarantined,
-            result.status,
-            result.message,
-            _now(),
-            _window_text(window),
-        ],
-    )
 
 
 def print_progress(line: str) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.loader import LoadSummary
+from ingest.audit import LoadSummary
 
 TOP_REASONS = 3
 

@@ -5,8 +5,9 @@ import duckdb
 
 from core.faults import pause_point
 from core.settings import duckdb_memory_limit, max_file_age_days
+from ingest.audit import entity_counts
 from ingest.contract import ENTITIES, Entity, date_window
-from ingest.loader import entity_counts, load_landing, print_progress
+from ingest.loader import load_landing, print_progress
 from ingest.parquet import sync_raw_parquet
 from ingest.report import write_ingest_report
 from orchestration.assets import OWNERS

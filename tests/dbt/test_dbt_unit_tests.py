@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from core.settings import DBT_PROJECT_DIR
-from ingest.loader import ensure_schema
+from ingest.audit import ensure_schema
 
 
 def test_every_dbt_unit_test_passes(tmp_path: Path):

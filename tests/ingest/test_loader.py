@@ -14,8 +14,9 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook
 
+from ingest.audit import entity_counts
 from ingest.contract import ENTITIES, date_window
-from ingest.loader import entity_counts, load_landing
+from ingest.loader import load_landing
 from tests.conftest import write
 
 PAYMENTS_HEADER = "payment_id,invoice_id,paid_date,amount,currency\n"

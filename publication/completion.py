@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from core.settings import Home
 from publication import pending
-from publication.publish import export_parquet, read_publication_log
+from publication.parquet_export import export_parquet
+from publication.published_layout import read_publication_log
 from publication.report import write_run_reports
 from publication.statements import write_statements
 

@@ -13,10 +13,8 @@ embed DuckDB 1.x can open it (DuckDB 2.0 files are unreadable to 1.x readers).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
-import platform
 import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -34,97 +32,27 @@ from core.sql import quote_ident
 from publication import pending
 from publication.closing import ClosedMonth
 from publication.fingerprints import change_fingerprint, table_fingerprint
+from publication.parquet_export import swap_parquet
 from publication.pending import fsync_path
+from publication.published_layout import (
+    PERSONAL_COLUMNS,
+    PUBLICATION_LOG_COLUMNS,
+    PUBLICATION_LOG_NAMES,
+    PUBLICATION_LOG_WIDTH,
+    PUBLISHED_DIR_MODE,
+    PUBLISHED_FILE_MODE,
+    PUBLISHED_KEYS,
+    PUBLISHED_STORAGE_VERSION,
+    PUBLISHED_TABLES,
+    layout,
+    padded_log_row,
+    read_publication_log,
+    sql_path,
+)
 from publication.restatements import record_closed_months
-
-PUBLISHED_STORAGE_VERSION = "v1.0.0"
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-# (schema in build.duckdb, table) → published under the same table name in the main schema.
-PUBLISHED_TABLES: tuple[tuple[str, str], ...] = (
-    ("marts", "scorecard_attainment"),
-    ("marts", "scorecard_performance"),
-    ("marts", "scorecard_performance_components"),
-    ("marts", "payouts"),
-    ("marts", "payout_lines"),
-    ("marts", "reconciliation_monthly"),
-    ("marts", "reconciliation_payouts"),
-    ("marts", "fct_kpi_monthly"),
-    ("marts", "fct_targets"),
-    ("marts", "fct_target_coverage"),
-    ("marts", "fct_credited_transactions"),
-    ("marts", "fct_opportunities"),
-    ("marts", "fct_invoices"),
-    ("marts", "fct_invoice_lines"),
-    ("marts", "fct_payments"),
-    ("marts", "fct_activities"),
-    ("marts", "fct_lead_funnel"),
-    ("marts", "fct_stage_conversion"),
-    ("marts", "fct_pipeline_snapshots"),
-    ("marts", "dim_users"),
-    ("marts", "dim_teams"),
-    ("marts", "dim_rep_memberships"),
-    ("marts", "dim_accounts"),
-    ("marts", "dim_products"),
-    ("marts", "dim_date"),
-)
-
-# Each published table's key: the columns of its blocking dbt uniqueness test (composite keys
-# count nulls as equal there, single keys are also tested not null), so ordering by the key is a
-# total order: same rows, same layout. Sorting wide tables on every column (`order by all`) cost
-# most of publication at the large scale (docs/BENCHMARKS.md). A test compares these keys with
-# the dbt project's (tests/scorecards/test_publish.py).
-PUBLISHED_KEYS: dict[str, tuple[str, ...]] = {
-    "scorecard_attainment": ("period_grain", "period_month", "scope_type", "scope_id", "metric"),
-    "scorecard_performance": ("user_id", "month_start"),
-    "scorecard_performance_components": ("user_id", "month_start", "kpi"),
-    "payouts": ("payout_id",),
-    "payout_lines": ("line_id",),
-    "reconciliation_monthly": ("metric", "month_start"),
-    "reconciliation_payouts": ("payout_id",),
-    "fct_kpi_monthly": ("scope_type", "scope_id", "month_start", "metric"),
-    "fct_targets": ("user_id", "team_id", "month_start", "metric", "tier"),
-    "fct_target_coverage": ("scope_type", "scope_id", "month_start", "metric", "tier"),
-    "fct_credited_transactions": ("credit_id",),
-    "fct_opportunities": ("opportunity_id",),
-    "fct_invoices": ("invoice_id",),
-    "fct_invoice_lines": ("invoice_id", "line_no"),
-    "fct_payments": ("payment_id",),
-    "fct_activities": ("user_id", "activity_date", "activity_type", "team_id"),
-    "fct_lead_funnel": ("owner_id", "team_id", "cohort_month"),
-    "fct_stage_conversion": ("owner_id", "team_id", "cohort_month", "stage"),
-    "fct_pipeline_snapshots": ("month_start", "owner_id", "stage"),
-    "dim_users": ("user_id",),
-    "dim_teams": ("team_id",),
-    "dim_rep_memberships": ("user_id", "valid_from"),
-    "dim_accounts": ("account_key",),
-    "dim_products": ("sku",),
-    "dim_date": ("date_day",),
-}
-
-# Personal data stays in the build database (DOMAIN.md, "Personal data"): the published copy and
-# its Parquet files, which every BI user reads, carry names and ids only unless the operator opts
-# in (SCORECARDS_PUBLISH_PERSONAL_DATA=1).
-PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {
-    "dim_users": ("email",),
-    "dim_accounts": ("tax_id",),
-}
-# The published files are the company's pay data: readable by their owner and group (give BI
-# tools' service account the group), not by every local user; folders likewise.
-PUBLISHED_FILE_MODE = 0o640
-PUBLISHED_DIR_MODE = 0o750
-
-PUBLICATION_LOG_COLUMNS = (
-    "version integer, as_of_date date, published_at timestamp, months_covered varchar, "
-    "row_counts varchar, table_hashes varchar, checks_summary varchar, restated_months varchar, "
-    "layout varchar, change_hashes varchar"
-)
-PUBLICATION_LOG_NAMES = tuple(part.split()[0] for part in PUBLICATION_LOG_COLUMNS.split(", "))
-PUBLICATION_LOG_WIDTH = len(PUBLICATION_LOG_NAMES)
-
-PARQUET_KEEP = 2  # the current Parquet version and the one before it
 
 
 @dataclass(frozen=True)
@@ -137,14 +65,6 @@ class Publication:
     path: Path
     restated_months: tuple[str, ...] = ()
     parquet_dir: Path | None = None
-
-
-def read_publication_log(published_db: Path) -> list[tuple]:
-    """Earlier publications, oldest first (empty when nothing was published yet)."""
-    if not published_db.exists():
-        return []
-    with duckdb.connect(str(published_db), read_only=True) as con:
-        return con.execute("select * from publication_log order by version").fetchall()
 
 
 def publish(
@@ -216,7 +136,7 @@ def publish(
     pause_point("after_swap")
     parquet_dir = None
     if parquet_tmp is not None:
-        parquet_dir = _swap_parquet(parquet_root, parquet_tmp, version)
+        parquet_dir = swap_parquet(parquet_root, parquet_tmp, version)
         pending.done(published_db, pending.PARQUET)
     return Publication(
         version,
@@ -243,44 +163,6 @@ def in_own_process(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) 
     """
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn_context()) as pool:
         return pool.submit(function, *args, **kwargs).result()
-
-
-def export_parquet(published_db: Path, parquet_root: Path, version: int) -> Path:
-    """Every table of the published copy as Parquet under ``parquet_root/v<version>/``, then
-    ``current`` re-pointed: what a publication killed between its two swaps left undone."""
-    staged = parquet_root / f".v{version:06d}.{os.getpid()}.tmp"
-    shutil.rmtree(staged, ignore_errors=True)
-    staged.mkdir(parents=True)
-    with duckdb.connect(str(published_db), read_only=True) as con:
-        tables = con.execute(
-            "select table_name from information_schema.tables where table_schema = 'main' "
-            "order by table_name"
-        ).fetchall()
-        for (table,) in tables:
-            file = staged / f"{table}.parquet"
-            con.execute(f"copy {quote_ident(table)} to '{_sql_path(file)}' (format parquet)")
-            os.chmod(file, PUBLISHED_FILE_MODE)
-    os.chmod(staged, PUBLISHED_DIR_MODE)
-    return _swap_parquet(parquet_root, staged, version)
-
-
-def _swap_parquet(root: Path, staged: Path, version: int) -> Path:
-    """Move the staged Parquet folder to v<version>, re-point ``current`` atomically, prune."""
-    final = root / f"v{version:06d}"
-    if final.exists():
-        shutil.rmtree(final)
-    staged.rename(final)
-    link = root / f".current.{os.getpid()}.tmp"
-    link.unlink(missing_ok=True)
-    link.symlink_to(final.name, target_is_directory=True)
-    os.replace(link, root / "current")
-    fsync_path(root)
-    versions = sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("v"))
-    for old in versions[:-PARQUET_KEEP]:
-        shutil.rmtree(old)
-    for stale in root.glob(".v*.tmp"):
-        shutil.rmtree(stale, ignore_errors=True)
-    return final
 
 
 def _write_candidate(
@@ -364,7 +246,7 @@ def _write_candidate(
         if previous:
             con.executemany(
                 f"insert into pub.main.publication_log values ({placeholders})",
-                [_padded(row) for row in previous],
+                [padded_log_row(row) for row in previous],
             )
         con.execute(
             f"insert into pub.main.publication_log values ({placeholders})",
@@ -392,7 +274,7 @@ def _write_candidate(
                     continue
                 con.execute(
                     f"copy pub.main.{quote_ident(table)} to "
-                    f"'{_sql_path(parquet_dir / file_name)}' (format parquet)"
+                    f"'{sql_path(parquet_dir / file_name)}' (format parquet)"
                 )
                 os.chmod(parquet_dir / file_name, PUBLISHED_FILE_MODE)
             os.chmod(parquet_dir, PUBLISHED_DIR_MODE)
@@ -407,24 +289,6 @@ def _source(schema: str, table: str, hidden: Sequence[str]) -> str:
     if not hidden:
         return relation
     return f"(select * exclude ({', '.join(map(quote_ident, hidden))}) from {relation})"
-
-
-def layout() -> str:
-    """A digest of what decides a published table's bytes besides its rows, and its change
-    fingerprint: the DuckDB version (file format, Parquet writer, row hash) and the machine's
-    architecture, the storage version and every table's sort key.
-
-    A table is carried over from the previous publication only when its layout is this one;
-    otherwise the previous file is not a valid starting point (a new sort key would leave the
-    carried tables in the old order) and everything is written anew.
-    """
-    decided_by = {
-        "duckdb": duckdb.__version__,
-        "machine": platform.machine(),
-        "storage_version": PUBLISHED_STORAGE_VERSION,
-        "keys": PUBLISHED_KEYS,
-    }
-    return hashlib.sha256(json.dumps(decided_by, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -444,7 +308,7 @@ def _carried_tables(previous_db: Path | None, previous: list[tuple]) -> dict[str
     """
     if previous_db is None or not previous:
         return {}
-    latest = dict(zip(PUBLICATION_LOG_NAMES, _padded(previous[-1]), strict=True))
+    latest = dict(zip(PUBLICATION_LOG_NAMES, padded_log_row(previous[-1]), strict=True))
     if (
         latest["layout"] != layout()
         or latest["change_hashes"] is None
@@ -458,11 +322,6 @@ def _carried_tables(previous_db: Path | None, previous: list[tuple]) -> dict[str
         table: _Carried(changes[table], counts[table], hashes[table])
         for table in changes.keys() & counts.keys() & hashes.keys()
     }
-
-
-def _padded(log_row: Sequence[object]) -> list[object]:
-    """A row of the publication log with every column: an older log's has fewer (null here)."""
-    return [*log_row, *[None] * (PUBLICATION_LOG_WIDTH - len(log_row))]
 
 
 def _stamp(published_db: Path, version: int) -> None:
@@ -520,8 +379,3 @@ def _columns(
 
 
 VERSIONED_TABLES = ("closed_months", "scorecard_attainment_versions", "restatements")
-
-
-def _sql_path(path: Path) -> str:
-    """A file path as a SQL string literal (COPY takes no parameters)."""
-    return str(path).replace("'", "''")

@@ -15,7 +15,7 @@ import duckdb
 from core.faults import fault_of
 from core.settings import FIRST_MONTH_ENV, Home, RunSettings
 from core.sql import quote_ident
-from publication.publish import PUBLICATION_LOG_NAMES, read_publication_log
+from publication.published_layout import PUBLICATION_LOG_NAMES, read_publication_log
 from quality.outcome import MAX_OFFENDING_ROWS
 from scorecards.gate_report import (
     FailedCheck,

@@ -9,7 +9,8 @@ from orchestration.assets.dbt import dbt_model_key
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
 from publication import pending
 from publication.closing import read_closed_months
-from publication.publish import PUBLISHED_TABLES, in_own_process, publish
+from publication.publish import in_own_process, publish
+from publication.published_layout import PUBLISHED_TABLES
 from publication.report import write_run_reports
 from publication.statements import write_statements
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from publication.publish import PUBLISHED_TABLES
+from publication.published_layout import PUBLISHED_TABLES
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_LANDING, scorecards_command
 
 # The slow lane (`make test`, not `make test-fast`): the Spark engine against DuckDB, real runs.

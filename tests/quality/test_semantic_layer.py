@@ -123,7 +123,7 @@ def test_each_definition_gives_the_published_company_figures(semantic, fixture_b
 def test_semantic_models_read_published_tables():
     path = Path(DBT_PROJECT_DIR) / "models" / "marts" / "_marts__semantic_models.yml"
     text = path.read_text(encoding="utf-8")
-    from publication.publish import PUBLISHED_TABLES
+    from publication.published_layout import PUBLISHED_TABLES
 
     published = {table for _, table in PUBLISHED_TABLES}
     for model in re.findall(r"model: ref\('(\w+)'\)", text):

@@ -15,12 +15,11 @@ import pytest
 
 from publication.closing import ClosedMonth, CloseError, close_month, read_closed_months
 from publication.fingerprints import change_fingerprint, table_fingerprint
-from publication.publish import (
+from publication.publish import in_own_process, publish
+from publication.published_layout import (
     PUBLISHED_KEYS,
     PUBLISHED_STORAGE_VERSION,
     PUBLISHED_TABLES,
-    in_own_process,
-    publish,
     read_publication_log,
 )
 

@@ -285,7 +285,7 @@ def test_statements_streamed_in_small_batches_are_the_same_bytes(tmp_path, monke
         assert len(list(csv.DictReader(handle))) == 4
     with (whole.folder / "2026-02" / "R3_P.csv").open(encoding="utf-8") as handle:
         assert list(csv.DictReader(handle)) == []
-    monkeypatch.setattr("publication.statements.BATCH_ROWS", 1)
+    monkeypatch.setattr("publication.statement_queries.BATCH_ROWS", 1)
     monkeypatch.setattr("publication.statements.PARALLEL_FROM", 2)
     monkeypatch.setattr("publication.statements.CHUNK", 1)
     asked: list[int] = []
@@ -334,29 +334,29 @@ def test_unchanged_statements_are_not_read_into_python(tmp_path, monkeypatch):
     """The statements' rows are digested in DuckDB: an export where nothing changed reads no
     payout line and no payout for a statement (only the finance workbook's sheets); one where a
     single line changed reads that statement's rows only."""
-    import publication.statements as statements
+    import publication.statement_queries as queries
 
     published = make_published(tmp_path / "pub.duckdb")
     _add_rows(published)
     reports = tmp_path / "reports"
     write_statements(published, reports)
     read: list[tuple[str, dict[str, object]]] = []
-    streamed = statements._streamed
+    streamed = queries.streamed
 
     def recording(con, sql, parameters=()):
         for row in streamed(con, sql, parameters):
             read.append((sql, row))
             yield row
 
-    monkeypatch.setattr(statements, "_streamed", recording)
+    monkeypatch.setattr(queries, "streamed", recording)
     assert write_statements(published, reports).reused == 3
-    assert not [row for sql, row in read if sql in (statements.LINES_SQL, statements.PAYOUTS_SQL)]
+    assert not [row for sql, row in read if sql in (queries.LINES_SQL, queries.PAYOUTS_SQL)]
     read.clear()
     with duckdb.connect(str(published)) as con:
         con.execute("update payout_lines set line_amount = 1.00 where line_id like 'R/2%'")
     assert write_statements(published, reports).reused == 2
-    lines = [row for sql, row in read if sql == statements.LINES_SQL]
-    payouts = [row for sql, row in read if sql == statements.PAYOUTS_SQL]
+    lines = [row for sql, row in read if sql == queries.LINES_SQL]
+    payouts = [row for sql, row in read if sql == queries.PAYOUTS_SQL]
     assert [row["user_id"] for row in lines] == ["R/2"]
     assert [row["user_id"] for row in payouts] == ["R/2"]
 

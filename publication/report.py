@@ -11,22 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import io
-import os
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
 import duckdb
 
-TIER_COLOURS = {
-    "stretch": "#7cc47f",
-    "target": "#c5e8b7",
-    "floor": "#fde3a7",
-    "none": "#f5c6c6",
-}
-TIER_ORDER = ("none", "floor", "target", "stretch")
-CHART_METRICS_MAX = 4
+from publication.report_charts import (
+    TIER_COLOURS,
+    TIER_ORDER,
+    distribution_chart,
+    funnel_chart,
+    pace_chart,
+)
 
 
 class ReportError(ValueError):
@@ -77,94 +74,6 @@ def _tier_cell(row: dict) -> str:
         f'<td class="tier tier-{escape(tier)}" style="background:{TIER_COLOURS[tier]}" '
         f'title="{escape(title)}">{_percent(row["attainment"])}</td>'
     )
-
-
-def _svg(figure) -> str:
-    """The figure as inline SVG text, the same bytes for the same data."""
-    import matplotlib.pyplot as plt
-
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    plt.close(figure)
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
-
-
-def _pyplot():
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    matplotlib.rcParams.update(
-        {
-            "svg.hashsalt": "scorecards",  # fixed element ids: same data, same bytes
-            "svg.fonttype": "none",  # text stays text: searchable, selectable
-            "font.family": "DejaVu Sans",
-            "font.size": 9,
-        }
-    )
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _distribution_chart(reps: list[dict], metrics: list[str]) -> str:
-    """Histogram of the reps' attainment per metric with targets, tier bands behind it."""
-    plt = _pyplot()
-    shown = metrics[:CHART_METRICS_MAX]
-    figure, axes = plt.subplots(1, len(shown), figsize=(3.2 * len(shown), 2.6), squeeze=False)
-    for axis, metric in zip(axes[0], shown, strict=True):
-        values = [
-            float(row["attainment"])
-            for row in reps
-            if row["metric"] == metric and row["attainment"] is not None
-        ]
-        axis.axvspan(0, 1, color=TIER_COLOURS["none"], alpha=0.35, lw=0)
-        axis.axvline(1.0, color="#2e7d32", lw=1)
-        bins = [i / 10 for i in range(0, 21)]
-        clipped = [min(max(value, 0.0), 1.999) for value in values]
-        axis.hist(clipped, bins=bins, color="#3f6fb5", edgecolor="white")
-        axis.set_title(f"{metric} ({len(values)} reps)")
-        axis.set_xlabel("attainment (0-200%, outside clipped)")
-        axis.set_xlim(0, 2)
-    axes[0][0].set_ylabel("reps")
-    return _svg(figure)
-
-
-def _pace_chart(company: list[dict]) -> str:
-    """Actual against expected-to-date for the company's metrics with targets (open month), both
-    as a share of the month's target so that counts and amounts share one axis."""
-    plt = _pyplot()
-    rows = [row for row in company if row["expected_to_date"] is not None and row["target"]]
-    figure, axis = plt.subplots(figsize=(6.4, 0.5 + 0.45 * len(rows)))
-    labels = [row["metric"] for row in rows]
-    expected = [float(row["expected_to_date"]) / float(row["target"]) for row in rows]
-    actual = [float(row["actual"] or 0) / float(row["target"]) for row in rows]
-    positions = list(range(len(rows)))
-    axis.barh([p + 0.2 for p in positions], expected, height=0.4, color="#b0b7c3", label="expected")
-    axis.barh([p - 0.2 for p in positions], actual, height=0.4, color="#3f6fb5", label="actual")
-    axis.axvline(1.0, color="#2e7d32", lw=1)
-    axis.set_yticks(positions, labels)
-    axis.invert_yaxis()
-    axis.legend(loc="lower right", frameon=False)
-    axis.set_xlabel("share of the month's target, to date")
-    return _svg(figure)
-
-
-def _funnel_chart(stages: list[dict]) -> str:
-    plt = _pyplot()
-    figure, axis = plt.subplots(figsize=(6.4, 0.5 + 0.4 * len(stages)))
-    names = [row["stage"] for row in stages]
-    entered = [int(row["entered"]) for row in stages]
-    advanced = [int(row["advanced"]) for row in stages]
-    positions = list(range(len(stages)))
-    axis.barh(positions, entered, color="#b0b7c3", label="entered")
-    axis.barh(positions, advanced, color="#3f6fb5", label="advanced")
-    axis.set_yticks(positions, names)
-    axis.invert_yaxis()
-    axis.legend(loc="lower right", frameon=False)
-    axis.set_xlabel("opportunities")
-    return _svg(figure)
 
 
 def _table(headers: list[str], body: list[str], caption: str) -> str:
@@ -318,14 +227,14 @@ def _render(con: duckdb.DuckDBPyConnection, month: dt.date, label: str) -> str:
 
     parts.append("<h2 id='distribution'>Attainment distribution</h2>")
     if targeted and any(row["attainment"] is not None for row in reps):
-        parts.append(f"<div class='chart'>{_distribution_chart(reps, targeted)}</div>")
+        parts.append(f"<div class='chart'>{distribution_chart(reps, targeted)}</div>")
         parts.append("<p class='source'>scorecard_attainment, scope rep: attainment</p>")
     else:
         parts.append("<p>No rep has a target this month.</p>")
 
     parts.append("<h2 id='pace'>Pace</h2>")
     if is_open and any(row["expected_to_date"] is not None for row in company):
-        parts.append(f"<div class='chart'>{_pace_chart(company)}</div>")
+        parts.append(f"<div class='chart'>{pace_chart(company)}</div>")
         parts.append(
             "<p class='source'>scorecard_attainment, scope company: actual and "
             "expected_to_date (target x share of working days elapsed), over target</p>"
@@ -389,7 +298,7 @@ def _render(con: duckdb.DuckDBPyConnection, month: dt.date, label: str) -> str:
         [month],
     )
     if stages:
-        parts.append(f"<div class='chart'>{_funnel_chart(stages)}</div>")
+        parts.append(f"<div class='chart'>{funnel_chart(stages)}</div>")
         parts.append(
             _table(
                 ["stage", "entered", "advanced", "conversion"],

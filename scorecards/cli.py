@@ -1,24 +1,16 @@
-"""`scorecards`: sample exports, run the pipeline, show what is published.
-
-Exit codes: 0 success; 1 bad usage or input (a message says what); 2 the gate blocked publication
-(the failing checks are named and nothing was published); 3 a fault stopped the run (out of disk
-space, permission denied, out of memory, a killed child, a locked file; the cause in one line);
-4 another run holds the home (its pid and start are named; --wait waits instead).
-"""
+"""`scorecards`: the commands (sample, run, status, close, report) and how each outcome becomes
+an exit code; the options and the exit codes themselves are in scorecards/parser.py."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as dt
 import json
 import sys
 import time
 import traceback
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
-from typing import NoReturn
 
 from core.faults import fault_of
 from core.runlock import HomeLocked, run_lock
@@ -38,131 +30,14 @@ from ingest.contract import date_window
 from orchestration.engines import missing_for
 from publication.closing import CloseError, close_month, read_closed_months
 from publication.report import report_path
-
-EXIT_OK, EXIT_USAGE, EXIT_BLOCKED, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4
-
-
-def _month(value: str) -> str:
-    try:
-        dt.date.fromisoformat(value + "-01")
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {value!r}") from exc
-    return value
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
-    return number
-
-
-# Every setting read from the environment, for --help (a test keeps it complete).
-SETTINGS_HELP = (
-    ("SCORECARDS_HOME", "home folder (default ./data)"),
-    ("SCORECARDS_AS_OF", "as-of date when --as-of is not given (default today)"),
-    ("SCORECARDS_BASE_CURRENCY", "base currency (default CNY)"),
-    ("SCORECARDS_FISCAL_YEAR_START_MONTH", "first month of the fiscal year, 1-12 (default 1)"),
-    ("SCORECARDS_ENGINE", "what dbt builds on: duckdb or spark (default duckdb)"),
-    ("SCORECARDS_MAX_UNASSIGNED_SHARE", "gate: largest unassigned share of a month (0.10)"),
-    ("SCORECARDS_MAX_FILE_AGE_DAYS", "warning: an entity's newest file older than this (45)"),
-    ("SCORECARDS_FIRST_MONTH", "first monthly partition, YYYY-MM (default: the data's first)"),
-    ("SCORECARDS_DUCKDB_MEMORY_LIMIT", "DuckDB's memory limit in dbt, ingest, publish (4GB)"),
-    ("SCORECARDS_DATE_MIN", "earliest plausible date in exports (default 2000-01-01)"),
-    ("SCORECARDS_DATE_YEARS_AHEAD", "plausible dates end this many years after the as-of (2)"),
-    ("SCORECARDS_PUBLISH_PERSONAL_DATA", "1: publish e-mail and tax id too (default 0)"),
+from scorecards.parser import (
+    EXIT_BLOCKED,
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_USAGE,
+    build_parser,
 )
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, with usage errors on the CLI's usage code (argparse's own 2 is the gate's)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    settings = "\n".join(f"  {name:<36}{meaning}" for name, meaning in SETTINGS_HELP)
-    parser = _Parser(
-        prog="scorecards",
-        description=__doc__.splitlines()[0],
-        epilog=f"settings from the environment:\n{settings}\n\n" + __doc__.split("\n\n")[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--version", action="version", version=f"%(prog)s {metadata.version('sales-scorecards')}"
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    def home_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--home", help="home folder (default: $SCORECARDS_HOME or ./data)")
-
-    def wait_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--wait",
-            action="store_true",
-            help="when another run holds the home, wait for it instead of stopping (exit 4)",
-        )
-
-    sample = sub.add_parser("sample", help="write deterministic sample exports into landing/")
-    home_arg(sample)
-    sample.add_argument("--seed", type=int, default=7)
-    sample.add_argument(
-        "--scale",
-        choices=("small", "medium", "large"),
-        default=None,
-        help="a preset size: small is the bundled sample, large ~20M activities",
-    )
-    sample.add_argument("--reps", type=_positive, default=None, help="default 60 (or the scale's)")
-    sample.add_argument(
-        "--months", type=_positive, default=None, help="default 12 (or the scale's)"
-    )
-    sample.add_argument("--start", type=_month, default="2026-01", help="first month, YYYY-MM")
-    sample.add_argument("--force", action="store_true", help="write even if landing/ has files")
-
-    run = sub.add_parser("run", help="ingest, build, check and publish through Dagster")
-    home_arg(run)
-    wait_arg(run)
-    run.add_argument("--as-of", help="as-of date YYYY-MM-DD (default: today)")
-    run.add_argument("--base-currency", help="ISO code (default: $SCORECARDS_BASE_CURRENCY or CNY)")
-    run.add_argument(
-        "--fiscal-year-start-month",
-        help="1-12 (default: $SCORECARDS_FISCAL_YEAR_START_MONTH or 1)",
-    )
-    run.add_argument(
-        "--engine",
-        help="what dbt builds on: duckdb (embedded, the default) or spark (a local pyspark "
-        "session; docs/ENGINES.md); default: $SCORECARDS_ENGINE or duckdb",
-    )
-    run.add_argument(
-        "--month",
-        type=_month,
-        help="rebuild the monthly models of this month only (YYYY-MM), plus any month whose "
-        "inputs changed since it was built; default: every month",
-    )
-
-    status = sub.add_parser("status", help="what is published")
-    home_arg(status)
-    close = sub.add_parser(
-        "close",
-        help="close a month on the latest publication: its payouts become paid, later changes "
-        "to its figures become restatements",
-    )
-    home_arg(close)
-    wait_arg(close)
-    close.add_argument("--month", required=True, help="the month to close, YYYY-MM")
-    report = sub.add_parser(
-        "report",
-        help="write the HTML report of a month and every payout statement again, from the "
-        "published copy",
-    )
-    home_arg(report)
-    wait_arg(report)
-    report.add_argument(
-        "--period", type=_month, help="the month, YYYY-MM (default: the latest published)"
-    )
-    return parser
 
 
 def cmd_sample(args: argparse.Namespace) -> int:

@@ -47,7 +47,7 @@ PUBLISHED_TABLES: tuple[tuple[str, str], ...] = (
 # count nulls as equal there, single keys are also tested not null), so ordering by the key is a
 # total order: same rows, same layout. Sorting wide tables on every column (`order by all`) cost
 # most of publication at the large scale (docs/BENCHMARKS.md). A test compares these keys with
-# the dbt project's (tests/scorecards/test_publish.py).
+# the dbt project's (tests/publication/test_publish.py).
 PUBLISHED_KEYS: dict[str, tuple[str, ...]] = {
     "scorecard_attainment": ("period_grain", "period_month", "scope_type", "scope_id", "metric"),
     "scorecard_performance": ("user_id", "month_start"),

@@ -100,7 +100,7 @@ class Deferred:
     ``columns`` maps each output column, in order, to a SQL expression over the frame's
     columns; ``params`` are the lookup lists the expressions name ($name). ``tail`` holds a few
     rows already in text, written after the frame's. The text is the same pandas would write
-    (tests/scorecards/test_sample.py)."""
+    (tests/sample_exports/test_sample.py)."""
 
     frame: pd.DataFrame
     columns: dict[str, str]

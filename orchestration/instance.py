@@ -8,6 +8,9 @@ A full run covers every monthly partition in one run. Dagster records a "planned
 asset and partition before the first step unless told to record the range once
 (``DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS``, Dagster's own setting for single-run
 backfills); the cost of either is in docs/BENCHMARKS.md.
+
+The instance's SQLite files commit without a disk sync per event while a run records into
+them (orchestration/instance_sqlite.py).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 import dagster as dg
 
 from core.environment import environment
+from orchestration.instance_sqlite import commits_synced_at_checkpoints
 
 DAGSTER_HOME_ENV = "DAGSTER_HOME"
 PLANNED_RANGE_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
@@ -51,5 +55,9 @@ def home_instance(home_root: Path) -> Iterator[dg.DagsterInstance]:
         DAGSTER_HOME_ENV: str(folder),
         PLANNED_RANGE_ENV: os.environ.get(PLANNED_RANGE_ENV, "1"),
     }
-    with environment(settings), dg.DagsterInstance.get() as instance:
+    with (
+        environment(settings),
+        commits_synced_at_checkpoints(folder),
+        dg.DagsterInstance.get() as instance,
+    ):
         yield instance

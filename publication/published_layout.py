@@ -105,6 +105,16 @@ def read_publication_log(published_db: Path) -> list[tuple]:
         return con.execute("select * from publication_log order by version").fetchall()
 
 
+def published_version(published_db: Path) -> int | None:
+    """The latest published version (None before the first publication), without reading the
+    log's rows: the runner asks before and after every run."""
+    if not published_db.exists():
+        return None
+    with duckdb.connect(str(published_db), read_only=True) as con:
+        [(version,)] = con.execute("select max(version) from publication_log").fetchall()
+        return version
+
+
 def layout() -> str:
     """A digest of what decides a published table's bytes besides its rows, and its change
     fingerprint: the DuckDB version (file format, Parquet writer, row hash) and the machine's

@@ -15,7 +15,7 @@ import duckdb
 from core.faults import fault_of
 from core.settings import FIRST_MONTH_ENV, Home, RunSettings
 from core.sql import quote_ident
-from publication.published_layout import PUBLICATION_LOG_NAMES, read_publication_log
+from publication.published_layout import published_version
 from quality.outcome import MAX_OFFENDING_ROWS
 from scorecards.gate_report import (
     FailedCheck,
@@ -177,8 +177,7 @@ def _stopped_outside_the_steps(
 
 def latest_published_version(home: Home) -> int | None:
     """The home's published version (None before the first publication)."""
-    log = read_publication_log(home.published_db)
-    return dict(zip(PUBLICATION_LOG_NAMES, log[-1], strict=False))["version"] if log else None
+    return published_version(home.published_db)
 
 
 def fault_in_exception(exc: BaseException) -> str | None:

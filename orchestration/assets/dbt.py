@@ -136,6 +136,9 @@ def _run_dbt(
         # dbt takes the step's YAML selector over the --select/--exclude dagster-dbt adds; a
         # subset (a few assets picked in the UI) keeps dagster-dbt's own selection.
         args += ["--selector", SELECTOR_OF_STEP[context.op_def.name]]
+    # dbt's unit tests check the models' logic on fixed inputs: they run in `make test-fast`
+    # and CI (tests/dbt), not again on every run's data, as dbt's own guide advises.
+    args += ["--exclude-resource-type", "unit_test"]
     # The run's settings go to dbt in its environment (macros/run_var.sql), not in --vars, so
     # that dbt reuses the parse it saved in the home's target folder: same project, same
     # profile, same parse. Set only while dbt starts: an in-process run leaves none behind.

@@ -20,6 +20,7 @@ from publication.published_layout import (
     PUBLISHED_KEYS,
     PUBLISHED_STORAGE_VERSION,
     PUBLISHED_TABLES,
+    published_version,
     read_publication_log,
 )
 
@@ -80,11 +81,14 @@ def test_first_publication_is_version_1_with_log(build_db, tmp_path):
 
 def test_republishing_keeps_history_and_hashes(build_db, tmp_path):
     published = tmp_path / "published.duckdb"
+    assert published_version(published) is None
     first = publish(build_db, published, AS_OF, {})
+    assert published_version(published) == 1
     second = publish(build_db, published, AS_OF, {})
     assert second.version == 2
     assert second.table_hashes == first.table_hashes
     assert [row[0] for row in read_publication_log(published)] == [1, 2]
+    assert published_version(published) == 2
 
 
 def test_published_keys_are_the_keys_dbt_tests_as_unique_and_not_null():

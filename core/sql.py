@@ -4,3 +4,9 @@
 def quote_ident(name: str) -> str:
     """Quote an identifier for DuckDB: a header can never become SQL."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(text: str) -> str:
+    """A string as a SQL literal, for the statements DuckDB takes no parameters in (COPY's
+    options, COMMENT ON)."""
+    return "'" + text.replace("'", "''") + "'"

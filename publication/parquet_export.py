@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from core.sql import quote_ident
+from publication.descriptions import parquet_metadata
 from publication.pending import fsync_path
 from publication.published_layout import PUBLISHED_DIR_MODE, PUBLISHED_FILE_MODE, sql_path
 
@@ -23,16 +24,24 @@ def export_parquet(published_db: Path, parquet_root: Path, version: int) -> Path
     shutil.rmtree(staged, ignore_errors=True)
     staged.mkdir(parents=True)
     with duckdb.connect(str(published_db), read_only=True) as con:
+        [(catalog,)] = con.execute("select current_database()").fetchall()
         tables = con.execute(
             "select table_name from information_schema.tables where table_schema = 'main' "
             "order by table_name"
         ).fetchall()
         for (table,) in tables:
-            file = staged / f"{table}.parquet"
-            con.execute(f"copy {quote_ident(table)} to '{sql_path(file)}' (format parquet)")
-            os.chmod(file, PUBLISHED_FILE_MODE)
+            copy_to_parquet(con, catalog, table, staged / f"{table}.parquet")
     os.chmod(staged, PUBLISHED_DIR_MODE)
     return swap_parquet(parquet_root, staged, version)
+
+
+def copy_to_parquet(con: duckdb.DuckDBPyConnection, catalog: str, table: str, file: Path) -> None:
+    """One published table as a Parquet file, its descriptions in the file's metadata."""
+    con.execute(
+        f"copy {quote_ident(catalog)}.main.{quote_ident(table)} to {sql_path(file)} "
+        f"(format parquet, {parquet_metadata(con, catalog, table)})"
+    )
+    os.chmod(file, PUBLISHED_FILE_MODE)
 
 
 def swap_parquet(root: Path, staged: Path, version: int) -> Path:

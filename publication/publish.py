@@ -30,24 +30,22 @@ from core.files import file_stamp
 from core.settings import duckdb_memory_limit
 from core.sql import quote_ident
 from publication import pending
+from publication.catalogue import Catalogue
 from publication.closing import ClosedMonth
+from publication.descriptions import describe_tables
 from publication.fingerprints import change_fingerprint, table_fingerprint
-from publication.parquet_export import swap_parquet
+from publication.parquet_export import copy_to_parquet, swap_parquet
 from publication.pending import fsync_path
 from publication.published_layout import (
-    PERSONAL_COLUMNS,
     PUBLICATION_LOG_COLUMNS,
     PUBLICATION_LOG_NAMES,
     PUBLICATION_LOG_WIDTH,
     PUBLISHED_DIR_MODE,
     PUBLISHED_FILE_MODE,
-    PUBLISHED_KEYS,
     PUBLISHED_STORAGE_VERSION,
-    PUBLISHED_TABLES,
     layout,
     padded_log_row,
     read_publication_log,
-    sql_path,
 )
 from publication.restatements import record_closed_months
 
@@ -72,6 +70,8 @@ def publish(
     published_db: Path,
     as_of: dt.date,
     checks_summary: dict[str, object],
+    *,
+    catalogue: Catalogue,
     closed_months: Sequence[ClosedMonth] = (),
     parquet_root: Path | None = None,
     personal_data: bool = False,
@@ -79,7 +79,9 @@ def publish(
 ) -> Publication:
     """Write a new published database from the audited build and swap it in atomically.
 
-    Without ``personal_data`` the columns of PERSONAL_COLUMNS are left out of the published copy.
+    The ``catalogue`` (the dbt project's, publication/catalogue.py) says which tables are
+    published, in which order, and how each table and column is described. Without
+    ``personal_data`` the tables' personal columns are left out of the published copy.
     ``follow_ups`` are the pieces written from the new copy after the swap (statements, report):
     with the Parquet copies they are recorded before the swap (publication/pending.py) and a run
     killed before they are written has them completed by the next run.
@@ -110,6 +112,7 @@ def publish(
             version,
             as_of,
             checks_summary,
+            catalogue,
             closed_months,
             parquet_tmp,
             previous_parquet,
@@ -173,6 +176,7 @@ def _write_candidate(
     version: int,
     as_of: dt.date,
     checks_summary: dict[str, object],
+    catalogue: Catalogue,
     closed_months: Sequence[ClosedMonth],
     parquet_dir: Path | None,
     previous_parquet: Path | None = None,
@@ -188,7 +192,7 @@ def _write_candidate(
     writing and hashing it again (what each costs at the large scale: docs/BENCHMARKS.md).
     Every other table is written from the build as on a first publication.
     """
-    carried = _carried_tables(previous_db, previous)
+    carried = _carried_tables(previous_db, previous, layout(catalogue))
     if carried:
         shutil.copyfile(previous_db, tmp)
     row_counts: dict[str, int] = {}
@@ -200,14 +204,15 @@ def _write_candidate(
         con.execute(f"attach ? as pub (storage_version '{PUBLISHED_STORAGE_VERSION}')", [str(tmp)])
         if previous_db is not None:
             con.execute("attach ? as prev (read_only)", [str(previous_db)])
-        published_names = {table for _, table in PUBLISHED_TABLES}
+        published_names = set(catalogue.names)
         for (other,) in con.execute(
             "select table_name from information_schema.tables where table_catalog = 'pub'"
         ).fetchall():
             if other not in published_names:  # the log and the versioned tables are rewritten
                 con.execute(f"drop table pub.main.{quote_ident(other)}")
-        for schema, table in PUBLISHED_TABLES:
-            personal = () if personal_data else PERSONAL_COLUMNS.get(table, ())
+        for published in catalogue.tables:
+            schema, table = published.schema, published.name
+            personal = () if personal_data else published.personal
             columns = _columns(con, "build", schema, table)
             hidden = [name for name, _ in columns if name in personal]
             source = _source(schema, table, hidden)
@@ -224,9 +229,7 @@ def _write_candidate(
                 table_hashes[table] = carried[table].content_hash
             else:
                 # Sorted so that the same content is laid out the same way in every publication.
-                order = ", ".join(
-                    f"{quote_ident(column)} nulls first" for column in PUBLISHED_KEYS[table]
-                )
+                order = ", ".join(f"{quote_ident(column)} nulls first" for column in published.key)
                 con.execute(f"drop table if exists {target}")
                 con.execute(f"create table {target} as select * from {source} order by {order}")
                 table_hashes[table] = table_fingerprint(con, target)
@@ -235,7 +238,7 @@ def _write_candidate(
         restated = record_closed_months(con, previous_db is not None, version, closed_months)
         for table in VERSIONED_TABLES:
             table_hashes[table] = table_fingerprint(con, f"pub.main.{quote_ident(table)}")
-        for table in [*(t for _, t in PUBLISHED_TABLES), *VERSIONED_TABLES]:
+        for table in [*catalogue.names, *VERSIONED_TABLES]:
             row_counts[table] = _count(con, f"pub.main.{quote_ident(table)}")
         months = con.execute(
             "select min(period_month), max(period_month) from pub.main.scorecard_attainment"
@@ -259,24 +262,23 @@ def _write_candidate(
                 json.dumps(table_hashes, sort_keys=True),
                 json.dumps(checks_summary, sort_keys=True, default=str),
                 ",".join(restated),
-                layout(),
+                layout(catalogue),
                 json.dumps(change_hashes, sort_keys=True),
             ],
         )
+        every_table = [*catalogue.names, *VERSIONED_TABLES, "publication_log"]
+        # A kept table has its comments from the previous file (same layout: same descriptions).
+        describe_tables(con, "pub", catalogue, set(every_table) - kept)
         if parquet_dir is not None:
             parquet_dir.mkdir(parents=True)
-            for table in [*(t for _, t in PUBLISHED_TABLES), *VERSIONED_TABLES, "publication_log"]:
+            for table in every_table:
                 file_name = table + ".parquet"
                 earlier = previous_parquet / file_name if previous_parquet else None
                 if table in kept and earlier is not None and earlier.is_file():
                     # The same table as in the previous version: the same file, linked.
                     os.link(earlier, parquet_dir / file_name)
                     continue
-                con.execute(
-                    f"copy pub.main.{quote_ident(table)} to "
-                    f"'{sql_path(parquet_dir / file_name)}' (format parquet)"
-                )
-                os.chmod(parquet_dir / file_name, PUBLISHED_FILE_MODE)
+                copy_to_parquet(con, "pub", table, parquet_dir / file_name)
             os.chmod(parquet_dir, PUBLISHED_DIR_MODE)
         con.execute("checkpoint pub")
         con.execute("detach pub")
@@ -300,7 +302,9 @@ class _Carried:
     content_hash: str
 
 
-def _carried_tables(previous_db: Path | None, previous: list[tuple]) -> dict[str, _Carried]:
+def _carried_tables(
+    previous_db: Path | None, previous: list[tuple], current_layout: str
+) -> dict[str, _Carried]:
     """The tables of the previous publication, by its log, when its file can be the candidate's
     start: the same layout, and the file exactly as its publisher left it (its stamp). Empty
     otherwise: everything is written from the build. A carried table must still show the
@@ -310,7 +314,7 @@ def _carried_tables(previous_db: Path | None, previous: list[tuple]) -> dict[str
         return {}
     latest = dict(zip(PUBLICATION_LOG_NAMES, padded_log_row(previous[-1]), strict=True))
     if (
-        latest["layout"] != layout()
+        latest["layout"] != current_layout
         or latest["change_hashes"] is None
         or not _stamped(previous_db, latest["version"])
     ):

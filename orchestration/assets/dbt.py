@@ -51,10 +51,13 @@ from orchestration.partitions import (
     record_first_month,
 )
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
+from publication.catalogue import read_catalogue
 from publication.closing import read_closed_months
 from publication.history import snapshot_paid_history
 
 ensure_manifest()
+# What is published, as the dbt project declares it (meta.published; the source `published`).
+PUBLISHED_CATALOGUE = read_catalogue(DBT_PROJECT.manifest_path)
 
 
 class ScorecardsTranslator(DagsterDbtTranslator):

@@ -5,12 +5,11 @@ import dagster as dg
 from core.faults import pause_point
 from core.settings import publish_personal_data
 from orchestration.assets import OWNERS
-from orchestration.assets.dbt import dbt_model_key
+from orchestration.assets.dbt import PUBLISHED_CATALOGUE, dbt_model_key
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
 from publication import pending
 from publication.closing import read_closed_months
 from publication.publish import in_own_process, publish
-from publication.published_layout import PUBLISHED_TABLES
 from publication.report import write_run_reports
 from publication.statements import write_statements
 
@@ -36,7 +35,7 @@ def _checks_in_run(context: dg.AssetExecutionContext) -> dict[str, object]:
     group_name="publish",
     kinds={"duckdb", "parquet"},
     owners=OWNERS,
-    deps=[dbt_model_key(table) for _, table in PUBLISHED_TABLES],
+    deps=[dbt_model_key(table) for table in PUBLISHED_CATALOGUE.names],
     retry_policy=TRANSIENT_RETRY,
     description="published.duckdb: the audited marts, written as a new file and swapped in "
     "atomically; readers never see a half-built state.",
@@ -51,6 +50,7 @@ def published_scorecards(
         home.published_db,
         scorecards.as_of_date,
         _checks_in_run(context),
+        catalogue=PUBLISHED_CATALOGUE,
         closed_months=read_closed_months(home.warehouse),
         parquet_root=home.published_parquet,
         personal_data=publish_personal_data(),

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from publication.published_layout import PUBLISHED_TABLES
+from orchestration.assets.dbt import PUBLISHED_CATALOGUE
 from tests.conftest import FIXTURE_AS_OF, FIXTURE_LANDING, scorecards_command
 
 # The slow lane (`make test`, not `make test-fast`): the Spark engine against DuckDB, real runs.
@@ -72,7 +72,7 @@ def test_spark_publishes_the_tables_duckdb_publishes(spark_home, fixture_build):
             "attach ? as duck (read_only)",
             [str(fixture_build / "home" / "warehouse" / "published.duckdb")],
         )
-        for _, table in PUBLISHED_TABLES:
+        for table in PUBLISHED_CATALOGUE.names:
             duck_columns = _columns(con, "duck", table)
             assert duck_columns, table
             assert _columns(con, "spark", table) == duck_columns, table
@@ -93,7 +93,7 @@ def test_spark_publishes_the_tables_duckdb_publishes(spark_home, fixture_build):
             )
             for name in ("spark", "duck")
         }
-        for _, table in PUBLISHED_TABLES:
+        for table in PUBLISHED_CATALOGUE.names:
             assert hashes["spark"][table] == hashes["duck"][table], table
 
 

@@ -471,6 +471,24 @@ def test_sample_publishes(sample_build):
     assert (sample_build / "home" / "reports" / "scorecard_2026-04.html").exists()
 
 
+def test_no_published_table_or_column_without_a_comment(home):
+    """What Metabase or Superset shows beside each table and column of published.duckdb: the
+    dbt project's description, for every one of them (publication/descriptions.py)."""
+    tables = published(
+        home,
+        "select table_name, comment from duckdb_tables() "
+        "where database_name = current_database() and schema_name = 'main'",
+    )
+    columns = published(
+        home,
+        "select table_name, column_name, comment from duckdb_columns() "
+        "where database_name = current_database() and schema_name = 'main'",
+    )
+    assert len(tables) >= 29 and len(columns) > 400
+    assert [table for table, comment in tables if not comment] == []
+    assert [(table, column) for table, column, comment in columns if not comment] == []
+
+
 def test_dbt_docs_generate_and_every_column_is_described(home, tmp_path):
     """`dbt docs generate` works on a real build, and every model and column has a description."""
     from core.settings import DBT_PROJECT_DIR

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import decimal
 import hashlib
@@ -13,18 +14,29 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.manifest import DBT_PROJECT, ensure_manifest
+from publication.catalogue import read_catalogue
 from publication.closing import ClosedMonth, CloseError, close_month, read_closed_months
 from publication.fingerprints import change_fingerprint, table_fingerprint
-from publication.publish import in_own_process, publish
+from publication.publish import in_own_process
+from publication.publish import publish as publish_with
 from publication.published_layout import (
-    PUBLISHED_KEYS,
     PUBLISHED_STORAGE_VERSION,
-    PUBLISHED_TABLES,
     published_version,
     read_publication_log,
 )
 
 AS_OF = dt.date(2026, 3, 10)
+ensure_manifest()
+CATALOGUE = read_catalogue(DBT_PROJECT.manifest_path)
+PUBLISHED_NAMES = set(CATALOGUE.names)
+
+
+def publish(*args, **kwargs):
+    """Publication with the dbt project's catalogue, as the Dagster asset calls it."""
+    return publish_with(*args, catalogue=CATALOGUE, **kwargs)
+
+
 D = decimal.Decimal
 
 
@@ -56,10 +68,10 @@ def build_db(tmp_path: Path) -> Path:
     path = tmp_path / "build.duckdb"
     write_scorecard(path)
     with duckdb.connect(str(path)) as con:
-        for _, table in PUBLISHED_TABLES:
-            if table != "scorecard_attainment":
-                columns = ", ".join(f'1 as "{column}"' for column in PUBLISHED_KEYS[table])
-                con.execute(f'create table marts."{table}" as select {columns}')
+        for table in CATALOGUE.tables:
+            if table.name != "scorecard_attainment":
+                columns = ", ".join(f'1 as "{column}"' for column in table.key)
+                con.execute(f'create table marts."{table.name}" as select {columns}')
     return path
 
 
@@ -94,10 +106,8 @@ def test_republishing_keeps_history_and_hashes(build_db, tmp_path):
 def test_published_keys_are_the_keys_dbt_tests_as_unique_and_not_null():
     """Publication orders each table by its key: only a key dbt proves unique (and, for one
     column, not null) before the gate makes that order total, so that the layout is the same."""
-    from orchestration.manifest import DBT_PROJECT
-
     nodes = json.loads(DBT_PROJECT.manifest_path.read_text())["nodes"]
-    published = {table for _, table in PUBLISHED_TABLES}
+    published = PUBLISHED_NAMES
     unique: dict[str, list[tuple[str, ...]]] = {}
     not_null: set[tuple[str, str]] = set()
     for node in nodes.values():
@@ -118,8 +128,8 @@ def test_published_keys_are_the_keys_dbt_tests_as_unique_and_not_null():
             unique.setdefault(parents[0], []).append(tuple(arguments["combination_of_columns"]))
         elif test.get("name") == "not_null":
             not_null.add((parents[0], arguments["column_name"]))
-    assert set(PUBLISHED_KEYS) == published
-    for table, key in PUBLISHED_KEYS.items():
+    keys = {table.name: table.key for table in CATALOGUE.tables}
+    for table, key in keys.items():
         assert key in unique.get(table, []), f"{table}: no blocking uniqueness test on {key}"
         if len(key) == 1:
             assert (table, key[0]) in not_null, f"{table}.{key[0]} is not tested not null"
@@ -192,7 +202,9 @@ def test_publishing_in_a_process_of_its_own_gives_the_same_publication(build_db,
     same tables, and an error in it is the same exception here, with nothing published."""
     here = publish(build_db, tmp_path / "here.duckdb", AS_OF, {"checks_evaluated": 3})
     published = tmp_path / "published.duckdb"
-    there = in_own_process(publish, build_db, published, AS_OF, {"checks_evaluated": 3})
+    there = in_own_process(
+        publish_with, build_db, published, AS_OF, {"checks_evaluated": 3}, catalogue=CATALOGUE
+    )
     assert there.version == here.version == 1
     assert there.table_hashes == here.table_hashes
     assert there.row_counts == here.row_counts
@@ -201,7 +213,7 @@ def test_publishing_in_a_process_of_its_own_gives_the_same_publication(build_db,
     with duckdb.connect(str(build_db)) as con:
         con.execute("drop table marts.fct_targets")
     with pytest.raises(duckdb.CatalogException, match="fct_targets"):
-        in_own_process(publish, build_db, published, AS_OF, {})
+        in_own_process(publish_with, build_db, published, AS_OF, {}, catalogue=CATALOGUE)
     assert published.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
@@ -373,9 +385,6 @@ def linked(earlier: Path, later: Path) -> set[str]:
     }
 
 
-PUBLISHED_NAMES = {table for _, table in PUBLISHED_TABLES}
-
-
 def test_an_unchanged_table_is_carried_from_the_previous_publication(build_db, tmp_path):
     """A publication starts from the previous file: a table whose build content has the logged
     fingerprint is kept as it is there (its Parquet file linked), a changed one is written anew,
@@ -433,7 +442,7 @@ def test_a_previous_file_changed_since_its_publication_is_not_carried(
     elif change == "unstamped":
         published.with_name(published.name + ".stamp").unlink()
     else:
-        monkeypatch.setattr("publication.publish.layout", lambda: "another DuckDB")
+        monkeypatch.setattr("publication.publish.layout", lambda catalogue: "another DuckDB")
     second = publish(build_db, published, AS_OF, {}, parquet_root=root)
     assert linked(first.parquet_dir, second.parquet_dir) == set()
     assert contents(published)["dim_users"][1] == [(1,)]
@@ -628,3 +637,70 @@ def test_the_pieces_after_the_swap_are_journaled_and_completed_by_the_next_run(
     pending.begin(home.published_db, 2, AS_OF, (pending.REPORT,))
     assert completion.complete_pending(home) == []
     assert pending.read(home.published_db) is None and len(calls) == 1
+
+
+def test_every_published_table_and_column_carries_its_description(build_db, tmp_path):
+    """Comments are what BI tools show beside a table and a column: each is the dbt project's
+    description, for the marts and for the tables the publisher writes; the Parquet copies
+    carry the same in their metadata."""
+    published, root = tmp_path / "published.duckdb", tmp_path / "published"
+    publication = publish(build_db, published, AS_OF, {}, parquet_root=root)
+    with duckdb.connect(str(published), read_only=True) as con:
+        [(catalog,)] = con.execute("select current_database()").fetchall()
+        tables = dict(
+            con.execute(
+                "select table_name, comment from duckdb_tables() "
+                "where database_name = ? and schema_name = 'main'",
+                [catalog],
+            ).fetchall()
+        )
+        assert set(tables) == PUBLISHED_NAMES | {
+            "publication_log",
+            "closed_months",
+            "restatements",
+            "scorecard_attainment_versions",
+        }
+        for table, comment in tables.items():
+            assert comment == CATALOGUE.table(table).description != "", table
+        columns = con.execute(
+            "select table_name, column_name, comment from duckdb_columns() "
+            "where database_name = ? and schema_name = 'main'",
+            [catalog],
+        ).fetchall()
+        for table, column, comment in columns:
+            assert comment == CATALOGUE.table(table).columns[column] != "", (table, column)
+        kv = dict(
+            con.execute(
+                "select decode(key), decode(value) from parquet_kv_metadata(?)",
+                [str(publication.parquet_dir / "dim_users.parquet")],
+            ).fetchall()
+        )
+    assert kv["description"] == CATALOGUE.table("dim_users").description
+    assert json.loads(kv["column_descriptions"]) == {
+        "user_id": CATALOGUE.table("dim_users").columns["user_id"]
+    }
+    assert catalog == "published"
+
+
+def test_a_new_description_reaches_every_table_again(build_db, tmp_path):
+    """Descriptions are part of the layout: an edited description is not left behind in a
+    carried table's comment or a linked Parquet file."""
+    published, root = tmp_path / "published.duckdb", tmp_path / "published"
+    first = publish(build_db, published, AS_OF, {}, parquet_root=root)
+    users = CATALOGUE.table("dim_users")
+    edited = dataclasses.replace(
+        CATALOGUE,
+        tables=tuple(
+            dataclasses.replace(table, description="Users, as described now.")
+            if table is users
+            else table
+            for table in CATALOGUE.tables
+        ),
+    )
+    second = publish_with(build_db, published, AS_OF, {}, catalogue=edited, parquet_root=root)
+    assert linked(first.parquet_dir, second.parquet_dir) == set()
+    assert second.table_hashes == first.table_hashes  # the same rows
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute(
+            "select comment from duckdb_tables() where table_name = 'dim_users'"
+        ).fetchall() == [("Users, as described now.",)]

@@ -123,8 +123,8 @@ def test_each_definition_gives_the_published_company_figures(semantic, fixture_b
 def test_semantic_models_read_published_tables():
     path = Path(DBT_PROJECT_DIR) / "models" / "marts" / "_marts__semantic_models.yml"
     text = path.read_text(encoding="utf-8")
-    from publication.published_layout import PUBLISHED_TABLES
+    from orchestration.assets.dbt import PUBLISHED_CATALOGUE
 
-    published = {table for _, table in PUBLISHED_TABLES}
+    published = set(PUBLISHED_CATALOGUE.names)
     for model in re.findall(r"model: ref\('(\w+)'\)", text):
         assert model in published, model

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOME_DIR ?= ./data
 AS_OF ?=
 
-.PHONY: install run run-spark test test-fast lint sql-lint format dagster-dev clean chromium java
+.PHONY: install run run-spark test test-fast lint sql-lint format dagster-dev docs clean chromium java
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -21,6 +21,16 @@ run: $(STAMP)
 	@if [ -z "$$(ls -A $(HOME_DIR)/landing 2>/dev/null)" ]; then \
 		$(BIN)/scorecards sample --home $(HOME_DIR); fi
 	$(BIN)/scorecards run --home $(HOME_DIR) $(if $(AS_OF),--as-of $(AS_OF),)
+
+# dbt's documentation of the project against the home's build (after `make run`): every model,
+# column, test, source and exposure, with the built tables' columns and row counts, in one
+# self-contained page.
+DOCS_DIR := $(HOME_DIR)/warehouse/dbt_docs
+docs: $(STAMP)
+	@test -f $(HOME_DIR)/warehouse/build.duckdb || { echo "no build in $(HOME_DIR): run 'make run' first"; exit 1; }
+	cd dbt_project && SCORECARDS_BUILD_DB=$(abspath $(HOME_DIR))/warehouse/build.duckdb \
+		$(abspath $(BIN))/dbt docs generate --static --quiet --target-path $(abspath $(DOCS_DIR))
+	@echo "dbt docs: open $(abspath $(DOCS_DIR))/static_index.html in a browser"
 
 # The same run with dbt on a local Spark (docs/ENGINES.md; needs Java 17).
 run-spark: $(STAMP) java

@@ -29,7 +29,7 @@ curve as (
 
 attainment as (
 
-    select * from {{ ref('scorecard_attainment') }}
+    select * from {{ ref('int_attainment_measured') }}
     where scope_type = 'rep'
 
 ),

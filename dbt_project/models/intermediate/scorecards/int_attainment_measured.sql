@@ -7,33 +7,15 @@
     (scorecard_attainment) adds its tiers, pace, forecast, ranks and warnings to. -#}
 with
 
-kpis as (
+monthly as (
 
-    select * from {{ ref('fct_kpi_monthly') }}
-
-),
-
-scope_targets as (
-
-    select * from {{ ref('int_scope_targets_rolled') }}
+    select * from {{ ref('int_scorecard_months_joined') }}
 
 ),
 
 metrics as (
 
     select * from {{ ref('metrics') }}
-
-),
-
-months as (
-
-    select * from {{ ref('int_calendar_months_spined') }}
-
-),
-
-days as (
-
-    select * from {{ ref('int_calendar_days_spined') }}
 
 ),
 
@@ -49,189 +31,18 @@ teams as (
 
 ),
 
-targets_pivoted as (
-
-    select
-        scope_type,
-        scope_id,
-        month_start,
-        metric,
-        max(case when tier = 'floor' then target_value end) as target_floor,
-        max(case when tier = 'target' then target_value end) as target,
-        max(case when tier = 'stretch' then target_value end) as target_stretch,
-        max(case when tier = 'target' then original_value end) as target_original,
-        max(case when tier = 'target' then target_source end) as target_source
-    from scope_targets
-    group by scope_type, scope_id, month_start, metric
-
-),
-
-active_rep_grid as (
-
-    select distinct
-        'rep' as scope_type,
-        member_days.user_id as scope_id,
-        member_days.month_start,
-        metrics.metric
-    from member_days
-    cross join metrics
-    where member_days.role = 'rep'
-
-),
-
-reporting_range as (
-
-    select
-        min(month_start) as first_month,
-        cast({{ dbt.date_trunc('month', "cast('" ~ run_var('as_of_date') ~ "' as date)") }} as date)
-            as last_month
-    from (
-        select month_start from targets_pivoted
-        union all
-        select month_start from kpis
-    ) as data_months
-
-),
-
-scorecard_keys as (
-
-    select
-        scope_type,
-        scope_id,
-        month_start,
-        metric
-    from targets_pivoted
-    union
-    select
-        scope_type,
-        scope_id,
-        month_start,
-        metric
-    from kpis
-    union
-    select
-        scope_type,
-        scope_id,
-        month_start,
-        metric
-    from active_rep_grid
-
-),
-
-elapsed_working_days as (
-
-    select
-        month_start,
-        sum(case when is_working_day then 1 else 0 end) as elapsed_working_days
-    from days
-    where date_day <= cast('{{ run_var("as_of_date") }}' as date)
-    group by month_start
-
-),
-
-month_progress as (
-
-    select
-        months.*,
-        coalesce(elapsed_working_days.elapsed_working_days, 0) as elapsed_working_days,
-        cast('{{ run_var("as_of_date") }}' as date)
-        < cast({{ dbt.dateadd('day', '-1', 'months.next_month_start') }} as date) as is_open
-    from months
-    inner join reporting_range
-        on months.month_start between reporting_range.first_month and reporting_range.last_month
-    left join elapsed_working_days
-        on months.month_start = elapsed_working_days.month_start
-
-),
-
-monthly as (
-
-    select
-        scorecard_keys.scope_type,
-        scorecard_keys.scope_id,
-        scorecard_keys.month_start,
-        scorecard_keys.metric,
-        targets_pivoted.target_floor,
-        targets_pivoted.target,
-        targets_pivoted.target_stretch,
-        targets_pivoted.target_original,
-        targets_pivoted.target_source,
-        metrics.aggregation,
-        coalesce(kpis.numerator, 0) as numerator,
-        coalesce(kpis.denominator, 0) as denominator,
-        case
-            -- A ratio target (win rate, cycle days) does not accrue over the month.
-            when metrics.aggregation = 'ratio' then targets_pivoted.target
-            else {{ allocate_piece(
-                'targets_pivoted.target',
-                'month_progress.elapsed_working_days',
-                '0',
-                'month_progress.working_days_in_month',
-            ) }}
-        end as expected_to_date
-    from scorecard_keys
-    inner join month_progress
-        on scorecard_keys.month_start = month_progress.month_start
-    inner join metrics
-        on scorecard_keys.metric = metrics.metric
-    left join targets_pivoted
-        on scorecard_keys.scope_type = targets_pivoted.scope_type
-        and scorecard_keys.scope_id = targets_pivoted.scope_id
-        and scorecard_keys.month_start = targets_pivoted.month_start
-        and scorecard_keys.metric = targets_pivoted.metric
-    left join kpis
-        on scorecard_keys.scope_type = kpis.scope_type
-        and scorecard_keys.scope_id = kpis.scope_id
-        and scorecard_keys.month_start = kpis.month_start
-        and scorecard_keys.metric = kpis.metric
-
-),
-
-period_windows as (
-
-    select
-        'month' as period_grain,
-        month_start as period_start,
-        month_start as period_month
-    from month_progress
-    union all
-    select
-        'qtd' as period_grain,
-        fiscal_quarter_start as period_start,
-        month_start as period_month
-    from month_progress
-    union all
-    select
-        'ytd' as period_grain,
-        fiscal_year_start as period_start,
-        month_start as period_month
-    from month_progress
-
-),
-
 window_progress as (
 
-    select
-        period_windows.period_grain,
-        period_windows.period_start,
-        period_windows.period_month,
-        sum(month_progress.working_days_in_month) as working_days,
-        sum(month_progress.elapsed_working_days) as elapsed_working_days,
-        max(case when month_progress.month_start = period_windows.period_month then month_progress.is_open end)
-            as is_open
-    from period_windows
-    inner join month_progress
-        on month_progress.month_start between period_windows.period_start and period_windows.period_month
-    group by period_windows.period_grain, period_windows.period_start, period_windows.period_month
+    select * from {{ ref('int_scorecard_periods_progressed') }}
 
 ),
 
 windowed as (
 
     select
-        period_windows.period_grain,
-        period_windows.period_start,
-        period_windows.period_month,
+        window_progress.period_grain,
+        window_progress.period_start,
+        window_progress.period_month,
         monthly.scope_type,
         monthly.scope_id,
         monthly.metric,
@@ -245,13 +56,13 @@ windowed as (
         cast(sum(monthly.numerator) as decimal(38, 2)) as numerator,
         cast(sum(monthly.denominator) as decimal(38, 2)) as denominator,
         {{ window_target('monthly.expected_to_date') }} as expected_to_date
-    from period_windows
+    from window_progress
     inner join monthly
-        on monthly.month_start between period_windows.period_start and period_windows.period_month
+        on monthly.month_start between window_progress.period_start and window_progress.period_month
     group by
-        period_windows.period_grain,
-        period_windows.period_start,
-        period_windows.period_month,
+        window_progress.period_grain,
+        window_progress.period_start,
+        window_progress.period_month,
         monthly.scope_type,
         monthly.scope_id,
         monthly.metric

@@ -1,0 +1,135 @@
+{#- The scorecard's rows by month: every scope (rep, team, region, company), metric and month
+    that has a target, an actual, or (a rep on the team that month) should have one; with the
+    target tiers, the month's numerator and denominator, and the target expected by the as-of
+    date (a month's target times the share of its working days elapsed). -#}
+with
+
+kpis as (
+
+    select * from {{ ref('fct_kpi_monthly') }}
+
+),
+
+scope_targets as (
+
+    select * from {{ ref('int_scope_targets_rolled') }}
+
+),
+
+metrics as (
+
+    select * from {{ ref('metrics') }}
+
+),
+
+member_days as (
+
+    select * from {{ ref('int_member_days_monthly') }}
+
+),
+
+month_progress as (
+
+    select * from {{ ref('int_scorecard_months_progressed') }}
+
+),
+
+targets_pivoted as (
+
+    select
+        scope_type,
+        scope_id,
+        month_start,
+        metric,
+        max(case when tier = 'floor' then target_value end) as target_floor,
+        max(case when tier = 'target' then target_value end) as target,
+        max(case when tier = 'stretch' then target_value end) as target_stretch,
+        max(case when tier = 'target' then original_value end) as target_original,
+        max(case when tier = 'target' then target_source end) as target_source
+    from scope_targets
+    group by scope_type, scope_id, month_start, metric
+
+),
+
+active_rep_grid as (
+
+    select distinct
+        'rep' as scope_type,
+        member_days.user_id as scope_id,
+        member_days.month_start,
+        metrics.metric
+    from member_days
+    cross join metrics
+    where member_days.role = 'rep'
+
+),
+
+scorecard_keys as (
+
+    select
+        scope_type,
+        scope_id,
+        month_start,
+        metric
+    from targets_pivoted
+    union
+    select
+        scope_type,
+        scope_id,
+        month_start,
+        metric
+    from kpis
+    union
+    select
+        scope_type,
+        scope_id,
+        month_start,
+        metric
+    from active_rep_grid
+
+),
+
+monthly as (
+
+    select
+        scorecard_keys.scope_type,
+        scorecard_keys.scope_id,
+        scorecard_keys.month_start,
+        scorecard_keys.metric,
+        targets_pivoted.target_floor,
+        targets_pivoted.target,
+        targets_pivoted.target_stretch,
+        targets_pivoted.target_original,
+        targets_pivoted.target_source,
+        metrics.aggregation,
+        coalesce(kpis.numerator, 0) as numerator,
+        coalesce(kpis.denominator, 0) as denominator,
+        case
+            -- A ratio target (win rate, cycle days) does not accrue over the month.
+            when metrics.aggregation = 'ratio' then targets_pivoted.target
+            else {{ allocate_piece(
+                'targets_pivoted.target',
+                'month_progress.elapsed_working_days',
+                '0',
+                'month_progress.working_days_in_month',
+            ) }}
+        end as expected_to_date
+    from scorecard_keys
+    inner join month_progress
+        on scorecard_keys.month_start = month_progress.month_start
+    inner join metrics
+        on scorecard_keys.metric = metrics.metric
+    left join targets_pivoted
+        on scorecard_keys.scope_type = targets_pivoted.scope_type
+        and scorecard_keys.scope_id = targets_pivoted.scope_id
+        and scorecard_keys.month_start = targets_pivoted.month_start
+        and scorecard_keys.metric = targets_pivoted.metric
+    left join kpis
+        on scorecard_keys.scope_type = kpis.scope_type
+        and scorecard_keys.scope_id = kpis.scope_id
+        and scorecard_keys.month_start = kpis.month_start
+        and scorecard_keys.metric = kpis.metric
+
+)
+
+select * from monthly

@@ -10,7 +10,11 @@ from __future__ import annotations
 import csv
 import decimal
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -128,3 +132,60 @@ def test_semantic_models_read_published_tables():
     published = set(PUBLISHED_CATALOGUE.names)
     for model in re.findall(r"model: ref\('(\w+)'\)", text):
         assert model in published, model
+
+
+def test_metricflow_by_rep_team_region_and_month_is_as_published(fixture_build, tmp_path):
+    """`mf query` (dbt-metricflow) on a built home: revenue, bookings and win rate by rep and
+    month equal the published rep figures of fct_kpi_monthly, and the reps and teams semantic
+    models let every metric group by rep name, team and region."""
+    home = copy_home(fixture_build, tmp_path / "home")
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    env = {**os.environ, "SCORECARDS_BUILD_DB": str(home / "warehouse" / "build.duckdb")}
+    tools = Path(sys.executable).parent
+
+    def command(*args: str) -> str:
+        done = subprocess.run(
+            args, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False
+        )
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        return done.stdout
+
+    command(str(tools / "dbt"), "parse", "--quiet")
+    by_rep = tmp_path / "by_rep.csv"
+    command(
+        str(tools / "mf"), "query", "--metrics", "revenue,bookings,win_rate",
+        "--group-by", "metric_time__month,rep", "--csv", str(by_rep),
+    )  # fmt: skip
+    with by_rep.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    queried = {
+        (row["rep"], row["metric_time__month"][:10], metric): D(row[metric])
+        for row in rows
+        for metric in ("revenue", "bookings", "win_rate")
+        if row[metric] not in ("", None)
+    }
+    with duckdb.connect(str(home / "warehouse" / "published.duckdb"), read_only=True) as con:
+        published = {
+            (rep, str(month), metric): actual
+            for rep, month, metric, actual in con.execute(
+                "select scope_id, month_start, metric, actual from fct_kpi_monthly "
+                "where scope_type = 'rep' and metric in ('revenue', 'bookings', 'win_rate') "
+                "and month_start < date '2026-03-01' and actual is not null"
+            ).fetchall()
+        }
+    closed = {key: value for key, value in queried.items() if key[1] < "2026-03-01"}
+    assert published and closed.keys() == published.keys()
+    assert {k: (closed[k], v) for k, v in published.items() if abs(closed[k] - v) > D("1e-6")} == {}
+    by_team = tmp_path / "by_team.csv"
+    command(
+        str(tools / "mf"), "query", "--metrics", "revenue",
+        "--group-by", "metric_time__month,rep__full_name,team__team_name,team__region",
+        "--csv", str(by_team),
+    )  # fmt: skip
+    with by_team.open(encoding="utf-8") as handle:
+        labelled = list(csv.DictReader(handle))
+    assert labelled and all(row["team__region"] for row in labelled)
+    assert sum(D(row["revenue"] or 0) for row in labelled) == sum(
+        value for (_, _, metric), value in queried.items() if metric == "revenue"
+    )

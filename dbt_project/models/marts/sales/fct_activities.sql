@@ -14,7 +14,7 @@ ledger as (
 
     select * from {{ ref('int_transactions_credited') }}
     where
-        metric in ('calls', 'visits', 'emails', 'meetings', 'demos')
+        source_entity = 'activity'
         and {{ in_partition('month_start') }}
 
 ),

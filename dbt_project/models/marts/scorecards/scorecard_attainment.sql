@@ -14,6 +14,12 @@ attainment as (
 
 ),
 
+metrics as (
+
+    select * from {{ ref('metrics') }}
+
+),
+
 activity_totals as (
 
     select
@@ -23,7 +29,10 @@ activity_totals as (
         parent_scope_id,
         sum(actual) as activity_count
     from attainment
-    where scope_type = 'rep' and metric in ('calls', 'visits', 'emails', 'meetings', 'demos')
+    where
+        scope_type = 'rep'
+        -- The activity metrics: whatever the registry credits from activities.
+        and metric in (select metrics.metric from metrics where metrics.source = 'activities')
     group by period_grain, period_month, scope_id, parent_scope_id
 
 ),

@@ -20,6 +20,15 @@ metrics as (
 
 ),
 
+activity_metrics as (
+
+    -- The activity metrics: whatever the registry credits from activities.
+    select metrics.metric
+    from metrics
+    where metrics.source = 'activities'
+
+),
+
 activity_totals as (
 
     select
@@ -31,8 +40,7 @@ activity_totals as (
     from attainment
     where
         scope_type = 'rep'
-        -- The activity metrics: whatever the registry credits from activities.
-        and metric in (select metrics.metric from metrics where metrics.source = 'activities')
+        and metric in (select activity_metrics.metric from activity_metrics)
     group by period_grain, period_month, scope_id, parent_scope_id
 
 ),

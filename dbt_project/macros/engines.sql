@@ -23,6 +23,8 @@
         {%- for node in graph.sources.values() | sort(attribute='unique_id') -%}
             {#- The paid history exists only once a period is paid (macros/paid_history.sql). -#}
             {%- if node.schema == 'history' and not run_var('paid_history') -%}{%- continue -%}{%- endif -%}
+            {#- The publisher's own tables are documented as a source, never read by a model. -#}
+            {%- if node.source_name == 'published' -%}{%- continue -%}{%- endif -%}
             {%- set root = roots.get(node.schema, '') -%}
             {%- if not root -%}
                 {{ exceptions.raise_compiler_error(

@@ -1,13 +1,11 @@
-{#- The columns of a credit-ledger row, in the ledger's order (intermediate/sales/int_*_ledgered).
-
-    Every ledger model selects its rows through this macro, so that the union in
-    int_transactions_credited lines up by position and every source fills the same columns:
-    which metric, which document (system, entity, id, file and line), the transaction date, the
-    user the credit chain names and on what basis, and the amounts. A count metric takes the
-    defaults: no currency, one unit, rate 1; a ratio metric gives its denominator share.
-    `prefix` qualifies the source file and line (`won.`). -#}
-{% macro ledger_columns(
-    metric,
+{#- The columns every ledger model (intermediate/sales/int_<source>_ledgered) gives first, in this
+    order: which of its row sets a row belongs to, the document (system, entity, id), the
+    transaction date, the user the credit chain names and on what basis, and the money (currency,
+    original amount, rate, base amount). Each model then adds the attributes its metrics' filters
+    and numerators read (is_won, activity_type, ...) and ends with source_file and source_line.
+    A row set without money takes the defaults: no currency, one unit, rate 1. -#}
+{% macro ledger_row(
+    row_set,
     source_system,
     source_entity,
     document_id,
@@ -17,12 +15,10 @@
     currency=none,
     amount_original=none,
     fx_rate=none,
-    amount_base=none,
-    denominator=none,
-    prefix=''
+    amount_base=none
 ) -%}
     {%- set one_unit = 'cast(1 as decimal(18, 2))' -%}
-    {{ metric }} as metric,
+    '{{ row_set }}' as row_set,
     '{{ source_system }}' as source_system,
     {{ source_entity }} as source_entity,
     {{ document_id }} as document_id,
@@ -33,8 +29,39 @@
     {{ amount_original if amount_original is not none else one_unit }} as amount_original,
     {{ fx_rate if fx_rate is not none else 'cast(1 as decimal(18, 8))' }} as fx_rate,
     {{ amount_base if amount_base is not none else (amount_original if amount_original is not none else one_unit) }}
-        as amount_base,
-    {{ denominator if denominator is not none else 'cast(null as decimal(18, 2))' }} as denominator,
-    {{ prefix }}source_file,
-    {{ prefix }}source_line
+        as amount_base
+{%- endmacro %}
+
+
+{#- A registry metric's credit-ledger columns over its ledger model's rows (int_transactions_
+    credited): the metric, the document and credit, and the amounts its numerator and denominator
+    say (macros/metric_registry.sql). `amount` keeps the row's money; `one` counts the row; an
+    expression is a number without currency, at rate 1. -#}
+{% macro ledger_metric_columns(metric) -%}
+    {%- set one_unit = 'cast(1 as decimal(18, 2))' -%}
+    {%- set value = one_unit if metric.numerator == 'one' else 'cast(' ~ metric.numerator ~ ' as decimal(18, 2))' -%}
+    {%- set denominator = {none: 'cast(null as decimal(18, 2))', 'one': one_unit}.get(
+        metric.denominator, 'cast(' ~ metric.denominator ~ ' as decimal(18, 2))'
+    ) -%}
+    '{{ metric.metric }}' as metric,
+    source_system,
+    source_entity,
+    document_id,
+    transaction_date,
+    chain_user_id,
+    credit_basis,
+    {% if metric.numerator == 'amount' -%}
+        currency,
+        amount_original,
+        fx_rate,
+        amount_base,
+    {%- else -%}
+        cast(null as {{ dbt.type_string() }}) as currency,
+        {{ value }} as amount_original,
+        cast(1 as decimal(18, 8)) as fx_rate,
+        {{ value }} as amount_base,
+    {%- endif %}
+    {{ denominator }} as denominator,
+    source_file,
+    source_line
 {%- endmacro %}

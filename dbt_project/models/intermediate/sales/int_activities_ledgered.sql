@@ -1,7 +1,7 @@
 {{ config(materialized='ephemeral') }}
-{#- The credit ledger's rows from activities: one unit of the activity type's metric (calls,
-    visits, emails, meetings, demos) per activity, on its date, in the ledger's columns
-    (macros/ledger.sql). -#}
+{#- The credit ledger's rows from activities, one row set the metric registry picks from
+    (macros/ledger.sql): activity, one unit per activity on the date it occurred, with its
+    activity_type (call, visit, email, meeting, demo). -#}
 with
 
 activities as (
@@ -10,15 +10,18 @@ activities as (
 
 ),
 
-activity_counts as (
+activity as (
 
     select
-        {{ ledger_columns(
-            "activity_type || 's'", 'crm', "'activity'", 'activity_id', 'cast(occurred_at as date)',
-            'owner_id', "'activity_owner'",
-        ) }}
+        {{ ledger_row(
+            'activity', 'crm', "'activity'", 'activity_id', 'cast(occurred_at as date)', 'owner_id',
+            "'activity_owner'",
+        ) }},
+        activity_type,
+        source_file,
+        source_line
     from activities
 
 )
 
-select * from activity_counts
+select * from activity

@@ -1,6 +1,9 @@
 {{ config(materialized='ephemeral') }}
-{#- The credit ledger's rows from invoices and credit notes as credited (int_invoices_credited):
-    revenue, and gross margin from their lines, in the ledger's columns (macros/ledger.sql). -#}
+{#- The credit ledger's rows from invoices and credit notes as credited (int_invoices_credited),
+    void ones excluded, as row sets the metric registry picks from (macros/ledger.sql):
+    - document: each invoice or credit note, its signed net amount at its rate;
+    - line_margin: each of their lines, its margin (net amount minus quantity x unit cost, the
+      cost at the rate of the product's currency), credited like the document. -#}
 with
 
 invoices as (
@@ -27,29 +30,30 @@ fx_rates as (
 
 ),
 
-revenue as (
+document as (
 
     select
-        {{ ledger_columns(
-            "'revenue'", 'erp', 'invoices.document_type', 'invoices.invoice_id', 'invoices.invoice_date',
+        {{ ledger_row(
+            'document', 'erp', 'invoices.document_type', 'invoices.invoice_id', 'invoices.invoice_date',
             'invoices.credited_user_id', 'invoices.credit_basis', currency='invoices.currency',
             amount_original='invoices.signed_amount_net', fx_rate='invoices.fx_rate',
-            amount_base='invoices.amount_base', denominator='cast(null as decimal(18, 2))',
-            prefix='invoices.',
-        ) }}
+            amount_base='invoices.amount_base',
+        ) }},
+        invoices.source_file,
+        invoices.source_line
     from invoices
     where invoices.is_revenue
 
 ),
 
-gross_margin as (
+line_margin as (
 
     {#- A credit note's lines lower margin whatever sign they show, like its amount. -#}
     {%- set sign = "case when invoices.document_type = 'credit_note' then -1 else 1 end" -%}
     {%- set unit_costs = 'cast(abs(invoice_lines.quantity) as decimal(38, 10)) * coalesce(products.unit_cost, 0)' -%}
     select
-        {{ ledger_columns(
-            "'gross_margin'", 'erp', "'invoice_line'",
+        {{ ledger_row(
+            'line_margin', 'erp', "'invoice_line'",
             dbt.concat([
                 "invoice_lines.invoice_id", "'#'",
                 "cast(invoice_lines.line_no as " ~ dbt.type_string() ~ ")",
@@ -63,9 +67,9 @@ gross_margin as (
                 ~ to_base('abs(invoice_lines.amount_net)', 'invoices.fx_rate') ~ ' - '
                 ~ to_base(unit_costs, fx_rate('cost_fx', 'coalesce(products.currency, invoices.currency)'))
                 ~ ') as decimal(18, 2))',
-            denominator='cast(null as decimal(18, 2))',
-            prefix='invoice_lines.',
-        ) }}
+        ) }},
+        invoice_lines.source_file,
+        invoice_lines.source_line
     from invoice_lines
     inner join invoices
         on invoice_lines.invoice_id = invoices.invoice_id
@@ -81,9 +85,9 @@ gross_margin as (
 
 ledgered as (
 
-    select * from revenue
+    select * from document
     union all
-    select * from gross_margin
+    select * from line_margin
 
 )
 

@@ -1,6 +1,7 @@
 {{ config(materialized='ephemeral') }}
-{#- The credit ledger's rows from leads: lead conversion rate, each lead counted in the month it
-    was created (converted or not), in the ledger's columns (macros/ledger.sql). -#}
+{#- The credit ledger's rows from leads, one row set the metric registry picks from
+    (macros/ledger.sql): created, each lead in the month it was created (converted or not),
+    with is_converted. -#}
 with
 
 leads as (
@@ -9,18 +10,17 @@ leads as (
 
 ),
 
-lead_conversion_rate as (
+created as (
 
     select
-        {{ ledger_columns(
-            "'lead_conversion_rate'", 'crm', "'lead'", 'lead_id', 'cast(created_at as date)',
-            'owner_id', "'lead_owner'",
-            amount_original="cast(case when status = 'converted' or converted_at is not null "
-                ~ "then 1 else 0 end as decimal(18, 2))",
-            denominator='cast(1 as decimal(18, 2))',
-        ) }}
+        {{ ledger_row(
+            'created', 'crm', "'lead'", 'lead_id', 'cast(created_at as date)', 'owner_id', "'lead_owner'",
+        ) }},
+        (status = 'converted' or converted_at is not null) as is_converted,
+        source_file,
+        source_line
     from leads
 
 )
 
-select * from lead_conversion_rate
+select * from created

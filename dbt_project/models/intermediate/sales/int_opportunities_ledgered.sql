@@ -1,7 +1,13 @@
 {{ config(materialized='ephemeral') }}
-{#- The credit ledger's rows from opportunities (and their revenue splits): bookings, pipeline
-    created, new customers, win rate, average deal size and sales-cycle days, in the ledger's
-    columns (macros/ledger.sql); int_transactions_credited resolves them to members. -#}
+{#- The credit ledger's rows from opportunities and their revenue splits, as row sets the metric
+    registry picks from (dbt_project.yml, vars.metric_registry; macros/ledger.sql):
+    - created: every opportunity, on its created date, at that date's rate (owner credit);
+    - closed: every closed opportunity, on its close date, at that date's rate (owner credit),
+      with is_won and cycle_days (created to close);
+    - won_credit: every won opportunity credited by its revenue splits, or to its owner when it
+      has none, each piece allocated to the cent;
+    - first_win: the first won opportunity of each account (document: the account).
+    int_transactions_credited turns them into metrics and resolves them to members. -#}
 with
 
 opportunities as (
@@ -57,14 +63,18 @@ revenue_split_weights as (
 
 ),
 
-bookings_unsplit as (
+won_unsplit as (
 
     select
-        {{ ledger_columns(
-            "'bookings'", 'crm', "'opportunity'", 'opportunity_id', 'close_date', 'owner_id',
+        {{ ledger_row(
+            'won_credit', 'crm', "'opportunity'", 'opportunity_id', 'close_date', 'owner_id',
             "'opportunity_owner'", currency='currency', amount_original='amount',
             fx_rate='close_fx_rate', amount_base=to_base('amount', 'close_fx_rate'),
-        ) }}
+        ) }},
+        is_won,
+        cycle_days,
+        source_file,
+        source_line
     from opportunities_converted
     where
         is_won
@@ -72,11 +82,11 @@ bookings_unsplit as (
 
 ),
 
-bookings_split as (
+won_split as (
 
     select
-        {{ ledger_columns(
-            "'bookings'", 'crm', "'opportunity'", 'won.opportunity_id', 'won.close_date',
+        {{ ledger_row(
+            'won_credit', 'crm', "'opportunity'", 'won.opportunity_id', 'won.close_date',
             'weights.user_id', "'revenue_split'", currency='won.currency',
             amount_original=allocate_piece(
                 'won.amount', 'weights.cum_weight', 'weights.cum_weight - weights.weight',
@@ -89,8 +99,11 @@ bookings_split as (
                 'weights.cum_weight - weights.weight',
                 'weights.total_weight',
             ),
-            prefix='won.',
-        ) }}
+        ) }},
+        won.is_won,
+        won.cycle_days,
+        won.source_file,
+        won.source_line
     from opportunities_converted as won
     inner join revenue_split_weights as weights
         on won.opportunity_id = weights.opportunity_id
@@ -98,15 +111,36 @@ bookings_split as (
 
 ),
 
-pipeline_created as (
+created as (
 
     select
-        {{ ledger_columns(
-            "'pipeline_created'", 'crm', "'opportunity'", 'opportunity_id', 'cast(created_at as date)',
+        {{ ledger_row(
+            'created', 'crm', "'opportunity'", 'opportunity_id', 'cast(created_at as date)',
             'owner_id', "'opportunity_owner'", currency='currency', amount_original='amount',
             fx_rate='created_fx_rate', amount_base=to_base('amount', 'created_fx_rate'),
-        ) }}
+        ) }},
+        is_won,
+        cycle_days,
+        source_file,
+        source_line
     from opportunities_converted
+
+),
+
+closed as (
+
+    select
+        {{ ledger_row(
+            'closed', 'crm', "'opportunity'", 'opportunity_id', 'close_date', 'owner_id',
+            "'opportunity_owner'", currency='currency', amount_original='amount',
+            fx_rate='close_fx_rate', amount_base=to_base('amount', 'close_fx_rate'),
+        ) }},
+        is_won,
+        cycle_days,
+        source_file,
+        source_line
+    from opportunities_converted
+    where is_closed
 
 ),
 
@@ -123,66 +157,26 @@ first_wins as (
 
 ),
 
-new_customers as (
+first_win as (
 
     select
-        {{ ledger_columns(
-            "'new_customers'", 'crm', "'account'", 'account_id', 'close_date', 'owner_id',
+        {{ ledger_row(
+            'first_win', 'crm', "'account'", 'account_id', 'close_date', 'owner_id',
             "'first_won_opportunity_owner'",
-        ) }}
+        ) }},
+        is_won,
+        cycle_days,
+        source_file,
+        source_line
     from first_wins
     where win_order = 1
 
 ),
 
-win_rate as (
-
-    select
-        {{ ledger_columns(
-            "'win_rate'", 'crm', "'opportunity'", 'opportunity_id', 'close_date', 'owner_id',
-            "'opportunity_owner'",
-            amount_original='cast(case when is_won then 1 else 0 end as decimal(18, 2))',
-            denominator='cast(1 as decimal(18, 2))',
-        ) }}
-    from opportunities_converted
-    where is_closed
-
-),
-
-avg_deal_size as (
-
-    select
-        {{ ledger_columns(
-            "'avg_deal_size'", 'crm', "'opportunity'", 'opportunity_id', 'close_date', 'owner_id',
-            "'opportunity_owner'", currency='currency', amount_original='amount',
-            fx_rate='close_fx_rate', amount_base=to_base('amount', 'close_fx_rate'),
-            denominator='cast(1 as decimal(18, 2))',
-        ) }}
-    from opportunities_converted
-    where is_won
-
-),
-
-sales_cycle_days as (
-
-    select
-        {{ ledger_columns(
-            "'sales_cycle_days'", 'crm', "'opportunity'", 'opportunity_id', 'close_date', 'owner_id',
-            "'opportunity_owner'", amount_original='cycle_days',
-            denominator='cast(1 as decimal(18, 2))',
-        ) }}
-    from opportunities_converted
-    where is_won
-
-),
-
 ledgered as (
 
-    {% for piece in [
-        'bookings_unsplit', 'bookings_split', 'pipeline_created', 'new_customers', 'win_rate',
-        'avg_deal_size', 'sales_cycle_days',
-    ] %}
-        select * from {{ piece }}
+    {% for row_set in ['won_unsplit', 'won_split', 'created', 'closed', 'first_win'] %}
+        select * from {{ row_set }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

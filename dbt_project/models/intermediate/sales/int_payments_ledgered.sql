@@ -1,7 +1,7 @@
 {{ config(materialized='ephemeral') }}
-{#- The credit ledger's rows from payments: collections, credited like the invoice each pays
-    (unknown when the invoice is not found), at the rate of the paid date, in the ledger's
-    columns (macros/ledger.sql). -#}
+{#- The credit ledger's rows from payments, one row set the metric registry picks from
+    (macros/ledger.sql): payment, each payment credited like the invoice it pays (unknown when
+    the invoice is not found), at the rate of the paid date. -#}
 with
 
 payments as (
@@ -22,19 +22,19 @@ fx_rates as (
 
 ),
 
-collections as (
+payment as (
 
     select
-        {{ ledger_columns(
-            "'collections'", 'erp', "'payment'", 'payments.payment_id', 'payments.paid_date',
+        {{ ledger_row(
+            'payment', 'erp', "'payment'", 'payments.payment_id', 'payments.paid_date',
             "coalesce(invoices.credited_user_id, 'unknown')",
             "case when invoices.invoice_id is null then 'unknown_invoice' else 'invoice_credit' end",
             currency='payments.currency', amount_original='payments.amount',
             fx_rate=fx_rate('fx_rates', 'payments.currency'),
             amount_base=to_base('payments.amount', fx_rate('fx_rates', 'payments.currency')),
-            denominator='cast(null as decimal(18, 2))',
-            prefix='payments.',
-        ) }}
+        ) }},
+        payments.source_file,
+        payments.source_line
     from payments
     left join invoices
         on payments.invoice_id = invoices.invoice_id
@@ -43,4 +43,4 @@ collections as (
 
 )
 
-select * from collections
+select * from payment

@@ -17,15 +17,10 @@
     the numerator and denominator its share of the denominator; sums of both roll up, and the
     ratio is taken last.
 
-    Each source's rows come from its own ledger model (int_<source>_ledgered, one list below);
-    this model keeps the months of the run and resolves every credit to a member. -#}
-{%- set ledger_models = [
-    'int_opportunities_ledgered',
-    'int_invoices_ledgered',
-    'int_payments_ledgered',
-    'int_activities_ledgered',
-    'int_leads_ledgered',
-] -%}
+    Every metric of the registry (dbt_project.yml, vars.metric_registry) takes the rows it
+    names from its source's ledger model (int_<source>_ledgered): the row set, the condition, and
+    the numerator and denominator (macros/ledger.sql). This model keeps the months of the run
+    and resolves every credit to a member. -#}
 with
 
 users as (
@@ -46,10 +41,22 @@ memberships as (
 
 ),
 
+{% for source in metric_sources() %}
+{{ source }}_ledger as (
+
+    select * from {{ ref('int_' ~ source ~ '_ledgered') }}
+
+),
+{% endfor %}
+
 unioned as (
 
-    {% for ledger_model in ledger_models %}
-        select * from {{ ref(ledger_model) }}
+    {% for metric in metric_registry() %}
+        select {{ ledger_metric_columns(metric) }}
+        from {{ metric.source }}_ledger
+        where
+            row_set = '{{ metric.rows }}'
+            {% if metric.where is not none %}and ({{ metric.where }}){% endif %}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

@@ -15,7 +15,7 @@ monthly as (
 
 metrics as (
 
-    select * from {{ ref('metrics') }}
+    select * from {{ ref('dim_metrics') }}
 
 ),
 

@@ -18,7 +18,7 @@ scope_targets as (
 
 metrics as (
 
-    select * from {{ ref('metrics') }}
+    select * from {{ ref('dim_metrics') }}
 
 ),
 

@@ -19,7 +19,7 @@ phasing as (
 
 metrics as (
 
-    select * from {{ ref('metrics') }}
+    select * from {{ ref('dim_metrics') }}
 
 ),
 

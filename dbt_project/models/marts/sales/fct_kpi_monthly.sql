@@ -23,7 +23,7 @@ ledger as (
 
 metrics as (
 
-    select * from {{ ref('metrics') }}
+    select * from {{ ref('dim_metrics') }}
 
 ),
 

@@ -31,7 +31,7 @@ reviews as (
 
 metrics as (
 
-    select * from {{ ref('metrics') }}
+    select * from {{ ref('dim_metrics') }}
 
 ),
 

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOME_DIR ?= ./data
 AS_OF ?=
 
-.PHONY: install run run-spark test test-fast lint sql-lint format dagster-dev docs clean chromium java
+.PHONY: install run run-spark test test-fast lint sql-lint format dagster-dev docs semantic clean chromium java
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -31,6 +31,11 @@ docs: $(STAMP)
 	cd dbt_project && SCORECARDS_BUILD_DB=$(abspath $(HOME_DIR))/warehouse/build.duckdb \
 		$(abspath $(BIN))/dbt docs generate --static --quiet --target-path $(abspath $(DOCS_DIR))
 	@echo "dbt docs: open $(abspath $(DOCS_DIR))/static_index.html in a browser"
+
+# The semantic layer's metric definitions, generated from the metric registry (dbt_project.yml,
+# vars.metric_registry) into the end of models/marts/_marts__semantic_models.yml.
+semantic: $(STAMP)
+	$(BIN)/python -m core.metric_registry
 
 # The same run with dbt on a local Spark (docs/ENGINES.md; needs Java 17).
 run-spark: $(STAMP) java

@@ -20,22 +20,44 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from core.metric_registry import (
+    SEMANTIC_MODELS_YML,
+    Metric,
+    read_registry,
+    with_generated_metrics,
+)
 from core.settings import DBT_PROJECT_DIR
-from orchestration.manifest import DBT_PROJECT
+from orchestration.manifest import DBT_PROJECT, ensure_manifest
 from tests.conftest import copy_home
 
 D = decimal.Decimal
 DIMENSION = re.compile(r"\{\{\s*Dimension\('(\w+)__(\w+)'\)\s*\}\}")
 
 
-def domain_metrics() -> dict[str, dict[str, str]]:
-    with (DBT_PROJECT_DIR / "seeds" / "metrics.csv").open(encoding="utf-8") as handle:
-        return {row["metric"]: row for row in csv.DictReader(handle)}
+def domain_metrics() -> dict[str, Metric]:
+    return {metric.metric: metric for metric in read_registry()}
+
+
+def test_the_semantic_metrics_are_the_registry_s():
+    """The generated end of the semantic models' file is what the registry gives now: a metric
+    added to the registry without `make semantic` fails here, naming the command."""
+    text = SEMANTIC_MODELS_YML.read_text(encoding="utf-8")
+    assert text == with_generated_metrics(text, read_registry()), "run `make semantic`"
+
+
+def test_the_generated_part_is_replaced_whole(tmp_path):
+    registry = read_registry()
+    text = SEMANTIC_MODELS_YML.read_text(encoding="utf-8")
+    fewer = with_generated_metrics(text, registry[:1])
+    assert "name: bookings" in fewer and "name: revenue" not in fewer
+    assert with_generated_metrics(fewer, registry) == text
+    with pytest.raises(ValueError, match="Generated from the metric registry"):
+        with_generated_metrics("metrics:\n  - name: x\n", registry)
 
 
 @pytest.fixture(scope="module")
 def semantic() -> dict:
-    # orchestration.assets.dbt parsed the project if anything changed (ensure_manifest).
+    ensure_manifest()  # dbt parses the project again when anything in it changed
     path = DBT_PROJECT.manifest_path.parent / "semantic_manifest.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -44,9 +66,10 @@ def test_every_domain_metric_is_a_semantic_metric_of_its_kind(semantic):
     metrics = {metric["name"]: metric for metric in semantic["metrics"]}
     for name, row in domain_metrics().items():
         assert name in metrics, name
-        expected = "simple" if row["aggregation"] == "sum" else "ratio"
+        expected = "simple" if row.aggregation == "sum" else "ratio"
         assert metrics[name]["type"] == expected, name
-        assert metrics[name]["config"]["meta"]["direction"] == row["direction"], name
+        assert metrics[name]["config"]["meta"]["direction"] == row.direction, name
+        assert metrics[name]["label"] == row.label_en, name
         assert metrics[name]["description"], name
     time_spines = semantic["project_configuration"]["time_spines"]
     assert [spine["node_relation"]["alias"] for spine in time_spines] == ["dim_date"]

@@ -89,7 +89,7 @@ def _metric_rows(rows: list[dict], is_open: bool) -> list[str]:
     for row in rows:
         tier = (row["tier_reached"] or "none") if row["attainment"] is not None else ""
         cells = [
-            f"<td>{escape(row['metric'])}</td>",
+            f"<td>{escape(row['metric_label'])}</td>",
             f"<td class='num'>{_number(row['target'])}</td>",
             f"<td class='num'>{_number(row['actual'])}</td>",
             _tier_cell(row),
@@ -102,7 +102,10 @@ def _metric_rows(rows: list[dict], is_open: bool) -> list[str]:
     return body
 
 
-def _pivot(rows: list[dict], scopes: list[tuple[str, str]], metrics: list[str], link: bool) -> str:
+def _pivot(
+    rows: list[dict], scopes: list[tuple[str, str]], metrics: dict[str, str], link: bool
+) -> str:
+    """Attainment of each scope (row) and metric (column, in the registry's order, by label)."""
     by_key = {(row["scope_id"], row["metric"]): row for row in rows}
     body = []
     for scope_id, label in scopes:
@@ -112,7 +115,8 @@ def _pivot(rows: list[dict], scopes: list[tuple[str, str]], metrics: list[str], 
             row = by_key.get((scope_id, metric))
             cells.append(_tier_cell(row) if row else "<td>–</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    return _table(["", *metrics], body, "scorecard_attainment, month grain: attainment by tier")
+    caption = "scorecard_attainment, month grain: attainment by tier"
+    return _table(["", *metrics.values()], body, caption)
 
 
 STYLE = """
@@ -173,11 +177,17 @@ def write_report(published_db: Path, reports_dir: Path, period: str | None = Non
 def _render(con: duckdb.DuckDBPyConnection, month: dt.date, label: str) -> str:
     scorecard = _rows(
         con,
-        "select scorecard.*, teams.team_name, users.full_name from scorecard_attainment as "
-        "scorecard left join dim_teams as teams on scorecard.scope_type = 'team' and "
+        # Metrics in the registry's order and by its labels (dim_metrics).
+        "select scorecard.*, teams.team_name, users.full_name, "
+        "coalesce(metrics.label_en, scorecard.metric) as metric_label, "
+        "metrics.display_order as metric_order "
+        "from scorecard_attainment as scorecard "
+        "left join dim_teams as teams on scorecard.scope_type = 'team' and "
         "teams.team_id = scorecard.scope_id left join dim_users as users on "
         "scorecard.scope_type = 'rep' and users.user_id = scorecard.scope_id "
-        "where period_grain = 'month' and period_month = ? order by scope_type, scope_id, metric",
+        "left join dim_metrics as metrics on metrics.metric = scorecard.metric "
+        "where period_grain = 'month' and period_month = ? "
+        "order by scope_type, scope_id, metrics.display_order, scorecard.metric",
         [month],
     )
     log = con.execute(
@@ -189,7 +199,11 @@ def _render(con: duckdb.DuckDBPyConnection, month: dt.date, label: str) -> str:
         by_scope.setdefault(row["scope_type"], []).append(row)
     company = by_scope.get("company", [])
     is_open = any(row["is_open"] for row in company)
-    targeted = sorted({row["metric"] for row in scorecard if row["target"] is not None})
+    targeted = {
+        row["metric"]: row["metric_label"]
+        for row in sorted(scorecard, key=lambda row: (row["metric_order"] or 0, row["metric"]))
+        if row["target"] is not None
+    }
     reps = by_scope.get("rep", [])
     teams = sorted(
         {(row["scope_id"], row["team_name"] or row["scope_id"]) for row in by_scope.get("team", [])}
@@ -276,7 +290,7 @@ def _render(con: duckdb.DuckDBPyConnection, month: dt.date, label: str) -> str:
                 ["rep", "metric", "behind pace", "low activity", "pace index"],
                 [
                     f"<tr><td>{escape(row['full_name'] or row['scope_id'])}</td>"
-                    f"<td>{escape(row['metric'])}</td>"
+                    f"<td>{escape(row['metric_label'])}</td>"
                     f"<td>{'yes' if row['behind_pace'] else ''}</td>"
                     f"<td>{'yes' if row['low_activity'] else ''}</td>"
                     f"<td class='num'>{_number(row['pace_index'], 3)}</td></tr>"

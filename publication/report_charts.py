@@ -45,10 +45,11 @@ def _pyplot():
     return plt
 
 
-def distribution_chart(reps: list[dict], metrics: list[str]) -> str:
-    """Histogram of the reps' attainment per metric with targets, tier bands behind it."""
+def distribution_chart(reps: list[dict], metrics: dict[str, str]) -> str:
+    """Histogram of the reps' attainment per metric with targets (metric -> label, in the
+    registry's order), tier bands behind it."""
     plt = _pyplot()
-    shown = metrics[:CHART_METRICS_MAX]
+    shown = list(metrics)[:CHART_METRICS_MAX]
     figure, axes = plt.subplots(1, len(shown), figsize=(3.2 * len(shown), 2.6), squeeze=False)
     for axis, metric in zip(axes[0], shown, strict=True):
         values = [
@@ -61,7 +62,7 @@ def distribution_chart(reps: list[dict], metrics: list[str]) -> str:
         bins = [i / 10 for i in range(0, 21)]
         clipped = [min(max(value, 0.0), 1.999) for value in values]
         axis.hist(clipped, bins=bins, color="#3f6fb5", edgecolor="white")
-        axis.set_title(f"{metric} ({len(values)} reps)")
+        axis.set_title(f"{metrics[metric]} ({len(values)} reps)")
         axis.set_xlabel("attainment (0-200%, outside clipped)")
         axis.set_xlim(0, 2)
     axes[0][0].set_ylabel("reps")
@@ -74,7 +75,7 @@ def pace_chart(company: list[dict]) -> str:
     plt = _pyplot()
     rows = [row for row in company if row["expected_to_date"] is not None and row["target"]]
     figure, axis = plt.subplots(figsize=(6.4, 0.5 + 0.45 * len(rows)))
-    labels = [row["metric"] for row in rows]
+    labels = [row.get("metric_label", row["metric"]) for row in rows]
     expected = [float(row["expected_to_date"]) / float(row["target"]) for row in rows]
     actual = [float(row["actual"] or 0) / float(row["target"]) for row in rows]
     positions = list(range(len(rows)))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from core.metric_registry import read_registry
 from publication.report import TIER_COLOURS, ReportError, write_report
 from tests.conftest import copy_home
 from tests.e2e.test_fixture_pipeline import run
@@ -104,6 +105,17 @@ def test_closed_month_report_has_tables_per_team_leaderboard_and_funnel(home, tm
     assert 'href="#team-T1"' in dom and 'id="team-T1"' in dom
     assert "closed_won" in dom and "prospecting" in dom  # the funnel's stages
     assert share_of(pixels, TIER_COLOURS["target"]) > 0.0002  # R2's revenue reached target
+
+
+def test_metrics_are_shown_by_their_labels_in_the_registry_s_order(home, tmp_path):
+    written = write_report(home / "warehouse" / "published.duckdb", tmp_path / "r", "2026-02")
+    dom, _ = open_in_chromium(written.path, tmp_path)
+    company = dom.split('id="company"')[1].split('id="regions"')[0]
+    cells = re.findall(r"<tr><td>([^<]+)</td>", company)
+    registry = [metric.label_en for metric in read_registry()]
+    assert len(cells) >= 10 and set(cells) <= set(registry)
+    assert cells == sorted(cells, key=registry.index)
+    assert "win_rate" not in company and "Win rate" in company
 
 
 def test_the_report_is_self_contained_and_the_same_bytes_twice(home, tmp_path):

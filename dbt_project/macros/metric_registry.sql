@@ -61,11 +61,11 @@
 {% endmacro %}
 
 
-{#- A text value as an SQL string literal (quotes doubled), none as null. -#}
+{#- A text value as an SQL string literal (quotes escaped as the engine does), none as null. -#}
 {% macro sql_string(value) -%}
     {%- if value is none -%}
         null
     {%- else -%}
-        '{{ value | string | replace("'", "''") }}'
+        '{{ dbt.escape_single_quotes(value | string) }}'
     {%- endif -%}
 {%- endmacro %}

@@ -42,11 +42,11 @@ memberships as (
 ),
 
 {% for source in metric_sources() %}
-{{ source }}_ledger as (
+    {{ source }}_ledger as (
 
-    select * from {{ ref('int_' ~ source ~ '_ledgered') }}
+        select * from {{ ref('int_' ~ source ~ '_ledgered') }}
 
-),
+    ),
 {% endfor %}
 
 unioned as (

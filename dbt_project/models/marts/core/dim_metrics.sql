@@ -13,11 +13,10 @@ registered as (
 
     {% for metric in metric_registry() %}
         select
-            {{ loop.index }} as display_order,
-            {% for field in text_fields -%}
-                cast({{ sql_string(metric[field]) }} as {{ dbt.type_string() }})
-                    as {{ column_of.get(field, field) }}{{ ',' if not loop.last }}
+            {% for field in text_fields %}
+                cast({{ sql_string(metric[field]) }} as {{ dbt.type_string() }}) as {{ column_of.get(field, field) }},
             {% endfor %}
+            {{ loop.index }} as display_order
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

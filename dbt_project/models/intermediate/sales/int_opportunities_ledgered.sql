@@ -63,22 +63,30 @@ revenue_split_weights as (
 
 ),
 
-won_unsplit as (
+owner_at_close as (
 
-    select
-        {{ ledger_row(
-            'won_credit', 'crm', "'opportunity'", 'opportunity_id', 'close_date', 'owner_id',
-            "'opportunity_owner'", currency='currency', amount_original='amount',
-            fx_rate='close_fx_rate', amount_base=to_base('amount', 'close_fx_rate'),
-        ) }},
-        is_won,
-        cycle_days,
-        source_file,
-        source_line
-    from opportunities_converted
-    where
-        is_won
-        and opportunity_id not in (select revenue_split_weights.opportunity_id from revenue_split_weights)
+    {#- Credited to the owner at the close date's rate: every closed opportunity, and the won
+        credit of a won opportunity without revenue splits (the whole amount is the owner's). -#}
+    {%- set conditions = {
+        'closed': 'is_closed',
+        'won_credit': 'is_won and opportunity_id not in '
+            ~ '(select revenue_split_weights.opportunity_id from revenue_split_weights)',
+    } %}
+    {% for row_set, condition in conditions.items() %}
+        select
+            {{ ledger_row(
+                row_set, 'crm', "'opportunity'", 'opportunity_id', 'close_date', 'owner_id',
+                "'opportunity_owner'", currency='currency', amount_original='amount',
+                fx_rate='close_fx_rate', amount_base=to_base('amount', 'close_fx_rate'),
+            ) }},
+            is_won,
+            cycle_days,
+            source_file,
+            source_line
+        from opportunities_converted
+        where {{ condition }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
@@ -127,23 +135,6 @@ created as (
 
 ),
 
-closed as (
-
-    select
-        {{ ledger_row(
-            'closed', 'crm', "'opportunity'", 'opportunity_id', 'close_date', 'owner_id',
-            "'opportunity_owner'", currency='currency', amount_original='amount',
-            fx_rate='close_fx_rate', amount_base=to_base('amount', 'close_fx_rate'),
-        ) }},
-        is_won,
-        cycle_days,
-        source_file,
-        source_line
-    from opportunities_converted
-    where is_closed
-
-),
-
 first_wins as (
 
     select
@@ -175,7 +166,7 @@ first_win as (
 
 ledgered as (
 
-    {% for row_set in ['won_unsplit', 'won_split', 'created', 'closed', 'first_win'] %}
+    {% for row_set in ['owner_at_close', 'won_split', 'created', 'first_win'] %}
         select * from {{ row_set }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}

@@ -61,16 +61,14 @@ PUBLISHED_CATALOGUE = read_catalogue(DBT_PROJECT.manifest_path)
 
 
 class ScorecardsTranslator(DagsterDbtTranslator):
-    """Groups read like the data's walk: staging, intermediate, marts, scorecards, reference;
-    every model owned by the warehouse's team."""
+    """Groups read like the data's walk: staging, intermediate, marts, scorecards; every model
+    owned by the warehouse's team."""
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> Sequence[str] | None:
         return OWNERS
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
-        if dbt_resource_props.get("resource_type") == "seed":
-            return "reference"
         if len(fqn) > 2 and fqn[1] == "marts" and fqn[2] == "scorecards":
             return "scorecards"
         return fqn[1] if len(fqn) > 2 else "reference"

@@ -25,7 +25,7 @@ def test_groups_read_like_the_data_walk():
     assert groups["intermediate/int_transactions_credited"] == "intermediate"
     assert groups["marts/fct_kpi_monthly"] == "marts"
     assert groups["marts/scorecard_attainment"] == "scorecards"
-    assert groups["reference/metrics"] == "reference"
+    assert groups["marts/dim_metrics"] == "marts"
     assert groups["published_scorecards"] == "publish"
 
 

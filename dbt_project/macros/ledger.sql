@@ -33,6 +33,15 @@
 {%- endmacro %}
 
 
+{#- The document and credit columns of a ledger row, in ledger_row's order. -#}
+{% macro ledger_document_columns() -%}
+    {{ return([
+        'source_system', 'source_entity', 'document_id', 'transaction_date', 'chain_user_id',
+        'credit_basis',
+    ]) }}
+{%- endmacro %}
+
+
 {#- A registry metric's credit-ledger columns over its ledger model's rows (int_transactions_
     credited): the metric, the document and credit, and the amounts its numerator and denominator
     say (macros/metric_registry.sql). `amount` keeps the row's money; `one` counts the row; an
@@ -44,12 +53,9 @@
         metric.denominator, 'cast(' ~ metric.denominator ~ ' as decimal(18, 2))'
     ) -%}
     '{{ metric.metric }}' as metric,
-    source_system,
-    source_entity,
-    document_id,
-    transaction_date,
-    chain_user_id,
-    credit_basis,
+    {% for column in ledger_document_columns() -%}
+        {{ column }},
+    {% endfor -%}
     {% if metric.numerator == 'amount' -%}
         currency,
         amount_original,

@@ -5,37 +5,29 @@ real `dbt build`."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
 from core.settings import DBT_PROJECT_DIR
 from ingest.audit import ensure_schema
+from tests.dbt.dbt_cli import run_dbt
 
 
 def test_every_dbt_unit_test_passes(tmp_path: Path):
     build_db = tmp_path / "build.duckdb"
     with duckdb.connect(str(build_db)) as con:
         ensure_schema(con)  # the raw tables, empty: the sources every model reads
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "build",
-            "--empty",
-            "--exclude",
-            "test_type:data",
-            "--target-path",
-            str(tmp_path / "target"),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "SCORECARDS_BUILD_DB": str(build_db)},
-        capture_output=True,
-        text=True,
+    completed = run_dbt(
+        DBT_PROJECT_DIR,
+        build_db,
+        "build",
+        "--empty",
+        "--exclude",
+        "test_type:data",
+        "--target-path",
+        str(tmp_path / "target"),
         timeout=600,
-        check=False,
     )
     assert completed.returncode == 0, completed.stdout[-4000:]
     results = json.loads((tmp_path / "target" / "run_results.json").read_text(encoding="utf-8"))

@@ -7,10 +7,8 @@ dbt with the metric's name instead of becoming an empty metric."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -18,6 +16,7 @@ import pytest
 
 from core.settings import DBT_PROJECT_DIR
 from tests.conftest import FIXTURE_AS_OF, copy_home
+from tests.dbt.dbt_cli import run_dbt
 
 LOST_DEALS = """    - metric: deals_lost
       label_en: Deals lost
@@ -45,15 +44,7 @@ def _project_with(tmp_path: Path, entry: str) -> Path:
 
 
 def _dbt(project: Path, build_db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), *args, "--vars", f"as_of_date: {FIXTURE_AS_OF}"],
-        cwd=project,
-        env={**os.environ, "SCORECARDS_BUILD_DB": str(build_db)},
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    return run_dbt(project, build_db, *args, "--vars", f"as_of_date: {FIXTURE_AS_OF}")
 
 
 def test_one_registry_entry_adds_a_metric_everywhere(fixture_build, tmp_path):

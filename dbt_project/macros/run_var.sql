@@ -16,3 +16,14 @@
     {%- endif -%}
     {{- return(var(name) if default is none else var(name, default)) -}}
 {%- endmacro %}
+
+
+{#- The run's as-of date, and the first day of its month, as SQL dates. -#}
+{% macro as_of_date() -%}
+    cast('{{ run_var("as_of_date") }}' as date)
+{%- endmacro %}
+
+
+{% macro as_of_month() -%}
+    cast({{ dbt.date_trunc('month', as_of_date()) }} as date)
+{%- endmacro %}

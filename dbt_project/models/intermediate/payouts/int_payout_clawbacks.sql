@@ -25,7 +25,7 @@ paid_lines as (
 ledger as (
 
     select * from {{ ref('int_transactions_credited') }}
-    where transaction_date <= cast('{{ run_var("as_of_date") }}' as date)
+    where transaction_date <= {{ as_of_date() }}
 
 ),
 

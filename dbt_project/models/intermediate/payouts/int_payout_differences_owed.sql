@@ -46,7 +46,7 @@ posting_periods as (
     cross join months
     where
         months.month_start
-        = cast({{ dbt.date_trunc('month', "cast('" ~ run_var('as_of_date') ~ "' as date)") }} as date)
+        = {{ as_of_month() }}
 
 ),
 

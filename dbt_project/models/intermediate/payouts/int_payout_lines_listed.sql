@@ -16,7 +16,7 @@ earned as (
 ledger as (
 
     select * from {{ ref('int_transactions_credited') }}
-    where transaction_date <= cast('{{ run_var("as_of_date") }}' as date)
+    where transaction_date <= {{ as_of_date() }}
 
 ),
 

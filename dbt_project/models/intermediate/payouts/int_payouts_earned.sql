@@ -36,7 +36,7 @@ attainment as (
 
 as_of_month as (
 
-    select cast({{ dbt.date_trunc('month', "cast('" ~ run_var('as_of_date') ~ "' as date)") }} as date) as month_start
+    select {{ as_of_month() }} as month_start
 
 ),
 

@@ -52,7 +52,7 @@ plan_periods as (
         end as period_start
     from plan_period_types
     cross join months
-    where months.month_start <= cast('{{ run_var("as_of_date") }}' as date)
+    where months.month_start <= {{ as_of_date() }}
 
 ),
 

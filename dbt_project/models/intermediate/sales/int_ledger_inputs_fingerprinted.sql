@@ -18,8 +18,6 @@
       months after it (empty until the as-of date passes them).
     Every row enters as an order-independent sum of row hashes, so the same rows in another order
     give the same fingerprint. -#}
-{%- set as_of_date = "cast('" ~ run_var('as_of_date') ~ "' as date)" -%}
-{%- set as_of_month = "cast(" ~ dbt.date_trunc('month', as_of_date) ~ " as date)" -%}
 {%- set shared_inputs = [ref('stg_crm__teams'), ref('dim_metrics')] -%}
 with
 
@@ -145,8 +143,8 @@ months_signed as (
     select
         months.month_start,
         case
-            when months.month_start = {{ as_of_month }} then '{{ run_var("as_of_date") }}'
-            when months.month_start > {{ as_of_month }} then 'after'
+            when months.month_start = {{ as_of_month() }} then '{{ run_var("as_of_date") }}'
+            when months.month_start > {{ as_of_month() }} then 'after'
             else ''
         end as as_of_signature,
         {{ dbt.concat([

@@ -31,7 +31,7 @@ reporting_range as (
 
     select
         min(month_start) as first_month,
-        cast({{ dbt.date_trunc('month', "cast('" ~ run_var('as_of_date') ~ "' as date)") }} as date)
+        {{ as_of_month() }}
             as last_month
     from (
         select month_start from scope_targets
@@ -47,7 +47,7 @@ elapsed_working_days as (
         month_start,
         sum(case when is_working_day then 1 else 0 end) as elapsed_working_days
     from days
-    where date_day <= cast('{{ run_var("as_of_date") }}' as date)
+    where date_day <= {{ as_of_date() }}
     group by month_start
 
 ),
@@ -57,7 +57,7 @@ month_progress as (
     select
         months.*,
         coalesce(elapsed_working_days.elapsed_working_days, 0) as elapsed_working_days,
-        cast('{{ run_var("as_of_date") }}' as date)
+        {{ as_of_date() }}
         < cast({{ dbt.dateadd('day', '-1', 'months.next_month_start') }} as date) as is_open
     from months
     inner join reporting_range

@@ -12,7 +12,7 @@ targets as (
 effective as (
 
     select * from targets
-    where effective_date <= cast('{{ run_var("as_of_date") }}' as date)
+    where effective_date <= {{ as_of_date() }}
 
 ),
 

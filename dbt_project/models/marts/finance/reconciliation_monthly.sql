@@ -75,7 +75,7 @@ source_totals as (
         cast(sum(amount_base) as decimal(38, 2)) as source_total,
         count(*) as source_documents
     from source_documents
-    where document_date <= cast('{{ run_var("as_of_date") }}' as date)
+    where document_date <= {{ as_of_date() }}
     group by 1, 2
 
 ),
@@ -124,7 +124,7 @@ final as (
         credited_total + unassigned_total - source_total as difference,
         company_total,
         company_total - source_total as company_difference,
-        cast('{{ run_var("as_of_date") }}' as date) as as_of_date
+        {{ as_of_date() }} as as_of_date
     from reconciled
 
 )

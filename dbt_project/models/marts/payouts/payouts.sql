@@ -152,7 +152,7 @@ with_status as (
     select
         *,
         case
-            when period_end < cast('{{ run_var("as_of_date") }}' as date) then 'ended'
+            when period_end < {{ as_of_date() }} then 'ended'
             else 'open'
         end as period_status
     from current_rows
@@ -177,7 +177,7 @@ final as (
 
     select
         *,
-        cast('{{ run_var("as_of_date") }}' as date) as as_of_date
+        {{ as_of_date() }} as as_of_date
     from all_payouts
 
 )

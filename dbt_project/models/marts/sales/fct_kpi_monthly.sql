@@ -16,7 +16,7 @@ ledger as (
 
     select * from {{ ref('int_transactions_credited') }}
     where
-        transaction_date <= cast('{{ run_var("as_of_date") }}' as date)
+        transaction_date <= {{ as_of_date() }}
         and {{ in_partition('month_start') }}
 
 ),

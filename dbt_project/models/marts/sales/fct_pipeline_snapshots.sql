@@ -35,10 +35,10 @@ month_ends as (
         -- The open month is seen as of the run's as-of date, not its future end.
         least(
             cast({{ dbt.dateadd('day', '-1', 'next_month_start') }} as date),
-            cast('{{ run_var("as_of_date") }}' as date)
+            {{ as_of_date() }}
         ) as month_end
     from months
-    where month_start <= cast({{ dbt.date_trunc('month', "cast('" ~ run_var('as_of_date') ~ "' as date)") }} as date)
+    where month_start <= {{ as_of_month() }}
         and month_start >= (select cast({{ dbt.date_trunc('month', 'min(created_date)') }} as date) from opportunities)
 
 ),

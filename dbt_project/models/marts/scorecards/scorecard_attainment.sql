@@ -142,7 +142,7 @@ scored as (
             scope_type = 'rep' and activity_count < team_average_activity * 0.5,
             false
         ) as low_activity,
-        cast('{{ run_var("as_of_date") }}' as date) as as_of_date
+        {{ as_of_date() }} as as_of_date
     from measured
 
 )

@@ -43,7 +43,7 @@ graded as (
         end as grade,
         cast(rank() over (partition by month_start, team_id order by score desc) as bigint) as rank_in_team,
         cast(rank() over (partition by month_start order by score desc) as bigint) as rank_in_company,
-        cast('{{ run_var("as_of_date") }}' as date) as as_of_date
+        {{ as_of_date() }} as as_of_date
     from rolled
 
 )

@@ -64,7 +64,7 @@ rep_months as (
     inner join months
         on member_days.month_start = months.month_start
     where member_days.member_days > 0
-        and member_days.month_start <= cast('{{ run_var("as_of_date") }}' as date)
+        and member_days.month_start <= {{ as_of_date() }}
 
 ),
 
@@ -156,7 +156,7 @@ weighted as (
     select
         *,
         cast(weight * points as decimal(18, 6)) as weighted_points,
-        cast('{{ run_var("as_of_date") }}' as date) as as_of_date
+        {{ as_of_date() }} as as_of_date
     from scored
 
 )

@@ -36,6 +36,7 @@ class Metric:
     numerator: str
     where: str | None = None
     denominator: str | None = None
+    aliases: tuple[str, ...] = ()  # further names exports use (销售额, 回款, ...)
 
     @property
     def aggregation(self) -> str:
@@ -46,7 +47,16 @@ class Metric:
 def read_registry(project_dir: Path = DBT_PROJECT_DIR) -> list[Metric]:
     """The registry's metrics in their order (the order reports show them in)."""
     project = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
-    return [Metric(**entry) for entry in project["vars"]["metric_registry"]]
+    return [
+        Metric(**{**entry, "aliases": tuple(entry.get("aliases", ()))})
+        for entry in project["vars"]["metric_registry"]
+    ]
+
+
+def metric_names(registry: list[Metric]) -> dict[str, tuple[str, ...]]:
+    """Each metric's other names, as sheets and exports write it: its English and Chinese
+    labels and its aliases (ingest folds a metric column to the registry's name)."""
+    return {m.metric: (m.label_en, m.label_zh, *m.aliases) for m in registry}
 
 
 def _filter(metric: str) -> str:

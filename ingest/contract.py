@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from core.metric_registry import metric_names, read_registry
 from ingest.columns import SQL_TYPES as SQL_TYPES
 from ingest.columns import Column as Column
 from ingest.columns import Entity
@@ -99,6 +100,10 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
         "higher_is_better": ("higher", "越高越好"),
         "lower_is_better": ("lower", "越低越好"),
     },
+    # Metric names from the metric registry (labels in English and Chinese, and its aliases).
+    # A metric column is text, not an enum: a name the registry does not know is kept as written
+    # (a KPI weight may name a manager-review criterion), a known one is folded to the registry's.
+    "metric": metric_names(read_registry()),
 }
 
 

@@ -251,7 +251,7 @@ ENTITIES: tuple[Entity, ...] = (
         (
             c("scope_type", "enum", "scope", "范围类型", req=True, enum="scope_type"),
             c("scope_id", "text", "scope id", "范围编号", req=True),
-            c("metric", "text", "kpi", "指标", req=True),
+            c("metric", "text", "kpi", "指标", req=True, enum="metric"),
             c("period_type", "enum", "period", "周期类型", req=True, enum="period_type"),
             c("period_start", "date", "period start", "周期开始", req=True),
             c("tier", "enum", "level", "档位", enum="tier", default="target"),
@@ -273,7 +273,7 @@ ENTITIES: tuple[Entity, ...] = (
         "plan",
         "phasing",
         (
-            c("metric", "text", "kpi", "指标", req=True),
+            c("metric", "text", "kpi", "指标", req=True, enum="metric"),
             c("month_of_year", "int", "month", "月份", req=True, min_value="1", max_value="12"),
             c("weight", "ratio", "权重", req=True, min_value="0"),
         ),
@@ -285,7 +285,7 @@ ENTITIES: tuple[Entity, ...] = (
         "comp_plans",
         (
             c("plan_id", "text", "plan", "方案编号", req=True),
-            c("metric", "text", "kpi", "指标", req=True),
+            c("metric", "text", "kpi", "指标", req=True, enum="metric"),
             c("weight", "ratio", "权重", req=True, min_value="0", max_value="1"),
             c("period_type", "enum", "period", "周期类型", req=True, enum="period_type"),
             c("threshold", "ratio", "门槛", req=True, min_value="0"),
@@ -330,7 +330,7 @@ ENTITIES: tuple[Entity, ...] = (
         "kpi_weights",
         (
             c("role", "enum", "角色", req=True, enum="role"),
-            c("kpi", "text", "metric", "指标", req=True),
+            c("kpi", "text", "metric", "指标", req=True, enum="metric"),
             c("weight", "ratio", "权重", req=True, min_value="0", max_value="1"),
             c("direction", "enum", "方向", req=True, enum="direction"),
         ),

@@ -68,9 +68,20 @@ def timestamp_expr(text: str) -> str:
     return f"list_transform([{normalised}], lambda value: case {branches} end)[1]"
 
 
+def enum_value(enum: str | None, text: str) -> str:
+    """SQL: the canonical value of ``enum`` that ``text`` names (value or alias), or NULL."""
+    return (
+        f"(select any_value(value) from __enum_aliases as aliases "
+        f"where aliases.enum = '{enum}' and aliases.alias = lower({text}))"
+    )
+
+
 def parse_expr(col: Column, ref: str) -> str:
     """SQL that turns the text value ``ref`` into the column's type; NULL when it does not parse."""
     text = f"nullif(trim({ref}), '')"
+    if col.type == "text" and col.enum:
+        # A name with a vocabulary (metric): folded when known, kept as written when not.
+        return f"coalesce({enum_value(col.enum, text)}, {text})"
     if col.type == "text":
         return text
     if col.type in ("date", "timestamp"):
@@ -89,10 +100,7 @@ def parse_expr(col: Column, ref: str) -> str:
             f"when lower({text}) in ('false', 'f', '0', 'n', 'no', '否', '错') then false end)"
         )
     if col.type == "enum":
-        return (
-            f"(select any_value(value) from __enum_aliases as aliases "
-            f"where aliases.enum = '{col.enum}' and aliases.alias = lower({text}))"
-        )
+        return enum_value(col.enum, text)
     if col.type == "currency":
         return (
             f"coalesce((select any_value(code) from __currency_aliases as aliases "

@@ -7,7 +7,7 @@
 {% macro metric_registry() %}
     {%- set required = ['metric', 'label_en', 'label_zh', 'description', 'unit', 'direction', 'kind',
         'source', 'rows', 'numerator'] -%}
-    {%- set optional = ['where', 'denominator'] -%}
+    {%- set optional = ['where', 'denominator', 'aliases'] -%}
     {%- set allowed = {
         'unit': ['currency', 'count', 'ratio', 'days'],
         'direction': ['higher_is_better', 'lower_is_better'],

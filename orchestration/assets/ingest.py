@@ -34,7 +34,13 @@ def raw_table_schema(entity: Entity) -> dg.TableSchema:
                 description="; ".join(
                     part
                     for part in (
-                        f"one of {column.enum}" if column.enum else "",
+                        (
+                            f"one of {column.enum}"
+                            if column.type == "enum"
+                            else f"{column.enum} names read under their aliases"
+                        )
+                        if column.enum
+                        else "",
                         f"headers also read: {', '.join(column.aliases)}" if column.aliases else "",
                     )
                     if part

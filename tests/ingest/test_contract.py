@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from core.metric_registry import metric_names, read_registry
 from ingest.contract import (
     ENTITIES,
     ENUMS,
@@ -119,3 +120,12 @@ def test_every_entity_has_a_staging_model():
         )
         assert model.exists(), model
         assert f"source('{entity.source}', '{entity.name}')" in model.read_text()
+
+
+def test_no_metric_name_means_two_metrics():
+    registry = read_registry()
+    seen: dict[str, str] = {}
+    for metric, names in metric_names(registry).items():
+        for name in (metric, *names):
+            assert seen.setdefault(name.lower(), metric) == metric, (name, metric)
+    assert enum_map("metric")["销售额"] == "revenue"

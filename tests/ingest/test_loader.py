@@ -247,6 +247,53 @@ def test_a_default_fills_an_empty_cell_and_nothing_else(con, landing):
     ], "a new column with a default needs its case in this test"
 
 
+def test_a_metric_is_read_under_its_labels_and_aliases_in_every_sheet_naming_one(con, landing):
+    """Targets, comp plans, phasing and KPI weights name a metric by the registry's name, its
+    English or Chinese label or an alias (dbt_project.yml, metric_registry); each is folded to the
+    registry's name. A name the registry does not know (a manager-review criterion) is kept."""
+    write(
+        landing,
+        "plan/targets.csv",
+        "范围类型,范围编号,指标,周期类型,周期开始,目标值\n"
+        "rep,R1,销售额,month,2026-10-01,1000\n"
+        "rep,R1,回款,month,2026-10-01,900\n"
+        "rep,R1,拜访次数,month,2026-10-01,40\n"
+        "rep,R1,New customers,month,2026-10-01,2\n"
+        "rep,R1,赢单率,month,2026-10-01,0.3\n"
+        "rep,R1,calls,month,2026-10-01,80\n",
+    )
+    write(
+        landing,
+        "plan/comp_plans.csv",
+        "plan_id,metric,weight,period_type,threshold,cap\n"
+        "AE,签约额,0.6,month,0.5,2\nAE,开票收入,0.4,month,0.5,2\n",
+    )
+    write(landing, "plan/phasing.csv", "metric,month_of_year,weight\n签约金额,1,0.8\n")
+    write(
+        landing,
+        "plan/kpi_weights.csv",
+        "role,kpi,weight,direction\nrep,Revenue,0.5,higher\nrep,teamwork,0.5,higher\n",
+    )
+    load(con, landing)
+
+    def names(table: str, column: str = "metric") -> list[str]:
+        query = f"select {column} from raw.{table} order by _line_number"
+        return [row[0] for row in con.execute(query).fetchall()]
+
+    assert names("plan_targets") == [
+        "revenue",
+        "collections",
+        "visits",
+        "new_customers",
+        "win_rate",
+        "calls",
+    ]
+    assert names("plan_comp_plans") == ["bookings", "revenue"]
+    assert names("plan_phasing") == ["bookings"]
+    assert names("plan_kpi_weights", "kpi") == ["revenue", "teamwork"]
+    assert quarantine(con) == []
+
+
 @pytest.mark.parametrize(
     ("rel", "text", "message"),
     [

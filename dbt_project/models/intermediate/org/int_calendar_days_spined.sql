@@ -1,5 +1,8 @@
-{#- One row per calendar day with month, fiscal quarter and fiscal year attributes.
-    Working days are Monday to Friday (no holiday calendar yet). -#}
+{#- One row per calendar day with ISO week, month, fiscal quarter and fiscal year attributes.
+    Working days are Monday to Friday (no holiday calendar yet). An ISO week starts on Monday
+    and belongs to the year of its Thursday (so 2026-12-31 is in 2026-W53, 2027-01-04 starts
+    2027-W01); its number counts the weeks of that year whose Thursday came before. -#}
+{%- set week_thursday = dbt.dateadd('day', '3', 'week_start') -%}
 with
 
 date_spine as (
@@ -22,6 +25,37 @@ days as (
 
 ),
 
+weeks_started as (
+
+    select
+        *,
+        cast({{ dbt.dateadd('day', '1 - iso_day_of_week', 'date_day') }} as date) as week_start
+    from days
+
+),
+
+iso_weeks as (
+
+    select
+        *,
+        cast(extract(year from {{ week_thursday }}) as integer) as iso_week_year,
+        cast({{ int_div('extract(doy from ' ~ week_thursday ~ ') - 1', '7') }} as integer) + 1 as iso_week
+    from weeks_started
+
+),
+
+weeks_labelled as (
+
+    select
+        *,
+        {{ dbt.concat([
+            "cast(iso_week_year as " ~ dbt.type_string() ~ ")", "'-W'",
+            "lpad(cast(iso_week as " ~ dbt.type_string() ~ "), 2, '0')",
+        ]) }} as iso_week_label
+    from iso_weeks
+
+),
+
 fiscal_positioned as (
 
     select
@@ -30,7 +64,7 @@ fiscal_positioned as (
             cast(extract(month from month_start) as integer) - {{ run_var('fiscal_year_start_month') }} + 12,
             12
         ) as fiscal_month_index
-    from days
+    from weeks_labelled
 
 ),
 

@@ -37,6 +37,7 @@ class Metric:
     where: str | None = None
     denominator: str | None = None
     aliases: tuple[str, ...] = ()  # further names exports use (销售额, 回款, ...)
+    forecast: str | None = None  # pipeline or receivables: the scorecard's outlook beside run-rate
 
     @property
     def aggregation(self) -> str:

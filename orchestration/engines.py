@@ -21,7 +21,7 @@ import duckdb
 
 from core.settings import Home, duckdb_memory_limit
 from core.sql import quote_ident
-from publication.history import HISTORY_TABLES
+from publication.history import HISTORY_TABLES, PUBLISHED_STATE_TABLES
 
 SPARK_CONF_DIR = Path(__file__).with_name("spark_conf")
 # The statuses of a run result whose relation exists afterwards (a failed test stores its rows).
@@ -130,7 +130,7 @@ def export_paid_history(build_db: Path, root: Path) -> list[str]:
                 "select table_name from information_schema.tables where table_schema = 'history'"
             ).fetchall()
         }
-        for table in HISTORY_TABLES:
+        for table in (*HISTORY_TABLES, *PUBLISHED_STATE_TABLES):
             folder = root / table
             shutil.rmtree(folder, ignore_errors=True)
             if table not in present:

@@ -17,6 +17,8 @@ from pathlib import Path
 import duckdb
 
 HISTORY_TABLES = ("paid_payouts", "paid_payout_lines")
+# The last publication's tiers of its latest month: what scorecard_warnings' tier_lost compares.
+PUBLISHED_STATE_TABLES = ("published_tiers",)
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,63 @@ def snapshot_paid_history(
             payouts = con.execute("select count(*) from history.paid_payouts").fetchall()[0][0]
             lines = con.execute("select count(*) from history.paid_payout_lines").fetchall()[0][0]
             return PaidHistory(payouts, lines, published_as_of)
+        finally:
+            con.execute("detach published")
+    finally:
+        con.close()
+
+
+def snapshot_published_tiers(build_db: Path, published_db: Path) -> int:
+    """Copy the tiers the latest publication showed for its latest month into
+    ``history.published_tiers`` of the build database; the number of rows copied.
+
+    A tier lost since the last publication is a warning (scorecard_warnings, tier_lost), and the
+    build cannot see the published copy: so, like the paid history, it is copied in before dbt
+    runs. The table is dropped first and left absent when nothing is published yet.
+    """
+    con = duckdb.connect(str(build_db))
+    try:
+        con.execute("create schema if not exists history")
+        con.execute('drop table if exists history."published_tiers"')
+        if not published_db.exists():
+            return 0
+        con.execute("attach ? as published (read_only)", [str(published_db)])
+        try:
+            tables = {
+                row[0]
+                for row in con.execute(
+                    "select table_name from information_schema.tables "
+                    "where table_catalog = 'published'"
+                ).fetchall()
+            }
+            if not {"scorecard_attainment", "publication_log"} <= tables:
+                return 0
+            con.execute(
+                """
+                create table history.published_tiers as
+                select
+                    scorecard.period_grain,
+                    scorecard.period_start,
+                    scorecard.period_month,
+                    scorecard.scope_type,
+                    scorecard.scope_id,
+                    scorecard.metric,
+                    scorecard.tier_reached,
+                    scorecard.actual,
+                    log.version as published_version,
+                    log.as_of_date as published_as_of_date
+                from published.scorecard_attainment as scorecard
+                cross join (
+                    select version, as_of_date from published.publication_log
+                    order by version desc limit 1
+                ) as log
+                where scorecard.period_month = (
+                    select max(period_month) from published.scorecard_attainment
+                )
+                order by all
+                """
+            )
+            return con.execute("select count(*) from history.published_tiers").fetchall()[0][0]
         finally:
             con.execute("detach published")
     finally:

@@ -62,13 +62,13 @@ def _percent(value: object) -> str:
 
 def _tier_cell(row: dict) -> str:
     if row["attainment"] is None:
-        reason = row["attainment_null_reason"] or "no target"
+        reason = row["reason_label"] or "No target"
         return f'<td class="tier tier-missing" title="{escape(reason)}">–</td>'
     tier = row["tier_reached"] or "none"
     title = (
         f"actual {_number(row['actual'])} / target {_number(row['target'])}"
         if row["target"] is not None
-        else (row["attainment_null_reason"] or "no target")
+        else (row["reason_label"] or "No target")
     )
     return (
         f'<td class="tier tier-{escape(tier)}" style="background:{TIER_COLOURS[tier]}" '
@@ -180,12 +180,14 @@ def _render(con: duckdb.DuckDBPyConnection, month: dt.date, label: str) -> str:
         # Metrics in the registry's order and by its labels (dim_metrics).
         "select scorecard.*, teams.team_name, users.full_name, "
         "coalesce(metrics.label_en, scorecard.metric) as metric_label, "
-        "metrics.display_order as metric_order "
+        "metrics.display_order as metric_order, reasons.label_en as reason_label "
         "from scorecard_attainment as scorecard "
         "left join dim_teams as teams on scorecard.scope_type = 'team' and "
         "teams.team_id = scorecard.scope_id left join dim_users as users on "
         "scorecard.scope_type = 'rep' and users.user_id = scorecard.scope_id "
         "left join dim_metrics as metrics on metrics.metric = scorecard.metric "
+        "left join dim_reasons as reasons "
+        "on reasons.reason_code = scorecard.attainment_null_reason "
         "where period_grain = 'month' and period_month = ? "
         "order by scope_type, scope_id, metrics.display_order, scorecard.metric",
         [month],

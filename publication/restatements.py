@@ -23,7 +23,7 @@ RESTATED_COLUMNS = (
     "gap_to_target",
     "rank_in_parent",
 )
-SCORECARD_KEY = ("period_grain", "period_month", "scope_type", "scope_id", "metric")
+SCORECARD_KEY = ("period_grain", "period_start", "period_month", "scope_type", "scope_id", "metric")
 
 
 def record_closed_months(
@@ -68,13 +68,16 @@ def record_closed_months(
             "from pub.main.scorecard_attainment where false"
         )
     diff_columns = (
-        "version integer, month_start date, period_grain varchar, scope_type varchar, "
-        "scope_id varchar, metric varchar, column_name varchar, old_value varchar, "
-        "new_value varchar"
+        "version integer, month_start date, period_grain varchar, period_start date, "
+        "scope_type varchar, scope_id varchar, metric varchar, column_name varchar, "
+        "old_value varchar, new_value varchar"
     )
     con.execute(f"create table pub.main.restatements ({diff_columns})")
     if "restatements" in previous_tables:
-        con.execute("insert into pub.main.restatements select * from prev.main.restatements")
+        # By name: a publication from before the week grain has no period_start (null there).
+        con.execute(
+            "insert into pub.main.restatements by name select * from prev.main.restatements"
+        )
     restated: list[str] = []
     for month in closed_months:
         start = month.month_start
@@ -140,7 +143,7 @@ def _insert_diff(con: duckdb.DuckDBPyConnection, version: int, month: dt.date) -
     key = " and ".join(f"old.{c} is not distinct from new.{c}" for c in SCORECARD_KEY)
     pick = ", ".join(f"coalesce(old.{c}, new.{c}) as {c}" for c in SCORECARD_KEY)
     values = ", ".join(f"old.{c} as old_{c}, new.{c} as new_{c}" for c in RESTATED_COLUMNS)
-    head = "select $version, period_month, period_grain, scope_type, scope_id, metric"
+    head = "select $version, period_month, period_grain, period_start, scope_type, scope_id, metric"
     parts = [
         f"{head}, '{c}', cast(old_{c} as varchar), cast(new_{c} as varchar) from paired "
         f"where not added and not removed and old_{c} is distinct from new_{c}"

@@ -25,7 +25,7 @@ from quality.outcome import MAX_OFFENDING_ROWS, CheckOutcome  # noqa: E402
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
 SCOPE_TYPES = ["rep", "team", "region", "company"]
-PERIOD_GRAINS = ["month", "qtd", "ytd"]
+PERIOD_GRAINS = ["month", "qtd", "ytd", "week"]
 TIERS = ["none", "floor", "target", "stretch"]
 
 
@@ -34,7 +34,7 @@ def scorecard_attainment_expectations() -> list[object]:
     import great_expectations as gx
 
     exp = gx.expectations
-    key = ["period_grain", "period_month", "scope_type", "scope_id", "metric"]
+    key = ["period_grain", "period_start", "period_month", "scope_type", "scope_id", "metric"]
     return [
         exp.ExpectTableRowCountToBeBetween(min_value=1),
         exp.ExpectCompoundColumnsToBeUnique(column_list=key),

@@ -71,3 +71,28 @@
     source_file,
     source_line
 {%- endmacro %}
+
+{#- The credit ledger summed at each level, per `period_column`: the credited user, the team and
+    region on the transaction date, and the company (which keeps unknown and unassigned members).
+    Ratio metrics keep numerator and denominator apart, so every roll-up divides sums. -#}
+{% macro ledger_summed_by_scope(ledger, period_column) -%}
+    {%- set levels = [
+        ('rep', 'credited_user_id'),
+        ('team', 'team_id'),
+        ('region', 'region'),
+        ('company', "'company'"),
+    ] %}
+    {% for scope_type, scope_key in levels %}
+        select
+            '{{ scope_type }}' as scope_type,
+            {{ scope_key }} as scope_id,
+            {{ period_column }},
+            metric,
+            sum(amount_base) as numerator,
+            sum(denominator) as denominator,
+            count(*) as transaction_count
+        from {{ ledger }}
+        group by {{ scope_key }}, {{ period_column }}, metric
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+{%- endmacro %}

@@ -7,11 +7,12 @@
 {% macro metric_registry() %}
     {%- set required = ['metric', 'label_en', 'label_zh', 'description', 'unit', 'direction', 'kind',
         'source', 'rows', 'numerator'] -%}
-    {%- set optional = ['where', 'denominator', 'aliases'] -%}
+    {%- set optional = ['where', 'denominator', 'aliases', 'forecast'] -%}
     {%- set allowed = {
         'unit': ['currency', 'count', 'ratio', 'days'],
         'direction': ['higher_is_better', 'lower_is_better'],
         'kind': ['result', 'process'],
+        'forecast': ['pipeline', 'receivables'],
     } -%}
     {%- set entries = [] -%}
     {%- set seen = [] -%}
@@ -28,7 +29,8 @@
                 ~ (required + optional) | join(', ')
             ) }}
         {%- endfor -%}
-        {%- for field, values in allowed.items() if entry[field] not in values -%}
+        {%- for field, values in allowed.items()
+            if (field in required or entry.get(field) is not none) and entry[field] not in values -%}
             {{ exceptions.raise_compiler_error(
                 "metric registry: " ~ name ~ " has " ~ field ~ " '" ~ entry[field] ~ "'; expected one of "
                 ~ values | join(', ')
@@ -69,3 +71,34 @@
         '{{ dbt.escape_single_quotes(value | string) }}'
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- The reason vocabulary (var reason_vocabulary in dbt_project.yml), checked: every entry has a
+    new lower-case code, a kind (missing or warning) and both labels. -#}
+{% macro reason_vocabulary(kind=none) %}
+    {%- set entries = [] -%}
+    {%- set seen = [] -%}
+    {%- for entry in var('reason_vocabulary') -%}
+        {%- set code = entry.get('code') -%}
+        {%- if code is none or not modules.re.match('^[a-z][a-z0-9_]*$', code) or code in seen -%}
+            {{ exceptions.raise_compiler_error(
+                "reason vocabulary: '" ~ code ~ "' must be a new lower-case code (dbt_project.yml, vars.reason_vocabulary)"
+            ) }}
+        {%- endif -%}
+        {%- if entry.get('kind') not in ['missing', 'warning'] or not entry.get('label_en') or not entry.get('label_zh') -%}
+            {{ exceptions.raise_compiler_error(
+                "reason vocabulary: " ~ code ~ " needs kind (missing or warning), label_en and label_zh"
+            ) }}
+        {%- endif -%}
+        {%- do seen.append(code) -%}
+        {%- if kind is none or entry.kind == kind -%}
+            {%- do entries.append(entry) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(entries) }}
+{% endmacro %}
+
+{#- The codes of one kind, for accepted_values tests. -#}
+{% macro reason_codes(kind=none) %}
+    {{ return(reason_vocabulary(kind) | map(attribute='code') | list) }}
+{% endmacro %}

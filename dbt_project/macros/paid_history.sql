@@ -48,3 +48,13 @@
         where 1 = 0
     {%- endif %}
 {%- endmacro %}
+
+{#- The columns of history.published_tiers (publication/history.py). -#}
+{% macro published_tier_columns() -%}
+    {{ return([
+        ('period_grain', 'varchar'), ('period_start', 'date'), ('period_month', 'date'),
+        ('scope_type', 'varchar'), ('scope_id', 'varchar'), ('metric', 'varchar'),
+        ('tier_reached', 'varchar'), ('actual', 'decimal(24, 6)'), ('published_version', 'integer'),
+        ('published_as_of_date', 'date'),
+    ]) }}
+{%- endmacro %}

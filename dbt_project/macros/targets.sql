@@ -119,3 +119,42 @@
 {% macro window_target(column) -%}
     case when max(monthly.aggregation) = 'ratio' then cast(avg({{ column }}) as decimal(18, 4)) else sum({{ column }}) end
 {%- endmacro %}
+
+{#- Target tiers side by side: one row per scope, period and metric from the one-row-per-tier
+    `relation` (target_value, original_value, target_source per tier). -#}
+{% macro tiers_pivoted(relation, period_column) -%}
+    select
+        scope_type,
+        scope_id,
+        {{ period_column }},
+        metric,
+        max(case when tier = 'floor' then target_value end) as target_floor,
+        max(case when tier = 'target' then target_value end) as target,
+        max(case when tier = 'stretch' then target_value end) as target_stretch,
+        max(case when tier = 'target' then original_value end) as target_original,
+        max(case when tier = 'target' then target_source end) as target_source
+    from {{ relation }}
+    group by scope_type, scope_id, {{ period_column }}, metric
+{%- endmacro %}
+
+{#- A tier's rank, lowest first: none 0, floor 1, target 2, stretch 3. -#}
+{% macro tier_rank(tier) -%}
+    case {{ tier }} when 'stretch' then 3 when 'target' then 2 when 'floor' then 1 else 0 end
+{%- endmacro %}
+
+{#- A month target's piece for one week (int_scorecard_weeks_joined): the week's working days in
+    the month by cumulative rounding to the cent; a ratio target whole, in the month holding the
+    week's Thursday only. Expects scope_targets and week_months_cumulated in scope. -#}
+{% macro week_piece(value) -%}
+    case
+        when scope_targets.aggregation = 'ratio' and week_months_cumulated.holds_thursday = 1
+            then {{ value }}
+        when scope_targets.aggregation = 'ratio' then null
+        else {{ allocate_piece(
+            value,
+            'week_months_cumulated.cum_working_days',
+            'week_months_cumulated.cum_working_days - week_months_cumulated.part_working_days',
+            'week_months_cumulated.working_days_in_month',
+        ) }}
+    end
+{%- endmacro %}

@@ -53,7 +53,7 @@ from orchestration.partitions import (
 from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
 from publication.catalogue import read_catalogue
 from publication.closing import read_closed_months
-from publication.history import snapshot_paid_history
+from publication.history import snapshot_paid_history, snapshot_published_tiers
 
 ensure_manifest()
 # What is published, as the dbt project declares it (meta.published; the source `published`).
@@ -104,10 +104,13 @@ def dbt_target_path(build_db: Path, engine: str = "duckdb") -> Path:
     return build_db.parent / ("dbt_target" if engine == "duckdb" else f"dbt_target_{engine}")
 
 
-def _dbt_run_vars(scorecards: ScorecardsResource, paid_history: bool) -> dict[str, Any]:
+def _dbt_run_vars(scorecards: ScorecardsResource) -> dict[str, Any]:
+    """The run's vars, with which copies of the published state the build holds."""
+    build_db = scorecards.paths.build_db
     return {
         **scorecards.dbt_vars(),
-        "paid_history": paid_history,
+        "paid_history": _history_landed(build_db, "paid_payouts"),
+        "published_tiers": _history_landed(build_db, "published_tiers"),
         "project_fingerprint": project_fingerprint(),
     }
 
@@ -199,15 +202,17 @@ def _mirror(
     )
 
 
-def _paid_history_landed(build_db: Path) -> bool:
-    """Whether the staging step copied paid history into build.duckdb (see publication.history)."""
+def _history_landed(build_db: Path, table: str) -> bool:
+    """Whether the staging step copied this table of the published state into build.duckdb
+    (see publication.history)."""
     if not build_db.exists():
         return False
     with duckdb.connect(str(build_db), read_only=True) as con:
         return bool(
             con.execute(
                 "select count(*) from information_schema.tables "
-                "where table_schema = 'history' and table_name = 'paid_payouts'"
+                "where table_schema = 'history' and table_name = ?",
+                [table],
             ).fetchall()[0][0]
         )
 
@@ -226,9 +231,11 @@ def scorecards_dbt_models(
         f"Paid history: {paid.payouts} payouts and {paid.lines} statement lines already paid "
         f"({len(closed)} closed month(s); latest publication as of {paid.published_as_of})"
     )
+    tiers = snapshot_published_tiers(paths.build_db, paths.published_db)
+    context.log.info(f"Tiers of the latest publication's latest month: {tiers} rows")
     if scorecards.engine_name == "spark":
         export_paid_history(paths.build_db, paths.history_parquet)
-    dbt_vars = _dbt_run_vars(scorecards, paid.present)
+    dbt_vars = _dbt_run_vars(scorecards)
     yield from _run_dbt(context, dbt, scorecards, dbt_vars)
 
 
@@ -266,7 +273,7 @@ def scorecards_dbt_monthly_models(
         )
         + f" ({plan.reason})"
     )
-    dbt_vars = _dbt_run_vars(scorecards, _paid_history_landed(paths.build_db))
+    dbt_vars = _dbt_run_vars(scorecards)
     extra = ["--full-refresh"] if plan.full else []
     if not plan.full:
         dbt_vars["partition_months"] = [month.isoformat() for month in plan.months or []]
@@ -302,7 +309,7 @@ def scorecards_dbt_marts(
 ):
     """dbt build of what reads the monthly models: targets, scorecards, payouts, reconciliations,
     and the tests that span them (the gate's dbt checks)."""
-    dbt_vars = _dbt_run_vars(scorecards, _paid_history_landed(scorecards.paths.build_db))
+    dbt_vars = _dbt_run_vars(scorecards)
     yield from _run_dbt(context, dbt, scorecards, dbt_vars)
 
 

@@ -227,7 +227,7 @@ def test_tiers_attainment_and_reasons(home):
     r2 = scorecard(home, "month", "2026-02-01", "rep", "R2", "revenue")
     assert (r2["attainment"], r2["tier_reached"]) == (D("1.285714"), "target")
     r4 = scorecard(home, "month", "2026-02-01", "rep", "R4", "revenue")
-    assert r4["attainment"] is None and r4["reason"] == "no target"
+    assert r4["attainment"] is None and r4["reason"] == "no_target"
     # A rolled-up floor exists only when every child with a target has one.
     company = scorecard(home, "month", "2026-02-01", "company", "company", "revenue")
     assert company["target"] == D("184571.43") and company["target_floor"] is None
@@ -366,6 +366,39 @@ def test_open_month_pacing_and_forecast(home):
         D("79545.45"),
         D("0.502857"),
         D("125714.29"),
+    )
+
+
+def test_week_grain_phases_targets_by_working_days(home):
+    """Company bookings by ISO week in March: 250,000 over 22 working days, to the cent. The week
+    of 23 February ends on Sunday 1 March, so it belongs to March; it takes February's last 5 of
+    20 working days (250,000 - 187,500 = 62,500.00) and nothing of March (1 March is a Sunday).
+    The week of 2 March takes 5/22 (56,818.18) and holds O7 (40,000 on 5 March); the week of
+    9 March, open, the next 5/22 (113,636.36 - 56,818.18) with 2 of 5 days elapsed."""
+    rows = published(
+        home,
+        "select period_start, period_end, target, actual, attainment, expected_to_date, "
+        "pace_index, is_open from scorecard_attainment where period_grain = 'week' "
+        "and period_month = '2026-03-01' and scope_type = 'company' and metric = 'bookings' "
+        "order by period_start",
+    )
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        (dt.date(2026, 2, 23), dt.date(2026, 3, 1), D("62500.0000")),
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 8), D("56818.1800")),
+        (dt.date(2026, 3, 9), dt.date(2026, 3, 15), D("56818.1800")),
+    ]
+    closed, open_week = rows[1], rows[2]
+    assert (closed[3], closed[4], closed[5], closed[7]) == (
+        D("40000.00"),
+        D("0.704000"),
+        D("56818.18"),
+        False,
+    )
+    assert (open_week[3], open_week[5], open_week[6], open_week[7]) == (
+        D("0"),
+        D("22727.27"),
+        D("0"),
+        True,
     )
 
 

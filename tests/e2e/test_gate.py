@@ -56,7 +56,7 @@ BAD_INPUTS = {
             "user_id,plan_id,valid_from,valid_to,on_target_incentive,currency\n"
             "R4,AE,2026-02-01,2026-02-28,10000.00,CNY\n",
             "assert_reps_on_a_plan_have_targets",
-            ("R4", "2026-02-01", "no target"),
+            ("R4", "2026-02-01", "no_target"),
         ),
         (
             "erp/invoices_walkin.csv",

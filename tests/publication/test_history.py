@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from publication.history import snapshot_paid_history
+from publication.history import snapshot_paid_history, snapshot_published_tiers
 
 JAN, FEB, MAR = dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)
 
@@ -92,3 +92,40 @@ def test_a_stale_snapshot_is_dropped(tmp_path):
         assert con.execute(
             "select count(*) from information_schema.tables where table_schema = 'history'"
         ).fetchall() == [(0,)]
+
+
+def test_the_last_publication_s_tiers_of_its_latest_month_are_copied_for_tier_lost(tmp_path):
+    """scorecard_warnings' tier_lost compares with these: only the latest publication's (version
+    2), only its latest month, and nothing at all before the first publication."""
+    build, published = tmp_path / "build.duckdb", tmp_path / "published.duckdb"
+    assert snapshot_published_tiers(build, published) == 0
+    con = duckdb.connect(str(published))
+    con.execute(
+        "create table publication_log (version integer, as_of_date date);"
+        "insert into publication_log values (1, '2026-02-28'), (2, '2026-03-10');"
+        "create table scorecard_attainment as select * from (values "
+        "('month', date '2026-02-01', date '2026-02-01', 'rep', 'R1', 'bookings', 'stretch', "
+        "300.00::decimal(24, 6)), "
+        "('month', date '2026-03-01', date '2026-03-01', 'rep', 'R1', 'bookings', 'target', "
+        "150.00::decimal(24, 6)), "
+        "('week', date '2026-03-09', date '2026-03-01', 'rep', 'R1', 'bookings', 'floor', "
+        "50.00::decimal(24, 6))) as t(period_grain, period_start, period_month, scope_type, "
+        "scope_id, metric, tier_reached, actual)"
+    )
+    con.close()
+    assert snapshot_published_tiers(build, published) == 2
+    with duckdb.connect(str(build), read_only=True) as con:
+        rows = con.execute(
+            "select period_grain, tier_reached, actual, published_version, published_as_of_date "
+            "from history.published_tiers order by period_grain"
+        ).fetchall()
+    assert rows == [
+        ("month", "target", 150, 2, dt.date(2026, 3, 10)),
+        ("week", "floor", 50, 2, dt.date(2026, 3, 10)),
+    ]
+    published.unlink()
+    assert snapshot_published_tiers(build, published) == 0
+    with duckdb.connect(str(build), read_only=True) as con:
+        assert not con.execute(
+            "select count(*) from information_schema.tables where table_name = 'published_tiers'"
+        ).fetchall()[0][0]

@@ -48,7 +48,8 @@ def write_scorecard(build: Path, february_actual: str = "20.25", as_of: str = "2
             f"""
             create or replace table marts.scorecard_attainment as
             select
-                'month' as period_grain, period_month, 'rep' as scope_type, 'R1' as scope_id,
+                'month' as period_grain, period_month as period_start, period_month,
+                'rep' as scope_type, 'R1' as scope_id,
                 'revenue' as metric, null::decimal(18, 4) as target_floor,
                 100.00::decimal(18, 4) as target, null::decimal(18, 4) as target_stretch,
                 100.00::decimal(18, 4) as target_original, actual,

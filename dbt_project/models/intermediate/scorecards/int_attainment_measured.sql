@@ -1,6 +1,6 @@
 {#- Attainment, measured: scope (rep, team, region, company) x metric x period (month,
-    quarter-to-date, year-to-date) through each month up to the as-of date, with the target
-    tiers, the actual and attainment = actual / target (inverted for lower-is-better metrics),
+    quarter-to-date and year-to-date through each month up to the as-of date, and ISO week),
+    with the target tiers, the actual and attainment = actual / target (inverted for lower-is-better metrics),
     null with a reason where the target is missing or zero, and each period's working days.
 
     What the payouts are computed from (int_payouts_earned) and what the scorecard
@@ -31,13 +31,19 @@ teams as (
 
 ),
 
+weekly as (
+
+    select * from {{ ref('int_scorecard_weeks_joined') }}
+
+),
+
 window_progress as (
 
     select * from {{ ref('int_scorecard_periods_progressed') }}
 
 ),
 
-windowed as (
+month_windowed as (
 
     select
         window_progress.period_grain,
@@ -59,6 +65,7 @@ windowed as (
     from window_progress
     inner join monthly
         on monthly.month_start between window_progress.period_start and window_progress.period_month
+    where window_progress.period_grain <> 'week'
     group by
         window_progress.period_grain,
         window_progress.period_start,
@@ -66,6 +73,40 @@ windowed as (
         monthly.scope_type,
         monthly.scope_id,
         monthly.metric
+
+),
+
+week_windowed as (
+
+    -- A week is a window of one row already (int_scorecard_weeks_joined).
+    select
+        window_progress.period_grain,
+        window_progress.period_start,
+        window_progress.period_month,
+        weekly.scope_type,
+        weekly.scope_id,
+        weekly.metric,
+        weekly.target_floor,
+        weekly.target,
+        weekly.target_stretch,
+        weekly.target_original,
+        weekly.target_source,
+        weekly.aggregation,
+        cast(weekly.numerator as decimal(38, 2)) as numerator,
+        cast(weekly.denominator as decimal(38, 2)) as denominator,
+        weekly.expected_to_date
+    from window_progress
+    inner join weekly
+        on window_progress.period_start = weekly.week_start
+    where window_progress.period_grain = 'week'
+
+),
+
+windowed as (
+
+    select * from month_windowed
+    union all
+    select * from week_windowed
 
 ),
 
@@ -128,6 +169,7 @@ measured as (
         with_actuals.*,
         metrics.unit,
         metrics.direction,
+        window_progress.period_end,
         window_progress.is_open,
         window_progress.working_days,
         window_progress.elapsed_working_days,
@@ -143,16 +185,18 @@ measured as (
             else {{ safe_ratio('with_actuals.actual', 'with_actuals.target') }}
         end as attainment,
         case
-            when with_actuals.target is null then 'no target'
-            when with_actuals.target = 0 then 'target is zero'
-            when with_actuals.actual is null then 'no actual: nothing to divide by'
-            when metrics.direction = 'lower_is_better' and with_actuals.actual = 0 then 'actual is zero'
+            -- Codes of the reason vocabulary (dbt_project.yml, vars.reason_vocabulary).
+            when with_actuals.target is null then 'no_target'
+            when with_actuals.target = 0 then 'target_zero'
+            when with_actuals.actual is null then 'no_actual'
+            when metrics.direction = 'lower_is_better' and with_actuals.actual = 0 then 'actual_zero'
         end as attainment_null_reason
     from with_actuals
     inner join metrics
         on with_actuals.metric = metrics.metric
     inner join window_progress
         on with_actuals.period_grain = window_progress.period_grain
+        and with_actuals.period_start = window_progress.period_start
         and with_actuals.period_month = window_progress.period_month
 
 )

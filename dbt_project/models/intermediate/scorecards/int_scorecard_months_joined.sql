@@ -36,18 +36,7 @@ month_progress as (
 
 targets_pivoted as (
 
-    select
-        scope_type,
-        scope_id,
-        month_start,
-        metric,
-        max(case when tier = 'floor' then target_value end) as target_floor,
-        max(case when tier = 'target' then target_value end) as target,
-        max(case when tier = 'stretch' then target_value end) as target_stretch,
-        max(case when tier = 'target' then original_value end) as target_original,
-        max(case when tier = 'target' then target_source end) as target_source
-    from scope_targets
-    group by scope_type, scope_id, month_start, metric
+    {{ tiers_pivoted('scope_targets', 'month_start') }}
 
 ),
 

@@ -4,9 +4,9 @@
     a BI tool or the report names and orders metrics as the warehouse does. -#}
 {%- set text_fields = [
     'metric', 'label_en', 'label_zh', 'description', 'unit', 'direction', 'kind', 'aggregation',
-    'source', 'rows', 'where', 'numerator', 'denominator',
+    'source', 'rows', 'where', 'numerator', 'denominator', 'forecast',
 ] -%}
-{%- set column_of = {'rows': 'ledger_rows', 'where': 'ledger_filter'} -%}
+{%- set column_of = {'rows': 'ledger_rows', 'where': 'ledger_filter', 'forecast': 'forecast_method'} -%}
 with
 
 registered as (

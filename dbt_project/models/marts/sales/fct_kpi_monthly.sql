@@ -29,27 +29,7 @@ metrics as (
 
 unioned as (
 
-    {#- The same sums at each level: the credited user, the team and region on the transaction
-        date, and the company (which keeps unknown and unassigned members). -#}
-    {%- set levels = [
-        ('rep', 'credited_user_id'),
-        ('team', 'team_id'),
-        ('region', 'region'),
-        ('company', "'company'"),
-    ] %}
-    {% for scope_type, scope_key in levels %}
-        select
-            '{{ scope_type }}' as scope_type,
-            {{ scope_key }} as scope_id,
-            month_start,
-            metric,
-            sum(amount_base) as numerator,
-            sum(denominator) as denominator,
-            count(*) as transaction_count
-        from ledger
-        group by {{ scope_key }}, month_start, metric
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    {{ ledger_summed_by_scope('ledger', 'month_start') }}
 
 ),
 

@@ -1,11 +1,13 @@
 {#- The attainment scorecard: scope (rep, team, region, company) x metric x period, for the month,
-    quarter-to-date and year-to-date (fiscal) through each month up to the as-of date; the
-    attainment itself is measured in int_attainment_measured.
+    quarter-to-date and year-to-date (fiscal) through each month up to the as-of date and for each
+    ISO week; the attainment itself is measured in int_attainment_measured.
 
     attainment = actual / target (inverted for lower-is-better metrics), null with a reason where
     the target is missing or zero. For an open period (the as-of date falls before its last day),
     expected_to_date is each month's target times the share of its working days elapsed,
-    pace_index = actual / expected_to_date, and forecast is the run-rate to the window's end. -#}
+    pace_index = actual / expected_to_date, and forecast is the run-rate to the window's end;
+    forecast_pipeline and forecast_receivables add what int_forecasts_projected expects by the
+    window's end to the actual (for the metrics whose registry entry names that method). -#}
 with
 
 attainment as (
@@ -20,40 +22,15 @@ metrics as (
 
 ),
 
-activity_metrics as (
+forecasts as (
 
-    -- The activity metrics: whatever the registry credits from activities.
-    select metrics.metric
-    from metrics
-    where metrics.source = 'activities'
+    select * from {{ ref('int_forecasts_projected') }}
 
 ),
 
-activity_totals as (
+activity_compared as (
 
-    select
-        period_grain,
-        period_month,
-        scope_id,
-        parent_scope_id,
-        sum(actual) as activity_count
-    from attainment
-    where
-        scope_type = 'rep'
-        and metric in (select activity_metrics.metric from activity_metrics)
-    group by period_grain, period_month, scope_id, parent_scope_id
-
-),
-
-team_activity_averages as (
-
-    select
-        period_grain,
-        period_month,
-        parent_scope_id,
-        avg(activity_count) as team_average_activity
-    from activity_totals
-    group by period_grain, period_month, parent_scope_id
+    select * from {{ ref('int_rep_activity_compared') }}
 
 ),
 
@@ -61,19 +38,25 @@ measured as (
 
     select
         attainment.*,
-        activity_totals.activity_count,
-        team_activity_averages.team_average_activity
+        coalesce(activity_compared.low_activity, false) as low_activity,
+        metrics.forecast_method,
+        coalesce(forecasts.expected_amount, 0) as forecast_expected
     from attainment
-    left join activity_totals
+    inner join metrics
+        on attainment.metric = metrics.metric
+    left join forecasts
+        on attainment.period_grain = forecasts.period_grain
+        and attainment.period_start = forecasts.period_start
+        and attainment.period_month = forecasts.period_month
+        and attainment.scope_type = forecasts.scope_type
+        and attainment.scope_id = forecasts.scope_id
+        and attainment.metric = forecasts.metric
+    left join activity_compared
         on attainment.scope_type = 'rep'
-        and attainment.period_grain = activity_totals.period_grain
-        and attainment.period_month = activity_totals.period_month
-        and attainment.scope_id = activity_totals.scope_id
-    left join team_activity_averages
-        on attainment.scope_type = 'rep'
-        and attainment.period_grain = team_activity_averages.period_grain
-        and attainment.period_month = team_activity_averages.period_month
-        and attainment.parent_scope_id = team_activity_averages.parent_scope_id
+        and attainment.period_grain = activity_compared.period_grain
+        and attainment.period_start = activity_compared.period_start
+        and attainment.period_month = activity_compared.period_month
+        and attainment.scope_id = activity_compared.user_id
 
 ),
 
@@ -83,7 +66,7 @@ scored as (
         period_grain,
         period_start,
         period_month,
-        cast({{ dbt.dateadd('day', '-1', dbt.dateadd('month', '1', 'period_month')) }} as date) as period_end,
+        period_end,
         scope_type,
         scope_id,
         parent_scope_type,
@@ -129,8 +112,16 @@ scored as (
             when is_open then null
             else actual
         end as forecast,
+        case
+            when forecast_method = 'pipeline' and is_open then actual + forecast_expected
+            when forecast_method = 'pipeline' then actual
+        end as forecast_pipeline,
+        case
+            when forecast_method = 'receivables' and is_open then actual + forecast_expected
+            when forecast_method = 'receivables' then actual
+        end as forecast_receivables,
         cast(rank() over (
-            partition by period_grain, period_month, metric, scope_type, parent_scope_id
+            partition by period_grain, period_start, period_month, metric, scope_type, parent_scope_id
             order by attainment desc nulls last
         ) as bigint) as rank_in_parent,
         coalesce(
@@ -138,10 +129,7 @@ scored as (
             and {{ safe_ratio('actual', 'expected_to_date') }} < 0.8,
             false
         ) as behind_pace,
-        coalesce(
-            scope_type = 'rep' and activity_count < team_average_activity * 0.5,
-            false
-        ) as low_activity,
+        low_activity,
         {{ as_of_date() }} as as_of_date
     from measured
 

@@ -473,18 +473,21 @@ def test_other_as_of_and_fiscal_year(tmp_path):
     shutil.copytree(FIXTURE_LANDING, tmp_path / "landing")
     result = run(tmp_path, "run", "--as-of", "2026-01-31", "--fiscal-year-start-month", "4")
     assert result.returncode == 0, result.stderr[-2000:]
-    starts = dict(
-        published(
-            tmp_path,
-            "select period_grain, period_start from scorecard_attainment "
-            "where period_month = '2026-01-01' and scope_type = 'company' and metric = 'bookings'",
-        )
+    starts = published(
+        tmp_path,
+        "select period_grain, period_start from scorecard_attainment "
+        "where period_month = '2026-01-01' and scope_type = 'company' and metric = 'bookings' "
+        "order by period_grain, period_start",
     )
-    assert starts == {
-        "month": dt.date(2026, 1, 1),
-        "qtd": dt.date(2026, 1, 1),
-        "ytd": dt.date(2025, 4, 1),
-    }
+    # A week belongs to the month of its Sunday; the week of Monday 26 January ends on
+    # 1 February, after the as-of date, so it stays in January (the as-of month).
+    weeks = [dt.date(2025, 12, 29)] + [dt.date(2026, 1, day) for day in (5, 12, 19, 26)]
+    assert starts == [
+        ("month", dt.date(2026, 1, 1)),
+        ("qtd", dt.date(2026, 1, 1)),
+        *[("week", week) for week in weeks],
+        ("ytd", dt.date(2025, 4, 1)),
+    ]
     jan = scorecard(tmp_path, "month", "2026-01-01", "company", "company", "bookings")
     assert (jan["target"], jan["target_original"], jan["is_open"]) == (
         D("200000.00"),

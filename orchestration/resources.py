@@ -11,6 +11,7 @@ from dagster_dbt import DbtCliResource
 from pydantic import PrivateAttr
 
 from core.children import DBT_LAUNCHER, launcher
+from core.i18n import resolve_language
 from core.runlock import run_lock
 from core.settings import (
     DBT_PROJECT_DIR,
@@ -35,6 +36,7 @@ class RunValues:
     fiscal_year_start_month: int
     engine: str
     max_unassigned_share: str  # text, so dbt reads it as the exact decimal given
+    lang: str = "en"  # what people read: report, statements, workbook (core/i18n.py)
 
 
 class ScorecardsResource(dg.ConfigurableResource):
@@ -44,7 +46,8 @@ class ScorecardsResource(dg.ConfigurableResource):
     ``SCORECARDS_HOME``, the as-of date to today, the base currency to
     ``SCORECARDS_BASE_CURRENCY`` (CNY) and the fiscal year start to
     ``SCORECARDS_FISCAL_YEAR_START_MONTH`` (January) and the engine to ``SCORECARDS_ENGINE``
-    (duckdb). They are resolved once, when the run sets the resource up (``values``).
+    (duckdb), the language of what people read to ``SCORECARDS_LANG`` (English). They are
+    resolved once, when the run sets the resource up (``values``).
     """
 
     home: str = ""
@@ -52,6 +55,7 @@ class ScorecardsResource(dg.ConfigurableResource):
     base_currency: str = ""
     fiscal_year_start_month: int = 0
     engine: str = ""
+    lang: str = ""
     _lock: ExitStack = PrivateAttr(default_factory=ExitStack)
     _values: list[RunValues] = PrivateAttr(default_factory=list)
 
@@ -83,6 +87,7 @@ class ScorecardsResource(dg.ConfigurableResource):
                     fiscal_year_start_month=fiscal_year_start_month(self.fiscal_year_start_month),
                     engine=engine(self.engine or None),
                     max_unassigned_share=max_unassigned_share(),
+                    lang=resolve_language(self.lang or None),
                 )
             )
         return self._values[0]
@@ -99,6 +104,10 @@ class ScorecardsResource(dg.ConfigurableResource):
     @property
     def as_of_date(self) -> dt.date:
         return self.values.as_of
+
+    @property
+    def language(self) -> str:
+        return self.values.lang
 
     def dbt_vars(self) -> dict[str, object]:
         """The run's settings as dbt vars."""

@@ -1,22 +1,25 @@
-"""The monthly scorecard report: one self-contained HTML file per period, from the published copy.
+"""The scorecard report: a page per month, a page for the as-of week and an index, from the
+published copy, in the reader's language.
 
-Managers and BI users look before they read, so the report leads with tables coloured by tier
-and charts; every figure on it is a row of a published table (the caption under each section
-names it), so finance can trace it like any other number. Charts are drawn by matplotlib into
-inline SVG: the file needs no network, no script and no CDN when it is opened, and the same
-publication gives the same bytes (fixed SVG ids, no creation date).
+Managers look before they read, so each page leads with tables coloured by tier and charts;
+every figure is a row of a published table (the caption under each section names it), so
+finance can trace it like any other number. Pages are Jinja2 templates (publication/templates)
+with labels from one catalogue and the locale's number and date formats (core/i18n.py). Charts
+are inline SVG (publication/report_charts.py): a page needs no network, no script and no CDN,
+reads on a 390 px phone, and the same publication gives the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 import duckdb
+import jinja2
 
+from core.i18n import DEFAULT_LANGUAGE, Labels, labels
+from publication import report_data
 from publication.report_charts import (
     TIER_COLOURS,
     TIER_ORDER,
@@ -24,6 +27,8 @@ from publication.report_charts import (
     funnel_chart,
     pace_chart,
 )
+
+INDEX_FILE = "index.html"
 
 
 class ReportError(ValueError):
@@ -41,318 +46,262 @@ def report_path(reports_dir: Path, period: str) -> Path:
     return reports_dir / f"scorecard_{period}.html"
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[dict]:
-    result = con.execute(sql, params)
-    names = [column[0] for column in result.description]
-    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+def week_label(week_start: dt.date) -> str:
+    year, week, _ = week_start.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
-def _number(value: object, places: int = 2) -> str:
-    if value is None:
-        return "–"
-    amount = decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-places))
-    return f"{amount:,}"
+def week_path(reports_dir: Path, week_start: dt.date) -> Path:
+    return reports_dir / f"week_{week_label(week_start)}.html"
 
 
-def _percent(value: object) -> str:
-    if value is None:
-        return "–"
-    return f"{decimal.Decimal(str(value)) * 100:.1f}%"
-
-
-def _tier_cell(row: dict) -> str:
-    if row["attainment"] is None:
-        reason = row["reason_label"] or "No target"
-        return f'<td class="tier tier-missing" title="{escape(reason)}">–</td>'
-    tier = row["tier_reached"] or "none"
-    title = (
-        f"actual {_number(row['actual'])} / target {_number(row['target'])}"
-        if row["target"] is not None
-        else (row["reason_label"] or "No target")
+def _environment(text: Labels) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("publication", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    return (
-        f'<td class="tier tier-{escape(tier)}" style="background:{TIER_COLOURS[tier]}" '
-        f'title="{escape(title)}">{_percent(row["attainment"])}</td>'
+    environment.filters.update(
+        number=text.number,
+        percent=text.percent,
+        change=text.change,
+        date=text.date,
+        figure=text.figure,
     )
+    environment.globals.update(t=text, colours=TIER_COLOURS, tier_order=TIER_ORDER)
+    return environment
 
 
-def _table(headers: list[str], body: list[str], caption: str) -> str:
-    head = "".join(f"<th>{escape(header)}</th>" for header in headers)
-    return (
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-        f'<p class="source">{escape(caption)}</p>'
-    )
-
-
-def _metric_rows(rows: list[dict], is_open: bool) -> list[str]:
-    body = []
-    for row in rows:
-        tier = (row["tier_reached"] or "none") if row["attainment"] is not None else ""
-        cells = [
-            f"<td>{escape(row['metric_label'])}</td>",
-            f"<td class='num'>{_number(row['target'])}</td>",
-            f"<td class='num'>{_number(row['actual'])}</td>",
-            _tier_cell(row),
-            f"<td>{escape(tier)}</td>",
-        ]
-        if is_open:
-            cells.append(f"<td class='num'>{_number(row['expected_to_date'])}</td>")
-            cells.append(f"<td class='num'>{_number(row['pace_index'], 3)}</td>")
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    return body
-
-
-def _pivot(
-    rows: list[dict], scopes: list[tuple[str, str]], metrics: dict[str, str], link: bool
-) -> str:
-    """Attainment of each scope (row) and metric (column, in the registry's order, by label)."""
-    by_key = {(row["scope_id"], row["metric"]): row for row in rows}
-    body = []
-    for scope_id, label in scopes:
-        name = f'<a href="#team-{escape(scope_id)}">{escape(label)}</a>' if link else escape(label)
-        cells = [f"<td>{name}</td>"]
-        for metric in metrics:
-            row = by_key.get((scope_id, metric))
-            cells.append(_tier_cell(row) if row else "<td>–</td>")
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    caption = "scorecard_attainment, month grain: attainment by tier"
-    return _table(["", *metrics.values()], body, caption)
-
-
-STYLE = """
-body { font-family: 'DejaVu Sans', Arial, sans-serif; margin: 24px; color: #1d2733; }
-h1 { margin-bottom: 0; } h2 { margin-top: 32px; border-bottom: 1px solid #d5dbe3; }
-table { border-collapse: collapse; margin: 8px 0; }
-th, td { border: 1px solid #d5dbe3; padding: 4px 8px; font-size: 13px; }
-th { background: #eef2f7; text-align: left; } td.num { text-align: right; }
-td.tier { text-align: right; font-weight: bold; }
-.source { color: #6b7785; font-size: 11px; margin: 2px 0 12px; }
-.legend span { display: inline-block; padding: 2px 8px; margin-right: 6px; border-radius: 3px; }
-.chart svg { max-width: 100%; height: auto; }
-nav a { margin-right: 12px; }
-"""
-
-
-def write_report(published_db: Path, reports_dir: Path, period: str | None = None) -> ReportWritten:
-    """Write reports/scorecard_<period>.html for ``period`` (YYYY-MM; default: the as-of month).
-
-    Raises ReportError when nothing is published or the period has no scorecard rows."""
-    if not published_db.exists():
-        raise ReportError(f"nothing is published yet ({published_db} does not exist)")
-    con = duckdb.connect(str(published_db), read_only=True)
-    try:
-        months = [
-            row[0]
-            for row in con.execute(
-                "select distinct period_month from scorecard_attainment "
-                "where period_grain = 'month' order by 1"
-            ).fetchall()
-        ]
-        if not months:
-            raise ReportError("the published scorecard is empty")
-        if period is None:
-            month = months[-1]
-        else:
-            try:
-                month = dt.datetime.strptime(period, "%Y-%m").date()
-            except ValueError as exc:
-                raise ReportError(f"period must be YYYY-MM, got {period!r}") from exc
-            if month not in months:
-                raise ReportError(
-                    f"{period} is not in the published scorecard "
-                    f"(it covers {months[0]:%Y-%m} to {months[-1]:%Y-%m})"
-                )
-        label = f"{month:%Y-%m}"
-        html = _render(con, month, label)
-    finally:
-        con.close()
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    path = report_path(reports_dir, label)
+def _write(path: Path, html: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(html, encoding="utf-8")
     temporary.replace(path)
+
+
+def _connect(published_db: Path) -> duckdb.DuckDBPyConnection:
+    if not published_db.exists():
+        raise ReportError(f"nothing is published yet ({published_db} does not exist)")
+    return duckdb.connect(str(published_db), read_only=True)
+
+
+def _month(months: list[dt.date], period: str | None) -> dt.date:
+    if not months:
+        raise ReportError("the published scorecard is empty")
+    if period is None:
+        return months[-1]
+    try:
+        month = dt.datetime.strptime(period, "%Y-%m").date()
+    except ValueError as exc:
+        raise ReportError(f"period must be YYYY-MM, got {period!r}") from exc
+    if month not in months:
+        raise ReportError(
+            f"{period} is not in the published scorecard "
+            f"(it covers {months[0]:%Y-%m} to {months[-1]:%Y-%m})"
+        )
+    return month
+
+
+def write_report(
+    published_db: Path,
+    reports_dir: Path,
+    period: str | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+) -> ReportWritten:
+    """Write reports/scorecard_<period>.html for ``period`` (YYYY-MM; default: the latest
+    published month) in ``lang``. Raises ReportError when nothing is published or the period
+    has no scorecard rows."""
+    con = _connect(published_db)
+    try:
+        month = _month(report_data.published_months(con), period)
+        label = f"{month:%Y-%m}"
+        html = _render_month(con, month, label, labels(lang), reports_dir)
+    finally:
+        con.close()
+    path = report_path(reports_dir, label)
+    _write(path, html)
     return ReportWritten(path=path, period=label, charts=html.count("<svg"))
 
 
-def _render(con: duckdb.DuckDBPyConnection, month: dt.date, label: str) -> str:
-    scorecard = _rows(
-        con,
-        # Metrics in the registry's order and by its labels (dim_metrics).
-        "select scorecard.*, teams.team_name, users.full_name, "
-        "coalesce(metrics.label_en, scorecard.metric) as metric_label, "
-        "metrics.display_order as metric_order, reasons.label_en as reason_label "
-        "from scorecard_attainment as scorecard "
-        "left join dim_teams as teams on scorecard.scope_type = 'team' and "
-        "teams.team_id = scorecard.scope_id left join dim_users as users on "
-        "scorecard.scope_type = 'rep' and users.user_id = scorecard.scope_id "
-        "left join dim_metrics as metrics on metrics.metric = scorecard.metric "
-        "left join dim_reasons as reasons "
-        "on reasons.reason_code = scorecard.attainment_null_reason "
-        "where period_grain = 'month' and period_month = ? "
-        "order by scope_type, scope_id, metrics.display_order, scorecard.metric",
-        [month],
-    )
-    log = con.execute(
-        "select version, as_of_date from publication_log order by version desc limit 1"
-    ).fetchall()
-    version, as_of = log[0] if log else (None, None)
-    by_scope: dict[str, list[dict]] = {}
-    for row in scorecard:
-        by_scope.setdefault(row["scope_type"], []).append(row)
-    company = by_scope.get("company", [])
-    is_open = any(row["is_open"] for row in company)
-    targeted = {
-        row["metric"]: row["metric_label"]
-        for row in sorted(scorecard, key=lambda row: (row["metric_order"] or 0, row["metric"]))
-        if row["target"] is not None
-    }
-    reps = by_scope.get("rep", [])
-    teams = sorted(
-        {(row["scope_id"], row["team_name"] or row["scope_id"]) for row in by_scope.get("team", [])}
-    )
-    regions = sorted({(row["scope_id"], row["scope_id"]) for row in by_scope.get("region", [])})
-
-    parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Sales scorecard {label}</title><style>{STYLE}</style></head><body>",
-        f"<h1>Sales scorecard {label}</h1>",
-        f"<p>{'Open month, figures to date' if is_open else 'Closed month'}; as of "
-        f"{as_of or '–'}; published version {version or '–'}.</p>",
-        "<nav><a href='#company'>Company</a><a href='#regions'>Regions</a>"
-        "<a href='#teams'>Teams</a><a href='#distribution'>Distribution</a>"
-        "<a href='#pace'>Pace</a><a href='#leaderboard'>Leaderboard</a>"
-        "<a href='#warnings'>Warnings</a><a href='#funnel'>Funnel</a></nav>",
-        "<p class='legend'>"
-        + "".join(
-            f"<span style='background:{TIER_COLOURS[tier]}'>{tier}</span>" for tier in TIER_ORDER
-        )
-        + "</p>",
-    ]
-
-    headers = ["metric", "target", "actual", "attainment", "tier"]
-    if is_open:
-        headers += ["expected to date", "pace index"]
-    parts.append("<h2 id='company'>Company</h2>")
-    parts.append(
-        _table(headers, _metric_rows(company, is_open), "scorecard_attainment, scope company")
-    )
-    parts.append("<h2 id='regions'>Regions</h2>")
-    parts.append(_pivot(by_scope.get("region", []), regions, targeted, link=False))
-    parts.append("<h2 id='teams'>Teams</h2>")
-    parts.append(_pivot(by_scope.get("team", []), teams, targeted, link=True))
-
-    parts.append("<h2 id='distribution'>Attainment distribution</h2>")
-    if targeted and any(row["attainment"] is not None for row in reps):
-        parts.append(f"<div class='chart'>{distribution_chart(reps, targeted)}</div>")
-        parts.append("<p class='source'>scorecard_attainment, scope rep: attainment</p>")
-    else:
-        parts.append("<p>No rep has a target this month.</p>")
-
-    parts.append("<h2 id='pace'>Pace</h2>")
-    if is_open and any(row["expected_to_date"] is not None for row in company):
-        parts.append(f"<div class='chart'>{pace_chart(company)}</div>")
-        parts.append(
-            "<p class='source'>scorecard_attainment, scope company: actual and "
-            "expected_to_date (target x share of working days elapsed), over target</p>"
-        )
-    else:
-        parts.append("<p>The month is closed: its figures are final, there is no pace.</p>")
-
-    parts.append("<h2 id='leaderboard'>Leaderboard</h2>")
-    board = _rows(
-        con,
-        "select performance.rank_in_company, performance.user_id, users.full_name, "
-        "performance.team_id, performance.score, performance.grade, "
-        "performance.missing_components from scorecard_performance as performance "
-        "left join dim_users as users on users.user_id = performance.user_id "
-        "where performance.month_start = ? order by performance.rank_in_company, "
-        "performance.user_id",
-        [month],
-    )
-    parts.append(
-        _table(
-            ["rank", "rep", "team", "score", "grade", "missing"],
-            [
-                f"<tr><td class='num'>{row['rank_in_company']}</td>"
-                f"<td>{escape(row['full_name'] or row['user_id'])}</td>"
-                f"<td>{escape(row['team_id'] or '')}</td>"
-                f"<td class='num'>{_number(row['score'])}</td><td>{escape(row['grade'])}</td>"
-                f"<td>{escape(row['missing_components'] or '')}</td></tr>"
-                for row in board
-            ],
-            "scorecard_performance: score, grade and rank in the company",
-        )
-    )
-
-    parts.append("<h2 id='warnings'>Warnings</h2>")
-    flagged = [row for row in reps if row["behind_pace"] or row["low_activity"]]
-    if flagged:
-        parts.append(
-            _table(
-                ["rep", "metric", "behind pace", "low activity", "pace index"],
-                [
-                    f"<tr><td>{escape(row['full_name'] or row['scope_id'])}</td>"
-                    f"<td>{escape(row['metric_label'])}</td>"
-                    f"<td>{'yes' if row['behind_pace'] else ''}</td>"
-                    f"<td>{'yes' if row['low_activity'] else ''}</td>"
-                    f"<td class='num'>{_number(row['pace_index'], 3)}</td></tr>"
-                    for row in flagged
-                ],
-                "scorecard_attainment, scope rep: behind_pace and low_activity flags",
-            )
-        )
-    else:
-        parts.append("<p>No rep is behind pace or below the activity threshold.</p>")
-
-    parts.append("<h2 id='funnel'>Funnel by stage</h2>")
-    stages = _rows(
-        con,
-        "select stage, sum(entered) as entered, sum(advanced) as advanced, "
-        "case when sum(entered) > 0 then sum(advanced) / sum(entered) end as conversion "
-        "from fct_stage_conversion where cohort_month <= ? group by stage "
-        "order by sum(entered) desc, stage",
-        [month],
-    )
-    if stages:
-        parts.append(f"<div class='chart'>{funnel_chart(stages)}</div>")
-        parts.append(
-            _table(
-                ["stage", "entered", "advanced", "conversion"],
-                [
-                    f"<tr><td>{escape(row['stage'])}</td><td class='num'>{row['entered']}</td>"
-                    f"<td class='num'>{row['advanced']}</td>"
-                    f"<td class='num'>{_percent(row['conversion'])}</td></tr>"
-                    for row in stages
-                ],
-                f"fct_stage_conversion, cohorts up to {label}",
-            )
-        )
-    else:
-        parts.append("<p>No opportunity entered a stage up to this month.</p>")
-
-    for team_id, team_name in teams:
+def _teams(scorecard: report_data.Scorecard, payouts: dict[str, list[dict]]) -> list[dict]:
+    """Each team of the month with its reps: their rows with a target, results apart from
+    activities, and their payouts to date."""
+    reps = scorecard.of("month", "rep")
+    teams = []
+    for team_id, team_name in scorecard.scopes("month", "team"):
         members = [row for row in reps if row["parent_scope_id"] == team_id]
-        names = sorted({(row["scope_id"], row["full_name"] or row["scope_id"]) for row in members})
-        parts.append(f"<h2 id='team-{escape(team_id)}'>Team {escape(team_name)}</h2>")
-        if names and targeted:
-            parts.append(_pivot(members, names, targeted, link=False))
-        else:
-            parts.append("<p>No rep of this team has a target this month.</p>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+        member_reps = []
+        for rep_id, rep_name in scorecard.scopes("month", "rep"):
+            own = [row for row in members if row["scope_id"] == rep_id]
+            if not own:
+                continue
+            targeted = [row for row in own if row["target"] is not None]
+            member_reps.append(
+                {
+                    "id": rep_id,
+                    "name": rep_name,
+                    "scope": (rep_id, rep_name),
+                    "results": [r for r in targeted if r["metric_source"] != "activities"],
+                    "activities": [r for r in targeted if r["metric_source"] == "activities"],
+                    "payouts": payouts.get(rep_id, []),
+                }
+            )
+        teams.append({"id": team_id, "name": team_name, "rows": members, "reps": member_reps})
+    return teams
+
+
+def _render_month(
+    con: duckdb.DuckDBPyConnection, month: dt.date, label: str, text: Labels, reports_dir: Path
+) -> str:
+    scorecard = report_data.month_scorecard(con, month)
+    version, as_of = report_data.publication(con)
+    company = scorecard.of("month", "company")
+    windows = {
+        grain: " – ".join(
+            text.date(day) for day in (rows[0]["period_start"], rows[0]["period_end"])
+        )
+        for grain in report_data.GRAINS
+        if (rows := scorecard.of(grain, "company"))
+    }
+    targeted = {metric: text.metric(metric) for metric in scorecard.metrics("month")}
+    reps = scorecard.of("month", "rep")
+    stages = report_data.funnel(con, month)
+    charts = {
+        "distribution": distribution_chart(reps, targeted, text)
+        if targeted and any(row["attainment"] is not None for row in reps)
+        else "",
+        "pace": pace_chart(company, text)
+        if scorecard.is_open and any(row["expected_to_date"] is not None for row in company)
+        else "",
+        "funnel": funnel_chart(stages, text) if stages else "",
+    }
+    warnings = report_data.month_warnings(con, month)
+    ytd = scorecard.of("ytd", "company")
+    year_start = ytd[0]["period_start"] if ytd else month
+    week = report_data.latest_week(con)
+    week_page = (
+        week_path(reports_dir, week).name
+        if week is not None and week_path(reports_dir, week).exists()
+        else ""
+    )
+    return (
+        _environment(text)
+        .get_template("scorecard_month.html.j2")
+        .render(
+            period=label,
+            is_open=scorecard.is_open,
+            as_of=as_of,
+            version=version,
+            week_page=week_page,
+            grains=report_data.GRAINS,
+            windows=windows,
+            scorecard=scorecard,
+            coverage=[w for w in warnings if w["reason_code"].startswith("coverage_")],
+            warnings=warnings,
+            board=report_data.leaderboard(con, month),
+            charts=charts,
+            stages=stages,
+            teams=_teams(scorecard, report_data.payouts_to_date(con, year_start, month)),
+        )
+    )
+
+
+def write_week_report(
+    published_db: Path, reports_dir: Path, lang: str = DEFAULT_LANGUAGE
+) -> ReportWritten | None:
+    """Write reports/week_<YYYY-Www>.html for the as-of week (None when no week is published)."""
+    text = labels(lang)
+    con = _connect(published_db)
+    try:
+        week = report_data.latest_week(con)
+        if week is None:
+            return None
+        scorecard = report_data.week_scorecard(con, week)
+        version, as_of = report_data.publication(con)
+        company = scorecard.of("week", "company")
+        month = company[0]["period_month"] if company else week
+        html = (
+            _environment(text)
+            .get_template("scorecard_week.html.j2")
+            .render(
+                week_label=week_label(week),
+                week_start=week,
+                week_end=week + dt.timedelta(days=6),
+                is_open=any(row["is_open"] for row in company),
+                as_of=as_of,
+                version=version,
+                month_page=report_path(reports_dir, f"{month:%Y-%m}").name,
+                scorecard=scorecard,
+                warnings=report_data.week_warnings(con, week),
+            )
+        )
+    finally:
+        con.close()
+    path = week_path(reports_dir, week)
+    _write(path, html)
+    return ReportWritten(path=path, period=week_label(week), charts=0)
+
+
+def write_index(published_db: Path, reports_dir: Path, lang: str = DEFAULT_LANGUAGE) -> Path:
+    """Write reports/index.html: every published month, linked where its page is written."""
+    text = labels(lang)
+    con = _connect(published_db)
+    try:
+        months = report_data.published_months(con)
+        open_months = {
+            row[0]
+            for row in con.execute(
+                "select distinct period_month from scorecard_attainment "
+                "where period_grain = 'month' and is_open"
+            ).fetchall()
+        }
+        version, as_of = report_data.publication(con)
+        week = report_data.latest_week(con)
+    finally:
+        con.close()
+    listed = []
+    for month in reversed(months):
+        page = report_path(reports_dir, f"{month:%Y-%m}")
+        listed.append(
+            {
+                "label": f"{month:%Y-%m}",
+                "file": page.name,
+                "written": page.exists(),
+                "is_open": month in open_months,
+            }
+        )
+    week_entry = None
+    if week is not None and week_path(reports_dir, week).exists():
+        week_entry = {"label": week_label(week), "file": week_path(reports_dir, week).name}
+    html = (
+        _environment(text)
+        .get_template("index.html.j2")
+        .render(months=listed, week=week_entry, as_of=as_of, version=version)
+    )
+    path = reports_dir / INDEX_FILE
+    _write(path, html)
+    return path
 
 
 def write_run_reports(
-    published_db: Path, reports_dir: Path, as_of: dt.date
+    published_db: Path, reports_dir: Path, as_of: dt.date, lang: str = DEFAULT_LANGUAGE
 ) -> tuple[list[ReportWritten], list[str]]:
-    """The reports a run writes: the as-of month's and the latest closed month's. Returns the
-    reports and why any was not written (the data may start in the as-of month)."""
+    """The reports a run writes: the as-of week's, the as-of month's and the latest closed
+    month's, then the index. Returns the reports and why any was not written (the data may
+    start in the as-of month)."""
     closed = (as_of.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-    written = [write_report(published_db, reports_dir, as_of.strftime("%Y-%m"))]
+    week = write_week_report(published_db, reports_dir, lang)
+    written = [write_report(published_db, reports_dir, as_of.strftime("%Y-%m"), lang)]
     skipped: list[str] = []
     if written[0].period != closed:
         try:
-            written.append(write_report(published_db, reports_dir, closed))
+            written.append(write_report(published_db, reports_dir, closed, lang))
         except ReportError as error:
             skipped.append(f"no report for {closed}: {error}")
+    if week is not None:
+        written.append(week)
+    write_index(published_db, reports_dir, lang)
     return written, skipped

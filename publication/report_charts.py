@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import os
+import warnings
+
+from core.i18n import Labels
 
 TIER_COLOURS = {
     "stretch": "#7cc47f",
@@ -21,7 +24,11 @@ def _svg(figure) -> str:
     import matplotlib.pyplot as plt
 
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    with warnings.catch_warnings():
+        # Text stays text (svg.fonttype none): the browser draws Chinese labels with its own
+        # fonts even where matplotlib has no CJK font to measure them with.
+        warnings.filterwarnings("ignore", message="Glyph .* missing")
+        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     plt.close(figure)
     text = buffer.getvalue()
     return text[text.index("<svg") :]
@@ -45,7 +52,7 @@ def _pyplot():
     return plt
 
 
-def distribution_chart(reps: list[dict], metrics: dict[str, str]) -> str:
+def distribution_chart(reps: list[dict], metrics: dict[str, str], labels: Labels) -> str:
     """Histogram of the reps' attainment per metric with targets (metric -> label, in the
     registry's order), tier bands behind it."""
     plt = _pyplot()
@@ -62,44 +69,56 @@ def distribution_chart(reps: list[dict], metrics: dict[str, str]) -> str:
         bins = [i / 10 for i in range(0, 21)]
         clipped = [min(max(value, 0.0), 1.999) for value in values]
         axis.hist(clipped, bins=bins, color="#3f6fb5", edgecolor="white")
-        axis.set_title(f"{metrics[metric]} ({len(values)} reps)")
-        axis.set_xlabel("attainment (0-200%, outside clipped)")
+        axis.set_title(labels("chart.reps_counted", metric=metrics[metric], count=len(values)))
+        axis.set_xlabel(labels("chart.attainment_axis"))
         axis.set_xlim(0, 2)
-    axes[0][0].set_ylabel("reps")
+    axes[0][0].set_ylabel(labels("chart.reps"))
     return _svg(figure)
 
 
-def pace_chart(company: list[dict]) -> str:
+def pace_chart(company: list[dict], labels: Labels) -> str:
     """Actual against expected-to-date for the company's metrics with targets (open month), both
     as a share of the month's target so that counts and amounts share one axis."""
     plt = _pyplot()
     rows = [row for row in company if row["expected_to_date"] is not None and row["target"]]
     figure, axis = plt.subplots(figsize=(6.4, 0.5 + 0.45 * len(rows)))
-    labels = [row.get("metric_label", row["metric"]) for row in rows]
+    names = [labels.metric(row["metric"]) for row in rows]
     expected = [float(row["expected_to_date"]) / float(row["target"]) for row in rows]
     actual = [float(row["actual"] or 0) / float(row["target"]) for row in rows]
     positions = list(range(len(rows)))
-    axis.barh([p + 0.2 for p in positions], expected, height=0.4, color="#b0b7c3", label="expected")
-    axis.barh([p - 0.2 for p in positions], actual, height=0.4, color="#3f6fb5", label="actual")
+    axis.barh(
+        [p + 0.2 for p in positions],
+        expected,
+        height=0.4,
+        color="#b0b7c3",
+        label=labels("chart.expected"),
+    )
+    axis.barh(
+        [p - 0.2 for p in positions],
+        actual,
+        height=0.4,
+        color="#3f6fb5",
+        label=labels("chart.actual"),
+    )
     axis.axvline(1.0, color="#2e7d32", lw=1)
-    axis.set_yticks(positions, labels)
+    axis.set_yticks(positions, names)
     axis.invert_yaxis()
     axis.legend(loc="lower right", frameon=False)
-    axis.set_xlabel("share of the month's target, to date")
+    axis.set_xlabel(labels("chart.pace_axis"))
     return _svg(figure)
 
 
-def funnel_chart(stages: list[dict]) -> str:
+def funnel_chart(stages: list[dict], labels: Labels) -> str:
     plt = _pyplot()
     figure, axis = plt.subplots(figsize=(6.4, 0.5 + 0.4 * len(stages)))
     names = [row["stage"] for row in stages]
     entered = [int(row["entered"]) for row in stages]
     advanced = [int(row["advanced"]) for row in stages]
     positions = list(range(len(stages)))
-    axis.barh(positions, entered, color="#b0b7c3", label="entered")
-    axis.barh(positions, advanced, color="#3f6fb5", label="advanced")
+    axis.barh(positions, entered, color="#b0b7c3", label=labels("chart.entered"))
+    axis.barh(positions, advanced, color="#3f6fb5", label=labels("chart.advanced"))
     axis.set_yticks(positions, names)
     axis.invert_yaxis()
     axis.legend(loc="lower right", frameon=False)
-    axis.set_xlabel("opportunities")
+    axis.set_xlabel(labels("chart.opportunities"))
     return _svg(figure)

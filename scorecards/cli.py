@@ -10,9 +10,9 @@ import sys
 import time
 import traceback
 from collections.abc import Sequence
-from pathlib import Path
 
 from core.faults import fault_of
+from core.i18n import labels, resolve_language
 from core.runlock import HomeLocked, run_lock
 from core.settings import (
     Home,
@@ -38,6 +38,7 @@ from scorecards.parser import (
     EXIT_USAGE,
     build_parser,
 )
+from scorecards.summary import summary_table
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
@@ -85,6 +86,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         date_window(as_of)
         publish_personal_data()
         run_engine = engine(args.engine)
+        lang = resolve_language(args.lang)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
@@ -102,7 +104,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from scorecards.runner import NotAPartitionError, run_pipeline
 
     try:
-        outcome = run_pipeline(home, as_of, settings, month=args.month, engine=run_engine)
+        outcome = run_pipeline(
+            home, as_of, settings, month=args.month, engine=run_engine, lang=lang
+        )
     except NotAPartitionError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
@@ -112,22 +116,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"\nRUN FAILED: {cause}", file=sys.stderr)
         print("nothing was published; the previous publication is unchanged.", file=sys.stderr)
         return EXIT_FAILED
+    text = labels(lang)
     if outcome.published:
-        print(f"\npublished version {outcome.version} (as of {as_of}) to {home.published_db}")
-        print(f"reports in {home.reports}")
-        print(summary_table(home.published_db))
+        print()
+        print(text("cli.published", version=outcome.version, as_of=as_of, path=home.published_db))
+        print(text("cli.reports_in", path=home.reports))
+        print(summary_table(home.published_db, text))
         if outcome.errors:
             print("\nPUBLISHED, BUT A LATER STEP FAILED:", file=sys.stderr)
             for message in outcome.errors:
                 print(f"  {message}", file=sys.stderr)
             return EXIT_FAILED
-        print(f"statements in {home.reports / 'statements'}")
+        print(text("cli.statements_in", path=home.reports / "statements"))
         report = report_path(home.reports, f"{as_of:%Y-%m}")
         if report.exists():
-            print(f"report: {report}")
+            print(text("cli.report", path=report))
         if outcome.warnings:
-            print(f"{len(outcome.warnings)} warning(s): {', '.join(outcome.warnings)}")
-        print(f"gate report: {outcome.report}")
+            names = ", ".join(outcome.warnings)
+            print(text("cli.warnings", count=len(outcome.warnings), names=names))
+        print(text("cli.gate_report", path=outcome.report))
         return EXIT_OK
     if outcome.faults:
         print(f"\nRUN FAILED: {outcome.faults[0]}", file=sys.stderr)
@@ -149,36 +156,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     for message in outcome.errors:
         print(f"  {message}", file=sys.stderr)
     return EXIT_FAILED
-
-
-def summary_table(published_db: Path) -> str:
-    """Company attainment per metric for the latest closed month, as a plain-text table."""
-    import duckdb
-
-    with duckdb.connect(str(published_db), read_only=True) as con:
-        rows = con.execute(
-            """
-            select period_month, metric, target, actual, attainment, tier_reached
-            from scorecard_attainment
-            where scope_type = 'company' and period_grain = 'month'
-                and period_month = (
-                    select max(period_month) from scorecard_attainment
-                    where period_grain = 'month' and not is_open
-                )
-            order by metric
-            """
-        ).fetchall()
-    if not rows:
-        return "(no closed month yet)"
-    lines = [
-        f"company attainment, {rows[0][0]:%Y-%m} (latest closed month)",
-        f"{'metric':<18}{'target':>18}{'actual':>18}{'attainment':>12}  tier",
-    ]
-    for _, metric, target, actual, attainment, tier in rows:
-        target_text = f"{target:,.2f}" if target is not None else "-"
-        attainment_text = f"{attainment:.1%}" if attainment is not None else "-"
-        lines.append(f"{metric:<18}{target_text:>18}{actual:>18,.2f}{attainment_text:>12}  {tier}")
-    return "\n".join(lines)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -232,17 +209,23 @@ def cmd_close(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from publication.report import ReportError, write_report
+    from publication.report import ReportError, write_index, write_report, write_week_report
     from publication.statements import write_statements
 
     home = Home.resolve(args.home)
     try:
-        written = write_report(home.published_db, home.reports, args.period)
-    except ReportError as exc:
+        lang = resolve_language(args.lang)
+        written = write_report(home.published_db, home.reports, args.period, lang)
+    except (ReportError, ValueError) as exc:
         print(f"cannot write the report: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    week = write_week_report(home.published_db, home.reports, lang)
+    index = write_index(home.published_db, home.reports, lang)
     statements = write_statements(home.published_db, home.reports)
     print(f"report: {written.path} ({written.charts} charts)")
+    if week is not None:
+        print(f"week: {week.path}")
+    print(f"index: {index}")
     print(f"{statements.statements} statements in {statements.folder}")
     return EXIT_OK
 

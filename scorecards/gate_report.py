@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
+import jinja2
+
+from core.i18n import DEFAULT_LANGUAGE, Labels, labels
 from core.settings import Home
 
 
@@ -35,7 +37,21 @@ GATE_REPORT_RESERVE = 256 * 1024  # bytes held for each gate report file while t
 GATE_REPORT_FILES = ("gate_report.md", "gate_report.html")
 
 
-def reserve_gate_report(home: Home, as_of: dt.date) -> None:
+def _environment(text: Labels) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("scorecards", "templates"),
+        # Markdown is not HTML: only the page escapes its cells.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["md_cell"] = lambda cell: cell.replace("|", "\\|")
+    environment.globals["t"] = text
+    return environment
+
+
+def reserve_gate_report(home: Home, as_of: dt.date, lang: str = DEFAULT_LANGUAGE) -> None:
     """Hold the gate report's disk space from the run's start: a run that fills the disk still
     has room to say so. Each file is written "in progress" and padded to GATE_REPORT_RESERVE;
     rewriting it at the end frees that space first. Staged and renamed, so a disk already full
@@ -44,8 +60,9 @@ def reserve_gate_report(home: Home, as_of: dt.date) -> None:
     for name in GATE_REPORT_FILES:
         target = home.reports / name
         staged = target.with_name(f".{name}.tmp")
-        text = f"Gate report: a run as of {as_of} is in progress.\n"
-        staged.write_text(text + " " * (GATE_REPORT_RESERVE - len(text)), encoding="utf-8")
+        text = labels(lang)("gate.in_progress", date=as_of) + "\n"
+        padding = GATE_REPORT_RESERVE - len(text.encode("utf-8"))
+        staged.write_text(text + " " * padding, encoding="utf-8")
         staged.replace(target)
 
 
@@ -58,72 +75,33 @@ def write_gate_report(
     published_version: int | None = None,
     not_run: list[str] | None = None,
     faults: list[str] | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Path:
     """reports/gate_report.md and .html: the gate's verdict, each failing blocking check and each
-    warning with up to 20 offending rows. Written on every run, so the report in reports/ always
-    belongs to the latest run."""
-    warnings = warnings or []
+    warning with up to 20 offending rows, in ``lang``. Written on every run, so the report in
+    reports/ always belongs to the latest run."""
+    text = labels(lang)
     home.reports.mkdir(parents=True, exist_ok=True)
     if published_version is not None:
-        title = f"Gate report: passed, published version {published_version}"
-        verdict = f"As of {as_of}. Every blocking check passed."
+        verdict = "passed"
     elif faults:
-        title = "Gate report: the run failed (a fault, not the data)"
-        verdict = (
-            f"As of {as_of}. Nothing was published; the previous publication is unchanged. "
-            f"Cause: {'; '.join(faults)}"
-        )
+        verdict = "fault"
     else:
-        title = "Gate report: publication blocked"
-        verdict = f"As of {as_of}. Nothing was published; the previous publication is unchanged."
-    sections = [("Blocking check failed", check) for check in checks] + [
-        ("Warning", check) for check in warnings
+        verdict = "blocked"
+    sections = [("blocking", check, *_cells(check)) for check in checks] + [
+        ("warning", check, *_cells(check)) for check in warnings or []
     ]
-    lines = [f"# {title}", "", verdict, ""]
-    html = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{escape(title)}</title>",
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #bbb;padding:2px 6px;font-size:90%}"
-        "h2.blocking{color:#a00}h2.warning{color:#a60}</style></head><body>",
-        f"<h1>{escape(title)}</h1>",
-        f"<p>{escape(verdict)}</p>",
-    ]
-    if not sections:
-        lines += ["No check failed and no warning was raised.", ""]
-        html.append("<p>No check failed and no warning was raised.</p>")
-    for kind, check in sections:
-        lines += [f"## {kind}: {check.name}", "", check.description, ""]
-        css = "blocking" if kind.startswith("Blocking") else "warning"
-        html += [
-            f'<h2 class="{css}">{escape(kind)}: {escape(check.name)}</h2>',
-            f"<p>{escape(check.description)}</p>",
-        ]
-        columns, rows = _cells(check)
-        if columns:
-            lines.append("| " + " | ".join(columns) + " |")
-            lines.append("|" + "---|" * len(columns))
-            for cells in rows:
-                lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
-            lines.append("")
-            html.append("<table><tr>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + "</tr>")
-            for cells in rows:
-                html.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
-            html.append("</table>")
-    if not_run:
-        lines += ["## Not run (a fault stopped the run first)", ""]
-        lines += [f"- {name}: not run" for name in not_run] + [""]
-        html += ["<h2>Not run (a fault stopped the run first)</h2><ul>"]
-        html += [f"<li>{escape(name)}: not run</li>" for name in not_run]
-        html += ["</ul>"]
-    if errors:
-        lines += ["## Step errors", ""] + [f"- {error}" for error in errors] + [""]
-        html += ["<h2>Step errors</h2><ul>"]
-        html += [f"<li>{escape(error)}</li>" for error in errors]
-        html += ["</ul>"]
-    html.append("</body></html>")
+    context = {
+        "title": text(f"gate.title_{verdict}", version=published_version),
+        "verdict": verdict,
+        "as_of": as_of,
+        "faults": faults or [],
+        "sections": sections,
+        "not_run": not_run or [],
+        "errors": errors,
+    }
+    environment = _environment(text)
     target, page = (home.reports / name for name in GATE_REPORT_FILES)
-    target.write_text("\n".join(lines), encoding="utf-8")
-    page.write_text("\n".join(html), encoding="utf-8")
+    for path, template in ((target, "gate_report.md.j2"), (page, "gate_report.html.j2")):
+        path.write_text(environment.get_template(template).render(context), encoding="utf-8")
     return target

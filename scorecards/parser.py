@@ -49,6 +49,7 @@ SETTINGS_HELP = (
     ("SCORECARDS_DATE_MIN", "earliest plausible date in exports (default 2000-01-01)"),
     ("SCORECARDS_DATE_YEARS_AHEAD", "plausible dates end this many years after the as-of (2)"),
     ("SCORECARDS_PUBLISH_PERSONAL_DATA", "1: publish e-mail and tax id too (default 0)"),
+    ("SCORECARDS_LANG", "language of reports, statements and summaries: en or zh (en)"),
 )
 
 
@@ -76,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     def home_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument("--home", help="home folder (default: $SCORECARDS_HOME or ./data)")
 
+    def lang_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--lang",
+            help="language of what people read: en or zh (default: $SCORECARDS_LANG or en)",
+        )
+
     def wait_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--wait",
@@ -102,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="ingest, build, check and publish through Dagster")
     home_arg(run)
     wait_arg(run)
+    lang_arg(run)
     run.add_argument("--as-of", help="as-of date YYYY-MM-DD (default: today)")
     run.add_argument("--base-currency", help="ISO code (default: $SCORECARDS_BASE_CURRENCY or CNY)")
     run.add_argument(
@@ -122,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="what is published")
     home_arg(status)
+    lang_arg(status)
     close = sub.add_parser(
         "close",
         help="close a month on the latest publication: its payouts become paid, later changes "
@@ -137,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     home_arg(report)
     wait_arg(report)
+    lang_arg(report)
     report.add_argument(
         "--period", type=_month, help="the month, YYYY-MM (default: the latest published)"
     )

@@ -47,6 +47,7 @@ def run_pipeline(
     settings: RunSettings | None = None,
     month: str | None = None,
     engine: str = "duckdb",
+    lang: str = "en",
 ) -> RunOutcome:
     """Ingest, build, check and publish through the same job `dagster dev` shows.
 
@@ -74,9 +75,10 @@ def run_pipeline(
         "base_currency": settings.base_currency,
         "fiscal_year_start_month": settings.fiscal_year_start_month,
         "engine": engine,
+        "lang": lang,
     }
     job = defs.resolve_job_def("scorecards_job")
-    reserve_gate_report(home, as_of)
+    reserve_gate_report(home, as_of, lang)
     _import_in_background("great_expectations")
     published_before = latest_published_version(home)
     try:
@@ -101,7 +103,7 @@ def run_pipeline(
         fault = fault_in_exception(exc)
         if fault is None:
             raise
-        return _stopped_outside_the_steps(home, as_of, fault, published_before)
+        return _stopped_outside_the_steps(home, as_of, fault, published_before, lang)
     version = None
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization
@@ -129,7 +131,9 @@ def run_pipeline(
     warnings = [check.name for check in warned]
     if version is not None:
         # Published; a later step (the statements) may still have failed.
-        report = write_gate_report(home, as_of, [], errors, warned, published_version=version)
+        report = write_gate_report(
+            home, as_of, [], errors, warned, published_version=version, lang=lang
+        )
         return RunOutcome(
             published=True,
             version=version,
@@ -145,7 +149,14 @@ def run_pipeline(
     if errored and not faults:
         faults = [f"{len(errored)} dbt test(s) could not run (see the step errors)"]
     report = write_gate_report(
-        home, as_of, checks, errors, warned, not_run=not_run if faults else [], faults=faults
+        home,
+        as_of,
+        checks,
+        errors,
+        warned,
+        not_run=not_run if faults else [],
+        faults=faults,
+        lang=lang,
     )
     return RunOutcome(
         published=False,
@@ -158,20 +169,20 @@ def run_pipeline(
 
 
 def _stopped_outside_the_steps(
-    home: Home, as_of: dt.date, fault: str, published_before: int | None
+    home: Home, as_of: dt.date, fault: str, published_before: int | None, lang: str
 ) -> RunOutcome:
     """The outcome of a run a fault stopped outside its steps. The publication is read, not
     assumed: if the fault came after the swap, the new version is published and says so."""
     errors = ["the run stopped outside its steps (Dagster could not record it)"]
     version = latest_published_version(home)
     if version != published_before:
-        report = write_gate_report(home, as_of, [], errors, published_version=version)
+        report = write_gate_report(home, as_of, [], errors, published_version=version, lang=lang)
         return RunOutcome(
             published=True, version=version, errors=errors, report=report, faults=[fault]
         )
     # No verdict of any check reached the record: none of them counts as run.
     not_run = sorted(blocking_checks())
-    report = write_gate_report(home, as_of, [], errors, not_run=not_run, faults=[fault])
+    report = write_gate_report(home, as_of, [], errors, not_run=not_run, faults=[fault], lang=lang)
     return RunOutcome(published=False, errors=errors, report=report, faults=[fault])
 
 

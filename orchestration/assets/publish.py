@@ -114,16 +114,19 @@ def payout_statements(
     owners=OWNERS,
     deps=[published_scorecards],
     retry_policy=TRANSIENT_RETRY,
-    description="reports/scorecard_<period>.html: the monthly report (tier-coloured tables, "
-    "attainment distribution, pace, leaderboard, warnings, funnel, a section per team) for the "
-    "as-of month and the latest closed month; one self-contained file each, from the published "
-    "copy, after publication.",
+    description="reports/scorecard_<period>.html: the monthly report (company, regions and teams "
+    "at month, QTD and YTD with tiers, gaps, pace, forecasts and changes; coverage; every "
+    "warning; leaderboard; a section per rep) for the as-of month and the latest closed month, "
+    "reports/week_<YYYY-Www>.html for the as-of week and reports/index.html; self-contained "
+    "files in the run's language, from the published copy, after publication.",
 )
 def scorecard_report(
     context: dg.AssetExecutionContext, scorecards: ScorecardsResource
 ) -> dg.MaterializeResult:
     home = scorecards.paths
-    written, skipped = write_run_reports(home.published_db, home.reports, scorecards.as_of_date)
+    written, skipped = write_run_reports(
+        home.published_db, home.reports, scorecards.as_of_date, scorecards.language
+    )
     pending.done(home.published_db, pending.REPORT)
     for reason in skipped:
         context.log.info(reason)

@@ -7,7 +7,13 @@
     expected_to_date is each month's target times the share of its working days elapsed,
     pace_index = actual / expected_to_date, and forecast is the run-rate to the window's end;
     forecast_pipeline and forecast_receivables add what int_forecasts_projected expects by the
-    window's end to the actual (for the metrics whose registry entry names that method). -#}
+    window's end to the actual (for the metrics whose registry entry names that method).
+
+    needed_<tier> is what a summed, higher-is-better metric still needs to reach each tier in the
+    period (zero once reached), needed_per_day_<tier> that amount over the working days left;
+    change_previous and change_last_year compare the actual with the period before (环比) and the
+    same period a year before (同比), int_attainment_compared. -#}
+{%- set tier_columns = {'floor': 'target_floor', 'target': 'target', 'stretch': 'target_stretch'} -%}
 with
 
 attainment as (
@@ -34,16 +40,36 @@ activity_compared as (
 
 ),
 
+periods_compared as (
+
+    select * from {{ ref('int_attainment_compared') }}
+
+),
+
 measured as (
 
     select
         attainment.*,
         coalesce(activity_compared.low_activity, false) as low_activity,
         metrics.forecast_method,
-        coalesce(forecasts.expected_amount, 0) as forecast_expected
+        coalesce(forecasts.expected_amount, 0) as forecast_expected,
+        periods_compared.actual_previous,
+        periods_compared.actual_last_year,
+        case
+            when attainment.is_open
+                then attainment.working_days - attainment.elapsed_working_days
+            else 0
+        end as working_days_remaining
     from attainment
     inner join metrics
         on attainment.metric = metrics.metric
+    inner join periods_compared
+        on attainment.period_grain = periods_compared.period_grain
+        and attainment.period_start = periods_compared.period_start
+        and attainment.period_month = periods_compared.period_month
+        and attainment.scope_type = periods_compared.scope_type
+        and attainment.scope_id = periods_compared.scope_id
+        and attainment.metric = periods_compared.metric
     left join forecasts
         on attainment.period_grain = forecasts.period_grain
         and attainment.period_start = forecasts.period_start
@@ -98,6 +124,25 @@ scored as (
             else 'none'
         end as tier_reached,
         case when direction = 'lower_is_better' then actual - target else target - actual end as gap_to_target,
+        {%- for tier, column in tier_columns.items() %}
+        case
+            when aggregation = 'sum' and direction = 'higher_is_better' and {{ column }} is not null
+                then greatest({{ column }} - coalesce(actual, 0), 0)
+        end as needed_{{ tier }},
+        {%- endfor %}
+        working_days_remaining,
+        {%- for tier, column in tier_columns.items() %}
+        case
+            when
+                aggregation = 'sum' and direction = 'higher_is_better' and {{ column }} is not null
+                and working_days_remaining > 0
+                then {{ safe_ratio('greatest(' ~ column ~ ' - coalesce(actual, 0), 0)', 'working_days_remaining', 2) }}
+        end as needed_per_day_{{ tier }},
+        {%- endfor %}
+        actual_previous,
+        {{ safe_ratio('actual - actual_previous', 'abs(actual_previous)') }} as change_previous,
+        actual_last_year,
+        {{ safe_ratio('actual - actual_last_year', 'abs(actual_last_year)') }} as change_last_year,
         is_open,
         share_elapsed,
         case when is_open then expected_to_date else target end as expected_to_date,

@@ -36,7 +36,7 @@ def tables_in_sql(text: str) -> set[str]:
 @pytest.mark.parametrize(
     ("exposure", "modules"),
     [
-        ("scorecard_report", ["publication/report.py", "publication/report_charts.py"]),
+        ("scorecard_report", ["publication/report_data.py", "publication/report.py"]),
         ("payout_statements", ["publication/statement_queries.py", "publication/statements.py"]),
     ],
 )

@@ -60,7 +60,8 @@ test-fast: $(STAMP)
 	$(BIN)/python -c "import orchestration.assets.dbt"
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow"
 
-# The report test opens the HTML report in headless Chromium: Debian's package, installed once.
+# The report test opens the HTML report in headless Chromium: Debian's package, installed once,
+# with a Chinese font so that pages in Chinese render as a reader sees them.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
@@ -68,6 +69,13 @@ chromium:
 		export DEBIAN_FRONTEND=noninteractive; \
 		$$sudo apt-get install -y -q chromium >/dev/null \
 		|| { $$sudo apt-get update -q >/dev/null && $$sudo apt-get install -y -q chromium >/dev/null; }; }
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "installing a Chinese font for the report's screenshots in Chinese"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$$sudo apt-get install -y -q fonts-wqy-microhei >/dev/null \
+		|| { $$sudo apt-get update -q >/dev/null && $$sudo apt-get install -y -q fonts-wqy-microhei >/dev/null; } \
+		|| echo "no Chinese font: Chinese text shows as boxes in screenshots (the tests still pass)"; }
 
 # Spark (the equality test, make run-spark) needs a Java 17 runtime: Debian's, when none is found.
 java:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ingest.vocabulary import aliases_of
+
 # Logical types and the DuckDB type each is stored as. Money is DECIMAL, never float: amounts keep
 # cents, prices and costs four places, FX rates eight.
 SQL_TYPES: dict[str, str] = {
@@ -66,5 +68,6 @@ class Entity:
 
 
 def c(name: str, type_: str = "text", *aliases: str, req: bool = False, **kw: object) -> Column:
-    """Shorthand for a column declaration; keeps the table below readable."""
-    return Column(name, type_, req, aliases=aliases, **kw)  # type: ignore[arg-type]
+    """Shorthand for a column declaration; keeps the table below readable. Its aliases are the
+    field vocabulary's (ingest/vocabulary.py) and then those given here."""
+    return Column(name, type_, req, aliases=aliases_of(name, aliases), **kw)  # type: ignore[arg-type]

@@ -32,8 +32,8 @@ def complete_pending(home: Home) -> list[str]:
         if piece == pending.PARQUET:
             export_parquet(home.published_db, home.published_parquet, journal.version)
         elif piece == pending.STATEMENTS:
-            write_statements(home.published_db, home.reports)
+            write_statements(home.published_db, home.reports, journal.lang)
         elif piece == pending.REPORT:
-            write_run_reports(home.published_db, home.reports, journal.as_of)
+            write_run_reports(home.published_db, home.reports, journal.as_of, journal.lang)
         pending.done(home.published_db, piece)
     return [f"version {journal.version}: {piece}" for piece in journal.pieces]

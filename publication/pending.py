@@ -25,16 +25,20 @@ class Pending:
     version: int
     as_of: dt.date
     pieces: tuple[str, ...]
+    lang: str = "en"  # the language the run writes its statements and report in
 
 
 def journal_path(published_db: Path) -> Path:
     return published_db.with_name(published_db.name + ".pending")
 
 
-def begin(published_db: Path, version: int, as_of: dt.date, pieces: tuple[str, ...]) -> None:
-    """Record, durably, the pieces that must follow the swap of ``version``."""
+def begin(
+    published_db: Path, version: int, as_of: dt.date, pieces: tuple[str, ...], lang: str = "en"
+) -> None:
+    """Record, durably, the pieces that must follow the swap of ``version`` (written in
+    ``lang``)."""
     if pieces:
-        _write(published_db, Pending(version, as_of, pieces))
+        _write(published_db, Pending(version, as_of, pieces, lang))
 
 
 def read(published_db: Path) -> Pending | None:
@@ -42,7 +46,12 @@ def read(published_db: Path) -> Pending | None:
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    return Pending(data["version"], dt.date.fromisoformat(data["as_of"]), tuple(data["pieces"]))
+    return Pending(
+        data["version"],
+        dt.date.fromisoformat(data["as_of"]),
+        tuple(data["pieces"]),
+        data.get("lang", "en"),
+    )
 
 
 def done(published_db: Path, piece: str) -> None:
@@ -52,7 +61,7 @@ def done(published_db: Path, piece: str) -> None:
         return
     rest = tuple(p for p in pending.pieces if p != piece)
     if rest:
-        _write(published_db, Pending(pending.version, pending.as_of, rest))
+        _write(published_db, Pending(pending.version, pending.as_of, rest, pending.lang))
     else:
         drop(published_db)
 
@@ -66,7 +75,12 @@ def _write(published_db: Path, pending: Pending) -> None:
     path = journal_path(published_db)
     staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     text = json.dumps(
-        {"version": pending.version, "as_of": pending.as_of.isoformat(), "pieces": pending.pieces}
+        {
+            "version": pending.version,
+            "as_of": pending.as_of.isoformat(),
+            "pieces": pending.pieces,
+            "lang": pending.lang,
+        }
     )
     with staged.open("w", encoding="utf-8") as handle:
         handle.write(text)

@@ -76,6 +76,7 @@ def publish(
     parquet_root: Path | None = None,
     personal_data: bool = False,
     follow_ups: tuple[str, ...] = (),
+    lang: str = "en",
 ) -> Publication:
     """Write a new published database from the audited build and swap it in atomically.
 
@@ -126,6 +127,7 @@ def publish(
             version,
             as_of,
             ((pending.PARQUET,) if parquet_tmp is not None else ()) + follow_ups,
+            lang,
         )
         os.replace(tmp, published_db)
     finally:

@@ -64,6 +64,7 @@ select
     performance.team_id,
     performance.score,
     performance.grade,
+    performance.is_provisional,
     performance.missing_components
 from scorecard_performance as performance
 left join dim_users as users
@@ -181,7 +182,12 @@ def week_warnings(con: duckdb.DuckDBPyConnection, week_start: dt.date) -> list[d
 
 
 def leaderboard(con: duckdb.DuckDBPyConnection, month: dt.date) -> list[dict]:
-    return rows(con, _LEADERBOARD_SQL, [month])
+    """The month's ranking, each rep's missing components as (KPI, reason code) pairs."""
+    board = rows(con, _LEADERBOARD_SQL, [month])
+    for row in board:
+        listed = row["missing_components"] or ""
+        row["missing"] = [tuple(item.split(":", 1)) for item in listed.split(", ") if ":" in item]
+    return board
 
 
 def payouts_to_date(

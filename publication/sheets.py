@@ -16,6 +16,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.i18n import Labels
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 HEADER_FONT = Font(bold=True)
@@ -64,9 +66,11 @@ def write_table(
     first_row: int,
     columns: Sequence[tuple[str, str | None]],
     rows: Sequence[dict[str, object]],
+    text: Labels,
 ) -> int:
-    """A header and its rows from first_row; returns the next free row."""
-    header_row(ws, first_row, [name for name, _ in columns])
+    """A header (each column's label in the catalogue) and its rows from first_row; returns the
+    next free row."""
+    header_row(ws, first_row, [text(f"column.{name}") for name, _ in columns])
     for offset, record in enumerate(rows, start=1):
         for column, (name, number_format) in enumerate(columns, start=1):
             set_cell(ws, first_row + offset, column, record.get(name), number_format)

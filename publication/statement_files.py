@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 from openpyxl import Workbook
 
+from core.i18n import Labels
 from publication import statement_reuse
 from publication.sheets import (
     HEADER_FONT,
@@ -66,34 +67,39 @@ def statement_workbook(
     lines: list[dict[str, object]],
     stamp: dt.datetime,
     path: Path,
+    text: Labels,
 ) -> None:
     first = payouts[0]
     workbook = Workbook()
     ws = workbook.active
-    ws.title = "Statement"
+    ws.title = text("statement.sheet")
     status = str(first["period_status"])
-    headings = {
-        "open": "PROVISIONAL (period open)",
-        "ended": "ENDED (month not closed yet)",
-        "paid": "PAID (month closed)",
-    }
+    period_type = str(first["period_type"])
     facts = (
-        ("Payout statement", headings.get(status, status.upper())),
-        ("Rep", f"{first['user_id']} {user.get('full_name') or ''}".strip()),
-        ("Plan", first["plan_id"]),
-        ("Period", f"{first['period_start']} to {first['period_end']} ({first['period_type']})"),
-        ("Currency", first["currency"] or ""),
-        ("As of", first["as_of_date"]),
+        (text("statement.title"), text(f"statement.status_{status}")),
+        (text("statement.rep"), f"{first['user_id']} {user.get('full_name') or ''}".strip()),
+        (text("statement.plan"), first["plan_id"]),
+        (
+            text("statement.period"),
+            text(
+                "statement.period_range",
+                start=first["period_start"],
+                end=first["period_end"],
+                type=text(f"period_type.{period_type}"),
+            ),
+        ),
+        (text("statement.currency"), first["currency"] or ""),
+        (text("statement.as_of"), first["as_of_date"]),
     )
     for row, (label, value) in enumerate(facts, start=1):
         set_cell(ws, row, 1, label).font = HEADER_FONT
         set_cell(ws, row, 2, value)
-    row = write_table(ws, len(facts) + 2, SUMMARY_COLUMNS, payouts)
-    set_cell(ws, row, 1, "Total").font = HEADER_FONT
+    row = write_table(ws, len(facts) + 2, SUMMARY_COLUMNS, payouts, text)
+    set_cell(ws, row, 1, text("statement.total")).font = HEADER_FONT
     total = sum((Decimal(p["payout_amount"]) for p in payouts), Decimal("0.00"))
     set_cell(ws, row, len(SUMMARY_COLUMNS), total, MONEY_FORMAT).font = HEADER_FONT
     lines_header = row + 2
-    write_table(ws, lines_header, LINE_COLUMNS, lines)
+    write_table(ws, lines_header, LINE_COLUMNS, lines, text)
     ws.freeze_panes = ws.cell(row=lines_header + 1, column=1)
     column_widths(ws, max(len(SUMMARY_COLUMNS), len(LINE_COLUMNS)))
     save_workbook(workbook, path, stamp)
@@ -109,10 +115,11 @@ def statement_csv(lines: list[dict[str, object]], payout_keys: dict[str, object]
             writer.writerow(["" if record.get(n) is None else csv_safe(record[n]) for n in names])
 
 
+# The finance workbook's sheets (titled by the catalogue's finance.<table>) and their row order.
 FINANCE_SHEETS = (
-    ("Payout register", "payouts", "period_start, user_id, plan_id, metric, payout_id"),
-    ("Reconciliation", "reconciliation_monthly", "month_start, metric"),
-    ("Statement check", "reconciliation_payouts", "payout_id"),
+    ("payouts", "period_start, user_id, plan_id, metric, payout_id"),
+    ("reconciliation_monthly", "month_start, metric"),
+    ("reconciliation_payouts", "payout_id"),
 )
 
 
@@ -124,6 +131,7 @@ def finance_workbook(
     recorded: dict[str, str],
     stamps: dict[str, str],
     writer: str,
+    text: Labels,
 ) -> dict[str, str]:
     """Write the finance workbook at ``path`` (or link the previous export's, ``previous``, when
     its inputs and bytes are as ``recorded``, or its stamp as in ``stamps``); returns what to
@@ -132,26 +140,27 @@ def finance_workbook(
     spend. Its sheets' rows are digested in DuckDB (with their columns' names
     and types) and read into Python only to be written."""
     shapes = []
-    for title, table, order in FINANCE_SHEETS:
+    for table, order in FINANCE_SHEETS:
+        title = text(f"finance.{table}")
         sheet = con.execute(
             f"select sha256(coalesce(string_agg(to_json(sheet), chr(10) order by {order}), '')) "
             f'from "{table}" as sheet'
         ).fetchall()[0][0]
         shapes.append([title, sheet, table_columns(con, table)])
-    text = json.dumps([shapes, stamp.isoformat(), writer], sort_keys=True)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    described = json.dumps([shapes, stamp.isoformat(), writer], sort_keys=True)
+    digest = hashlib.sha256(described.encode("utf-8")).hexdigest()
     same = recorded.get("inputs") == digest
     if same and statement_reuse.reuse(
         previous.parent, path.parent, previous.name, recorded, stamps, ("",)
     ):
         return recorded  # the same inputs and, checked just now, the same bytes
     workbook = Workbook()
-    for index, (title, table, order) in enumerate(FINANCE_SHEETS):
+    for index, (table, order) in enumerate(FINANCE_SHEETS):
         ws = workbook.active if index == 0 else workbook.create_sheet()
-        ws.title = title
+        ws.title = shapes[index][0]
         sql = f'select * from "{table}" order by {order}'
         columns = [(name, format_for(name)) for name, _ in shapes[index][2]]
-        write_table(ws, 1, columns, records(con, sql))
+        write_table(ws, 1, columns, records(con, sql), text)
         ws.freeze_panes = "A2"
         column_widths(ws, len(columns))
     save_workbook(workbook, path, stamp)

@@ -38,6 +38,7 @@ import duckdb
 import openpyxl
 
 from core.children import spawn_context
+from core.i18n import DEFAULT_LANGUAGE, LABELS_FILE, labels
 from core.settings import duckdb_memory_limit
 from publication import sheets, statement_files, statement_queries, statement_reuse
 from publication.statement_files import finance_workbook, statement_csv, statement_workbook
@@ -82,6 +83,7 @@ class _StatementJob:
     lines: list[dict[str, object]]
     keys: dict[str, object]
     stem: Path
+    lang: str
 
 
 def _writer_version() -> str:
@@ -93,6 +95,11 @@ def _writer_version() -> str:
         digest.update(Path(path).read_bytes())
     code = digest.hexdigest()
     return f"{code}:{openpyxl.__version__}:{zlib.ZLIB_RUNTIME_VERSION}"
+
+
+def _labels_version() -> str:
+    """The label catalogue's bytes, as a digest (the registry's labels are in its tables)."""
+    return hashlib.sha256(LABELS_FILE.read_bytes()).hexdigest()
 
 
 def _table_shapes(con: duckdb.DuckDBPyConnection) -> str:
@@ -114,7 +121,12 @@ def statement_digest(row: Sequence[object], stamp: dt.datetime, writer: str) -> 
 def _write_jobs(jobs: Sequence[_StatementJob], stamp: dt.datetime) -> int:
     for job in jobs:
         statement_workbook(
-            job.user, job.payouts, job.lines, stamp, job.stem.with_name(job.stem.name + ".xlsx")
+            job.user,
+            job.payouts,
+            job.lines,
+            stamp,
+            job.stem.with_name(job.stem.name + ".xlsx"),
+            labels(job.lang),
         )
         statement_csv(job.lines, job.keys, job.stem.with_name(job.stem.name + ".csv"))
     return len(jobs)
@@ -181,8 +193,10 @@ def _write_all(
     return written
 
 
-def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten:
-    """Write every statement and the finance workbook from the published copy.
+def write_statements(
+    published_db: Path, reports_dir: Path, lang: str = DEFAULT_LANGUAGE
+) -> StatementsWritten:
+    """Write every statement and the finance workbook from the published copy, in ``lang``.
 
     The new set is written into a sibling folder and swapped in whole, so a reader never finds a
     mix of two runs and statements of periods that no longer exist do not linger.
@@ -203,7 +217,8 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
         users = {u["user_id"]: u for u in records(con, "select * from dim_users")}
         previous = statement_reuse.read_digests(target)
         stamps = statement_reuse.read_stamps(target)
-        writer = f"{_writer_version()}:{_table_shapes(con)}"
+        # The language and its catalogue shape the bytes too (core/labels.yml, core/i18n.py).
+        writer = f"{_writer_version()}:{_table_shapes(con)}:{lang}:{_labels_version()}"
         orphan = con.execute(ORPHAN_LINES_SQL).fetchall()
         if orphan:
             line_id, *key = orphan[0]
@@ -245,6 +260,7 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
                     own,
                     {"user_id": user_id, "plan_id": plan_id, "period_start": period_start},
                     staging / names[key],
+                    lang,
                 )
 
         finance = "finance_workbook.xlsx"
@@ -257,7 +273,8 @@ def write_statements(published_db: Path, reports_dir: Path) -> StatementsWritten
                 target / finance,
                 previous.get(finance, {}),
                 stamps,
-                _writer_version(),
+                f"{_writer_version()}:{lang}:{_labels_version()}",
+                labels(lang),
             )
 
         written_now = set(names.values())

@@ -221,7 +221,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     week = write_week_report(home.published_db, home.reports, lang)
     index = write_index(home.published_db, home.reports, lang)
-    statements = write_statements(home.published_db, home.reports)
+    statements = write_statements(home.published_db, home.reports, lang)
     print(f"report: {written.path} ({written.charts} charts)")
     if week is not None:
         print(f"week: {week.path}")

@@ -14,6 +14,7 @@ _LATEST_CLOSED_SQL = """
 select
     scorecard.period_month,
     scorecard.metric,
+    scorecard.unit,
     scorecard.target,
     scorecard.actual,
     scorecard.attainment,
@@ -56,12 +57,12 @@ def summary_table(published_db: Path, text: Labels) -> str:
     body = [
         [
             text.metric(metric),
-            text.number(target),
-            text.number(actual),
+            text.figure(target, unit),
+            text.figure(actual, unit),
             text.percent(attainment),
             text.tier(tier) if attainment is not None else "",
         ]
-        for _, metric, target, actual, attainment, tier in rows
+        for _, metric, unit, target, actual, attainment, tier in rows
     ]
     widths = [max(display_width(row[i]) for row in [header, *body]) for i in range(5)]
     lines = [text("cli.summary_title", month=f"{rows[0][0]:%Y-%m}")]

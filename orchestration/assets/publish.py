@@ -55,6 +55,7 @@ def published_scorecards(
         parquet_root=home.published_parquet,
         personal_data=publish_personal_data(),
         follow_ups=(pending.STATEMENTS, pending.REPORT),
+        lang=scorecards.language,
     )
     if publication.restated_months:
         context.log.warning(
@@ -90,7 +91,7 @@ def payout_statements(
 ) -> dg.MaterializeResult:
     home = scorecards.paths
     pause_point("statements")
-    written = write_statements(home.published_db, home.reports)
+    written = write_statements(home.published_db, home.reports, scorecards.language)
     pending.done(home.published_db, pending.STATEMENTS)
     context.log.info(
         f"{written.statements} statements in {written.folder} "

@@ -12,6 +12,7 @@ from ingest.contract import (
     enum_map,
     normalise_header,
 )
+from ingest.vocabulary import FIELD_ALIASES
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -62,6 +63,14 @@ def test_headers_fold_spaces_dashes_case_and_bom():
         ("erp/customers", "CRM客户编号", "crm_account_id"),
         ("crm/activities", "Activity Date", "occurred_at"),
         ("erp/invoices", "Net Amount", "amount_net"),
+        # From the field vocabulary, in every entity carrying the field.
+        ("plan/plan_assignments", "工号", "user_id"),
+        ("plan/manager_reviews", "Employee ID", "user_id"),
+        ("erp/payments", "发票号码", "invoice_id"),
+        ("erp/invoice_lines", "Invoice No", "invoice_id"),
+        ("erp/invoices", "customer no", "customer_id"),
+        ("erp/invoices", "订单号", "order_id"),
+        ("plan/plan_assignments", "货币", "currency"),
     ],
 )
 def test_aliases_map_english_variants_and_chinese_labels(entity, header, canonical):
@@ -77,6 +86,19 @@ def test_no_alias_means_two_columns_of_one_entity():
                 assert seen.setdefault(name, column.name) == column.name, (
                     f"{entity.qualified}: {name!r} means both {seen[name]} and {column.name}"
                 )
+
+
+def test_a_field_is_known_by_the_same_aliases_in_every_entity_carrying_it():
+    """One vocabulary (ingest/vocabulary.py): an employee or invoice number, a currency ... read
+    the same wherever it appears."""
+    carried = 0
+    for entity in ENTITIES:
+        mapping = alias_map(entity)
+        for column in entity.columns:
+            for alias in FIELD_ALIASES.get(column.name, ()):
+                assert mapping[normalise_header(alias)] == column.name, (entity.qualified, alias)
+                carried += 1
+    assert carried > 100
 
 
 def test_keys_are_columns_and_always_filled():

@@ -621,11 +621,12 @@ def test_the_pieces_after_the_swap_are_journaled_and_completed_by_the_next_run(
     calls = []
     monkeypatch.setattr(completion, "write_statements", lambda *a: calls.append(("s", *a)))
     monkeypatch.setattr(completion, "write_run_reports", lambda *a: calls.append(("r", *a)))
-    # As if killed right after the database swap: Parquet still at nothing, then completed.
-    pending.begin(home.published_db, 1, AS_OF, (pending.PARQUET, pending.STATEMENTS))
+    # As if killed right after the database swap: Parquet still at nothing, then completed, in
+    # the language the killed run was writing in.
+    pending.begin(home.published_db, 1, AS_OF, (pending.PARQUET, pending.STATEMENTS), "zh")
     (home.published_parquet / "current").unlink()
     assert completion.complete_pending(home) == ["version 1: parquet", "version 1: statements"]
-    assert calls == [("s", home.published_db, home.reports)]
+    assert calls == [("s", home.published_db, home.reports, "zh")]
     assert pending.read(home.published_db) is None
     current = home.published_parquet / "current"
     assert current.resolve().name == "v000001"

@@ -202,7 +202,7 @@ def test_the_finance_workbook_is_linked_while_its_sheets_are_unchanged(tmp_path)
     register = openpyxl.load_workbook(written.finance_workbook)["Payout register"]
     header = [cell.value for cell in register[1]]
     amounts = {
-        row[header.index("user_id")]: row[header.index("payout_amount")]
+        row[header.index("Rep id")]: row[header.index("Payout")]
         for row in register.iter_rows(min_row=2, values_only=True)
     }
     assert amounts["R1"] == pytest.approx(5599.99)
@@ -423,3 +423,23 @@ def test_a_file_as_it_was_written_is_not_read_again_one_touched_is(tmp_path, mon
         "2026-02/R_2_P.xlsx",
         "statements/finance_workbook.xlsx",
     ]
+
+
+def test_statements_and_the_finance_workbook_in_chinese_are_written_not_linked(tmp_path):
+    """The language shapes the bytes: a Chinese export after an English one writes every file
+    again, with the catalogue's labels; English again gives back the English bytes."""
+    published = make_published(tmp_path / "pub.duckdb")
+    reports = tmp_path / "reports"
+    english = write_statements(published, reports)
+    english_bytes = (english.folder / "2026-02" / "R1_P.xlsx").read_bytes()
+    chinese = write_statements(published, reports, "zh")
+    assert chinese.reused == 0
+    sheet = openpyxl.load_workbook(chinese.folder / "2026-02" / "R1_P.xlsx").active
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    for label in ("奖金结算单", "销售", "奖金方案", "合计", "指标", "实发奖金", "单据编号"):
+        assert label in cells, label
+    assert sheet.title == "结算单"
+    finance = openpyxl.load_workbook(chinese.finance_workbook)
+    assert finance.sheetnames == ["奖金登记表", "对账", "结算单核对"]
+    again = write_statements(published, reports, "en")
+    assert (again.folder / "2026-02" / "R1_P.xlsx").read_bytes() == english_bytes

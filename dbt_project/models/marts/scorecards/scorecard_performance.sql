@@ -1,6 +1,7 @@
 {#- The performance scorecard: per rep and month, the weighted score of the components
     (scorecard_performance_components), rounded to two places; grade A (>= 100), B (>= 85),
-    C (>= 70), else D; rank within the rep's team that month and within the company. -#}
+    C (>= 70), else D; rank within the rep's team that month and within the company. A
+    provisional month (still open) is scored on pace to date and said to be provisional. -#}
 with
 
 components as (
@@ -17,6 +18,7 @@ rolled as (
         role,
         team_id,
         region,
+        is_provisional,
         cast(round(sum(weighted_points), 2) as decimal(18, 2)) as score,
         cast(sum(weight) as decimal(38, 6)) as weight_total,
         count(*) as component_count,
@@ -27,7 +29,7 @@ rolled as (
             "order by kpi"
         ) }} as missing_components
     from components
-    group by user_id, month_start, role, team_id, region
+    group by user_id, month_start, role, team_id, region, is_provisional
 
 ),
 

@@ -7,7 +7,12 @@
     criterion dated in the month's fiscal quarter on or before the month (monthly and quarterly
     review cycles both work). A KPI with no target or no review scores 0 and is flagged. The rep's
     team is the one of most member-days that month. scorecard_performance sums the weighted
-    points. -#}
+    points.
+
+    Only months the rep was on a plan (a plan assignment overlapping the month) are scored: a
+    month before any plan is not a D. The open month is provisional: a summed, higher-is-better
+    metric is scored on its pace (actual / expected to date), not on a part of the month taken
+    for the whole. -#}
 with
 
 attainment as (
@@ -47,6 +52,24 @@ months as (
 
 ),
 
+plan_assignments as (
+
+    select * from {{ ref('stg_plan__plan_assignments') }}
+
+),
+
+months_on_plan as (
+
+    select distinct
+        plan_assignments.user_id,
+        months.month_start
+    from plan_assignments
+    inner join months
+        on plan_assignments.valid_from < months.next_month_start
+        and coalesce(plan_assignments.valid_to, months.month_start) >= months.month_start
+
+),
+
 rep_months as (
 
     select
@@ -56,6 +79,8 @@ rep_months as (
         member_days.team_id,
         member_days.region,
         months.fiscal_quarter_start,
+        {{ as_of_date() }} < cast({{ dbt.dateadd('day', '-1', 'months.next_month_start') }} as date)
+            as is_provisional,
         row_number() over (
             partition by member_days.user_id, member_days.month_start
             order by member_days.member_days desc, member_days.team_id desc
@@ -63,6 +88,9 @@ rep_months as (
     from member_days
     inner join months
         on member_days.month_start = months.month_start
+    inner join months_on_plan
+        on member_days.user_id = months_on_plan.user_id
+        and member_days.month_start = months_on_plan.month_start
     where member_days.member_days > 0
         and member_days.month_start <= {{ as_of_date() }}
 
@@ -84,6 +112,7 @@ components as (
         primary_team.team_id,
         primary_team.region,
         primary_team.fiscal_quarter_start,
+        primary_team.is_provisional,
         kpi_weights.kpi,
         kpi_weights.weight,
         kpi_weights.direction,
@@ -117,6 +146,21 @@ reviews_in_force as (
 
 ),
 
+attainment_scored as (
+
+    select
+        scope_id,
+        period_month,
+        metric,
+        attainment_null_reason,
+        case
+            when is_open and aggregation = 'sum' and direction = 'higher_is_better' then pace_index
+            else attainment
+        end as attainment
+    from attainment
+
+),
+
 scored as (
 
     select
@@ -138,7 +182,7 @@ scored as (
                 then 'no_review'
         end as missing_reason
     from components
-    left join attainment
+    left join attainment_scored as attainment
         on components.user_id = attainment.scope_id
         and components.month_start = attainment.period_month
         and components.kpi = attainment.metric

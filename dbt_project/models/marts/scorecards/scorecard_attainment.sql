@@ -125,19 +125,21 @@ scored as (
         end as tier_reached,
         case when direction = 'lower_is_better' then actual - target else target - actual end as gap_to_target,
         {%- for tier, column in tier_columns.items() %}
-        case
-            when aggregation = 'sum' and direction = 'higher_is_better' and {{ column }} is not null
-                then greatest({{ column }} - coalesce(actual, 0), 0)
-        end as needed_{{ tier }},
+            case
+                when aggregation = 'sum' and direction = 'higher_is_better' and {{ column }} is not null
+                    then greatest({{ column }} - coalesce(actual, 0), 0)
+            end as needed_{{ tier }},
         {%- endfor %}
         working_days_remaining,
         {%- for tier, column in tier_columns.items() %}
-        case
-            when
-                aggregation = 'sum' and direction = 'higher_is_better' and {{ column }} is not null
-                and working_days_remaining > 0
-                then {{ safe_ratio('greatest(' ~ column ~ ' - coalesce(actual, 0), 0)', 'working_days_remaining', 2) }}
-        end as needed_per_day_{{ tier }},
+            case
+                when
+                    aggregation = 'sum' and direction = 'higher_is_better' and {{ column }} is not null
+                    and working_days_remaining > 0
+                    then {{ safe_ratio(
+                        'greatest(' ~ column ~ ' - coalesce(actual, 0), 0)', 'working_days_remaining', 2
+                    ) }}
+            end as needed_per_day_{{ tier }},
         {%- endfor %}
         actual_previous,
         {{ safe_ratio('actual - actual_previous', 'abs(actual_previous)') }} as change_previous,

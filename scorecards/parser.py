@@ -130,7 +130,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="what is published")
     home_arg(status)
-    lang_arg(status)
     close = sub.add_parser(
         "close",
         help="close a month on the latest publication: its payouts become paid, later changes "

@@ -10,6 +10,15 @@ def test_bad_as_of_is_a_usage_error(tmp_path, capsys, landing):
     assert "--as-of must be a date as YYYY-MM-DD" in capsys.readouterr().err
 
 
+def test_an_unknown_language_is_a_usage_error_before_any_work(tmp_path, capsys, landing):
+    write(landing, "crm/teams.csv", "team_id,team_name,region\nT1,One,north\n")
+    assert main(["run", "--home", str(tmp_path), "--lang", "fr"]) == EXIT_USAGE
+    assert "--lang='fr' is not a language of the catalogue: use one of en, zh" in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "warehouse" / "build.duckdb").exists()
+
+
 def test_run_without_exports_says_so(tmp_path, capsys):
     assert main(["run", "--home", str(tmp_path)]) == EXIT_USAGE
     assert "no exports under" in capsys.readouterr().err

@@ -197,6 +197,9 @@ CASES = [
         message="unknown columns kept in _extra_columns: bank_ref, 备注",
     ),
     Case("plan/targets_defaults.csv", "loaded", (2, 2, 0)),
+    Case("plan/plan_assignments_vocabulary_headers.csv", "loaded", (1, 1, 0)),
+    Case("erp/payments_vocabulary_headers.csv", "loaded", (1, 1, 0)),
+    Case("plan/targets_abc_tiers.csv", "loaded", (4, 4, 0)),
 ]
 
 
@@ -347,3 +350,26 @@ def test_quarantined_csv_rows_keep_every_column(tmp_path):
         "amount": "amount",
         "currency": "currency",
     }
+
+
+def test_vocabulary_headers_abc_tiers_and_chinese_metric_names(tmp_path):
+    assert values(
+        "plan/plan_assignments_vocabulary_headers.csv",
+        tmp_path / "a",
+        "select user_id, plan_id, on_target_incentive, currency from raw.plan_plan_assignments",
+    ) == [("R1", "AE", D("12000.00"), "CNY")]
+    assert values(
+        "erp/payments_vocabulary_headers.csv",
+        tmp_path / "b",
+        "select payment_id, invoice_id, amount, currency from raw.erp_payments",
+    ) == [("P1", "I1", D("500.00"), "USD")]
+    assert values(
+        "plan/targets_abc_tiers.csv",
+        tmp_path / "c",
+        "select scope_type, metric, tier, value from raw.plan_targets order by value",
+    ) == [
+        ("rep", "visits", "floor", D("8")),
+        ("rep", "bookings", "stretch", D("900")),
+        ("rep", "collections", "target", D("1000")),
+        ("rep", "collections", "stretch", D("1200")),
+    ]

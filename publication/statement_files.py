@@ -94,6 +94,9 @@ def statement_workbook(
     for row, (label, value) in enumerate(facts, start=1):
         set_cell(ws, row, 1, label).font = HEADER_FONT
         set_cell(ws, row, 2, value)
+    # Metrics by their names in the reader's language (the metric registry's labels).
+    payouts = [{**payout, "metric": text.metric(str(payout["metric"]))} for payout in payouts]
+    lines = [{**line, "metric": text.metric(str(line["metric"]))} for line in lines]
     row = write_table(ws, len(facts) + 2, SUMMARY_COLUMNS, payouts, text)
     set_cell(ws, row, 1, text("statement.total")).font = HEADER_FONT
     total = sum((Decimal(p["payout_amount"]) for p in payouts), Decimal("0.00"))

@@ -436,7 +436,16 @@ def test_statements_and_the_finance_workbook_in_chinese_are_written_not_linked(t
     assert chinese.reused == 0
     sheet = openpyxl.load_workbook(chinese.folder / "2026-02" / "R1_P.xlsx").active
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
-    for label in ("奖金结算单", "销售", "奖金方案", "合计", "指标", "实发奖金", "单据编号"):
+    for label in (
+        "奖金结算单",
+        "销售",
+        "奖金方案",
+        "合计",
+        "指标",
+        "实发奖金",
+        "单据编号",
+        "开票收入",
+    ):
         assert label in cells, label
     assert sheet.title == "结算单"
     finance = openpyxl.load_workbook(chinese.finance_workbook)

@@ -74,8 +74,9 @@ def scorecard_performance_expectations() -> list[object]:
 
     exp = gx.expectations
     key = ["user_id", "month_start"]
+    # No row count: before any plan the table is rightly empty; the dbt test
+    # assert_reps_on_a_plan_are_scored is what requires a row for every rep-month on a plan.
     return [
-        exp.ExpectTableRowCountToBeBetween(min_value=1),
         exp.ExpectCompoundColumnsToBeUnique(column_list=key),
         *[exp.ExpectColumnValuesToNotBeNull(column=column) for column in key],
         exp.ExpectColumnValuesToBeInSet(column="grade", value_set=["A", "B", "C", "D"]),

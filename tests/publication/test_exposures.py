@@ -46,7 +46,7 @@ def test_an_exposure_lists_what_its_code_reads(exposure, modules):
 
 
 def test_the_finance_workbook_exposure_lists_its_sheets():
-    assert exposure_reads("finance_workbook") == {table for _, table, _ in FINANCE_SHEETS}
+    assert exposure_reads("finance_workbook") == {table for table, _ in FINANCE_SHEETS}
 
 
 def test_the_bi_exposure_lists_what_the_example_queries_read():

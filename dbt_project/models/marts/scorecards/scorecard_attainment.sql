@@ -55,11 +55,14 @@ measured as (
         coalesce(forecasts.expected_amount, 0) as forecast_expected,
         periods_compared.actual_previous,
         periods_compared.actual_last_year,
-        case
-            when attainment.is_open
-                then attainment.working_days - attainment.elapsed_working_days
-            else 0
-        end as working_days_remaining
+        -- Cast: DuckDB sums day counts to HUGEINT, Spark to BIGINT; the published type is one.
+        cast(
+            case
+                when attainment.is_open
+                    then attainment.working_days - attainment.elapsed_working_days
+                else 0
+            end as {{ dbt.type_bigint() }}
+        ) as working_days_remaining
     from attainment
     inner join metrics
         on attainment.metric = metrics.metric

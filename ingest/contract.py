@@ -62,6 +62,11 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
         "closed_lost": ("lost", "closed lost", "输单", "丢单"),
     },
     "split_type": {"revenue": ("收入",), "overlay": ("叠加",)},
+    "approval_status": {
+        "approved": ("approve", "ok", "已批准", "批准", "通过", "已审批"),
+        "disputed": ("dispute", "contested", "有争议", "争议", "申诉"),
+        "on_hold": ("on hold", "hold", "held", "暂缓", "挂起", "待定"),
+    },
     "activity_type": {
         "call": ("phone", "phone call", "电话"),
         "visit": ("onsite", "site visit", "拜访", "上门拜访"),

@@ -348,4 +348,29 @@ ENTITIES: tuple[Entity, ...] = (
         ),
         key=("user_id", "period_start", "criterion"),
     ),
+    # Finance's decision on a rep's payouts of a pay period (DOMAIN.md, "plan/payout_approvals"):
+    # only approved payouts reach the payroll file. The latest decision wins.
+    Entity(
+        "plan",
+        "payout_approvals",
+        (
+            c("user_id", "text", req=True),
+            c("period_start", "date", "period", "pay period", "期间", req=True),
+            c(
+                "status",
+                "enum",
+                "approval status",
+                "审批状态",
+                "状态",
+                req=True,
+                enum="approval_status",
+            ),
+            c("note", "text", "comment", "备注", "说明"),
+            c("approver_id", "text", "approver", "approved by", "审批人"),
+            c("decided_at", "date", "decision date", "approved at", "审批日期"),
+        ),
+        key=("user_id", "period_start"),
+        version_by="decided_at",
+        optional=True,
+    ),
 )

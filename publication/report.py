@@ -202,6 +202,7 @@ def _render_month(
             coverage=[w for w in warnings if w["reason_code"].startswith("coverage_")],
             warnings=warnings,
             board=report_data.leaderboard(con, month),
+            overlay=report_data.overlay_credits(con, month),
             charts=charts,
             stages=stages,
             teams=_teams(scorecard, report_data.payouts_to_date(con, year_start, month)),

@@ -201,6 +201,27 @@ def payouts_to_date(
     return earned
 
 
+_OVERLAY_SQL = """
+    select
+        overlay.user_id,
+        coalesce(users.full_name, overlay.user_id) as full_name,
+        overlay.metric,
+        count(*) as opportunities,
+        sum(overlay.amount_base) as amount_base,
+    from fct_overlay_credits as overlay
+    left join dim_users as users
+        on overlay.user_id = users.user_id
+    where overlay.month_start = ?
+    group by all
+    order by amount_base desc, overlay.user_id, overlay.metric
+"""
+
+
+def overlay_credits(con: duckdb.DuckDBPyConnection, month: dt.date) -> list[dict]:
+    """The month's overlay credit per overlay user and metric: reported apart, in no total."""
+    return rows(con, _OVERLAY_SQL, [month])
+
+
 def funnel(con: duckdb.DuckDBPyConnection, month: dt.date) -> list[dict]:
     return rows(con, _FUNNEL_SQL, [month])
 

@@ -1,27 +1,33 @@
-"""Cells and workbooks a person can trust: text is never a formula (in XLSX or CSV), and equal
-content saves as equal bytes (fixed document and zip timestamps)."""
+"""Cells and workbooks a person can trust, written with XlsxWriter: text is never a formula (in
+XLSX or CSV), dates are date cells, ratios are percentages, every list is an Excel table with
+filters, and equal content saves as equal bytes (XlsxWriter stamps its zip entries 1980-01-01;
+the document's creation date is the publication's as-of date)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
-from core.i18n import Labels
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+# Number formats by kind of value (Excel's own codes: shown in the reader's Excel locale).
+FORMATS = {
+    "money": "#,##0.00;-#,##0.00",
+    "percent": "0.00%",
+    # Six-decimal ratios (attainment, payout fraction) to every digit the computation used.
+    "exact_percent": "0.0000%",
+    "ratio": "0.000000",
+    "rate": "0.00000000",
+    "date": "yyyy-mm-dd",
+    "integer": "0",
+}
+HEADER = {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
 
 
 def is_formula_like(value: str) -> bool:
@@ -36,72 +42,121 @@ def csv_safe(value: object) -> object:
     return value
 
 
-def set_cell(ws: Worksheet, row: int, column: int, value: object, number_format: str | None = None):
-    """Write one cell; text is always stored as text, never as a formula."""
-    if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        cell = ws.cell(row=row, column=column, value=value)
-        if number_format:
-            cell.number_format = number_format
-        return cell
-    if isinstance(value, dt.date):
-        cell = ws.cell(row=row, column=column, value=value.isoformat())
-    else:
-        cell = ws.cell(row=row, column=column, value=None if value is None else str(value))
-    if cell.value is not None:
-        cell.data_type = "s"
-        if is_formula_like(cell.value):
-            cell.quotePrefix = True
-    return cell
+@dataclass(frozen=True)
+class Column:
+    """One column of a list: the row's field, its header and its kind (a key of FORMATS, or
+    None for text)."""
+
+    name: str
+    header: str
+    kind: str | None = None
 
 
-def header_row(ws: Worksheet, row: int, names: Iterable[str]) -> None:
-    for column, name in enumerate(names, start=1):
-        cell = set_cell(ws, row, column, name)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
+class Book:
+    """One workbook being written: its formats made once, its tables named uniquely."""
 
+    def __init__(self, path: Path, stamp: dt.datetime) -> None:
+        # No string is ever turned into a formula, number or link: text stays text.
+        self.workbook: Workbook = xlsxwriter.Workbook(
+            str(path),
+            {
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+                "in_memory": True,
+            },
+        )
+        self.workbook.set_properties({"created": stamp})
+        self.formats = {
+            kind: self.workbook.add_format({"num_format": code}) for kind, code in FORMATS.items()
+        }
+        self.bold = {
+            kind: self.workbook.add_format({"num_format": code, "bold": True})
+            for kind, code in FORMATS.items()
+        }
+        self.bold_text = self.workbook.add_format({"bold": True})
+        self.title = self.workbook.add_format({"bold": True, "font_size": 14})
+        self.header = self.workbook.add_format(HEADER)
+        self.quoted = self.workbook.add_format({"quote_prefix": True})
+        self.note = self.workbook.add_format({"italic": True, "font_color": "#555555"})
+        self._tables = 0
 
-def write_table(
-    ws: Worksheet,
-    first_row: int,
-    columns: Sequence[tuple[str, str | None]],
-    rows: Sequence[dict[str, object]],
-    text: Labels,
-) -> int:
-    """A header (each column's label in the catalogue) and its rows from first_row; returns the
-    next free row."""
-    header_row(ws, first_row, [text(f"column.{name}") for name, _ in columns])
-    for offset, record in enumerate(rows, start=1):
-        for column, (name, number_format) in enumerate(columns, start=1):
-            set_cell(ws, first_row + offset, column, record.get(name), number_format)
-    return first_row + len(rows) + 1
+    def sheet(self, title: str) -> Worksheet:
+        # Excel's limit on a sheet name; no character of ours is one it forbids.
+        return self.workbook.add_worksheet(title[:31])
 
+    def cell(
+        self,
+        ws: Worksheet,
+        row: int,
+        column: int,
+        value: object,
+        kind: str | None = None,
+        bold: bool = False,
+    ) -> None:
+        """Write one cell (0-based): numbers and dates as such, text always as text."""
+        formats = self.bold if bold else self.formats
+        if value is None:
+            return
+        if isinstance(value, bool):
+            ws.write_string(row, column, str(value).lower())
+        elif isinstance(value, Decimal | int | float):
+            ws.write_number(row, column, float(value), formats.get(kind or "", None))
+        elif isinstance(value, dt.datetime | dt.date):
+            day = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+            ws.write_datetime(row, column, day, formats["date"])
+        else:
+            text = str(value)
+            if is_formula_like(text):
+                ws.write_string(row, column, text, self.quoted)
+            else:
+                ws.write_string(row, column, text, self.bold_text if bold else None)
 
-def column_widths(ws: Worksheet, count: int, width: int = 16) -> None:
-    for column in range(1, count + 1):
-        ws.column_dimensions[get_column_letter(column)].width = width
+    def facts(
+        self, ws: Worksheet, first_row: int, facts: Sequence[tuple[str, object, str | None]]
+    ) -> int:
+        """Label / value pairs, one per row; returns the next free row."""
+        for offset, (label, value, kind) in enumerate(facts):
+            ws.write_string(first_row + offset, 0, label, self.bold_text)
+            self.cell(ws, first_row + offset, 1, value, kind)
+        return first_row + len(facts)
 
+    def table(
+        self,
+        ws: Worksheet,
+        first_row: int,
+        columns: Sequence[Column],
+        rows: Sequence[dict[str, object]],
+        name: str,
+    ) -> int:
+        """A list as an Excel table with filters (header only, with a filter, when it is empty);
+        returns the next free row."""
+        for offset, record in enumerate(rows, start=1):
+            for index, column in enumerate(columns):
+                self.cell(ws, first_row + offset, index, record.get(column.name), column.kind)
+        last = len(columns) - 1
+        if rows:
+            self._tables += 1
+            ws.add_table(
+                first_row,
+                0,
+                first_row + len(rows),
+                last,
+                {
+                    "name": f"{name}_{self._tables}",
+                    "style": "Table Style Light 9",
+                    "columns": [{"header": column.header} for column in columns],
+                },
+            )
+        else:
+            for index, column in enumerate(columns):
+                ws.write_string(first_row, index, column.header, self.header)
+            ws.autofilter(first_row, 0, first_row, last)
+        return first_row + len(rows) + 1
 
-def save_workbook(workbook: Workbook, path: Path, stamp: dt.datetime) -> None:
-    """Save with fixed document and zip timestamps, so equal content gives equal bytes."""
-    workbook.properties.created = stamp
-    workbook.properties.modified = stamp
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    date_time = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
-    with (
-        zipfile.ZipFile(buffer) as source,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                # openpyxl stamps the save time into dcterms:modified whatever was set before.
-                data = MODIFIED.sub(
-                    rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data
-                )
-            target.writestr(entry, data)
+    def widths(self, ws: Worksheet, widths: Sequence[int]) -> None:
+        for index, width in enumerate(widths):
+            ws.set_column(index, index, width)
+
+    def close(self) -> None:
+        self.workbook.close()

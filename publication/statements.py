@@ -26,7 +26,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,14 +34,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import openpyxl
+import xlsxwriter
 
 from core.children import spawn_context
 from core.i18n import DEFAULT_LANGUAGE, LABELS_FILE, labels
 from core.settings import duckdb_memory_limit
-from publication import sheets, statement_files, statement_queries, statement_reuse
-from publication.statement_files import finance_workbook, statement_csv, statement_workbook
+from publication import (
+    finance_queries,
+    finance_workbook,
+    folders,
+    sheets,
+    statement_files,
+    statement_queries,
+    statement_reuse,
+)
+from publication.payroll import period_label, write_payroll
+from publication.statement_files import statement_csv, statement_workbook
 from publication.statement_queries import (
+    CURVES_SQL,
     ORPHAN_LINES_SQL,
     STATEMENT_DIGESTS_SQL,
     STATEMENT_TABLES,
@@ -61,6 +70,7 @@ class StatementsWritten:
     lines: int
     finance_workbook: Path
     reused: int = 0  # statements unchanged since the last export, linked instead of written
+    payroll: tuple[Path, ...] = ()  # reports/payroll/<pay period>.csv, approved payouts only
 
 
 def safe_file_part(value: str) -> str:
@@ -68,19 +78,27 @@ def safe_file_part(value: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "_", value) or "_"
 
 
-def period_label(period_type: str, period_start: dt.date) -> str:
-    """2026-09 for a month, 2026-07_quarter for a fiscal quarter starting in July 2026."""
-    label = period_start.strftime("%Y-%m")
-    return label if period_type == "month" else f"{label}_{period_type}"
+def safe_name_part(value: str, limit: int = 40) -> str:
+    """A person's name as a file-name part: letters of any script (张伟, Zoë) and digits kept,
+    every run of anything else one _, at most ``limit`` characters."""
+    return re.sub(r"[\W_]+", "_", value).strip("_")[:limit].strip("_")
+
+
+def statement_stem(label: str, user_id: object, full_name: object, plan_id: object) -> str:
+    """<period>/<user id>_<name>_<plan>: the rep's id first (unique, sorts), then their name."""
+    name = safe_name_part(str(full_name or ""))
+    parts = [safe_file_part(str(user_id)), *([name] if name else []), safe_file_part(str(plan_id))]
+    return f"{label}/{'_'.join(parts)}"
 
 
 @dataclass(frozen=True)
 class _StatementJob:
     """One rep's statement for one plan period: its XLSX and CSV twin (``stem`` + suffix)."""
 
-    user: dict[str, object]
+    header: dict[str, object]
     payouts: list[dict[str, object]]
     lines: list[dict[str, object]]
+    curve: list[dict[str, object]]
     keys: dict[str, object]
     stem: Path
     lang: str
@@ -88,13 +106,15 @@ class _StatementJob:
 
 def _writer_version() -> str:
     """What else shapes a statement's bytes: the code of this module, of the files it writes
-    (publication/statement_files.py), of the sheet writer (publication/sheets.py) and of the
-    queries (publication/statement_queries.py); openpyxl and zlib."""
+    (publication/statement_files.py, finance_workbook.py, finance_queries.py), of the sheet writer
+    (publication/sheets.py) and of the queries (publication/statement_queries.py); XlsxWriter
+    and zlib."""
     digest = hashlib.sha256()
-    for path in (__file__, statement_files.__file__, sheets.__file__, statement_queries.__file__):
-        digest.update(Path(path).read_bytes())
+    modules = (statement_files, finance_workbook, finance_queries, sheets, statement_queries)
+    for path in (__file__, *(module.__file__ for module in modules)):
+        digest.update(Path(str(path)).read_bytes())
     code = digest.hexdigest()
-    return f"{code}:{openpyxl.__version__}:{zlib.ZLIB_RUNTIME_VERSION}"
+    return f"{code}:{xlsxwriter.__version__}:{zlib.ZLIB_RUNTIME_VERSION}"
 
 
 def _labels_version() -> str:
@@ -121,9 +141,10 @@ def statement_digest(row: Sequence[object], stamp: dt.datetime, writer: str) -> 
 def _write_jobs(jobs: Sequence[_StatementJob], stamp: dt.datetime) -> int:
     for job in jobs:
         statement_workbook(
-            job.user,
+            job.header,
             job.payouts,
             job.lines,
+            job.curve,
             stamp,
             job.stem.with_name(job.stem.name + ".xlsx"),
             labels(job.lang),
@@ -141,7 +162,7 @@ CHUNK = 200
 def statement_workers(count: int, cpus: int | None = None) -> int:
     """How many processes write ``count`` statements: one per CPU for a large set, else one.
 
-    openpyxl writes cell by cell XML in pure Python, so a year of a large sales force's
+    XlsxWriter writes cell by cell XML in pure Python, so a year of a large sales force's
     statements is minutes on one core (docs/BENCHMARKS.md); the files are independent, so the
     work splits across processes with the same bytes as a single writer."""
     cpus = cpus if cpus is not None else (os.cpu_count() or 1)
@@ -203,9 +224,7 @@ def write_statements(
     """
     target = reports_dir / "statements"
     staging = reports_dir / ".statements.tmp"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    folders.fresh(staging)
     con = duckdb.connect(str(published_db), read_only=True)
     try:
         # No progress bar: the digests take seconds at scale, and it would go into the run's log.
@@ -214,11 +233,18 @@ def write_statements(
         con.execute("set memory_limit = ?", [duckdb_memory_limit()])
         as_of = con.execute("select max(as_of_date) from payouts").fetchall()[0][0]
         stamp = dt.datetime.combine(as_of or dt.date(1980, 1, 1), dt.time())
-        users = {u["user_id"]: u for u in records(con, "select * from dim_users")}
+        curves: dict[object, list[dict[str, object]]] = {}
+        for segment in records(con, CURVES_SQL):
+            curves.setdefault(segment["plan_id"], []).append(segment)
         previous = statement_reuse.read_digests(target)
         stamps = statement_reuse.read_stamps(target)
         # The language and its catalogue shape the bytes too (core/labels.yml, core/i18n.py).
-        writer = f"{_writer_version()}:{_table_shapes(con)}:{lang}:{_labels_version()}"
+        # Every statement shows its plan's curve: the curves' rows count for all of them.
+        curve_rows = con.execute(
+            "select sha256(coalesce(string_agg(to_json(curves), chr(10) "
+            "order by plan_id, attainment_from), '')) from dim_payout_curves as curves"
+        ).fetchall()[0][0]
+        writer = f"{_writer_version()}:{_table_shapes(con)}:{curve_rows}:{lang}:{_labels_version()}"
         orphan = con.execute(ORPHAN_LINES_SQL).fetchall()
         if orphan:
             line_id, *key = orphan[0]
@@ -232,7 +258,8 @@ def write_statements(
             user_id, plan_id, period_start, period_type, line_count = row[:5]
             lines += line_count
             label = period_label(str(period_type), period_start)
-            name = f"{label}/{safe_file_part(str(user_id))}_{safe_file_part(str(plan_id))}"
+            header = json.loads(row[-1]) if row[-1] else {}
+            name = statement_stem(label, user_id, header.get("full_name"), plan_id)
             if name in made_by:
                 raise RuntimeError(
                     f"the statements of {made_by[name]} and of {(user_id, plan_id)} would "
@@ -252,12 +279,13 @@ def write_statements(
 
         def to_write() -> Iterator[_StatementJob]:
             """The statements whose files cannot be linked from the last export."""
-            for key, payouts, own in statement_rows(con, list(names)):
+            for key, header, payouts, own in statement_rows(con, list(names)):
                 user_id, plan_id, period_start = key
                 yield _StatementJob(
-                    users.get(user_id, {}),
+                    header,
                     payouts,
                     own,
+                    curves.get(plan_id, []),
                     {"user_id": user_id, "plan_id": plan_id, "period_start": period_start},
                     staging / names[key],
                     lang,
@@ -266,7 +294,7 @@ def write_statements(
         finance = "finance_workbook.xlsx"
 
         def write_finance() -> None:
-            digests[finance] = finance_workbook(
+            digests[finance] = finance_workbook.finance_workbook(
                 con,
                 stamp,
                 staging / finance,
@@ -292,20 +320,15 @@ def write_statements(
         )
         files = [f"{name}{suffix}" for name in inputs for suffix in statement_reuse.STATEMENT_FILES]
         statement_reuse.write_stamps(staging, [*files, finance])
+        payroll = write_payroll(con, reports_dir)
     finally:
         con.close()
-    old = reports_dir / ".statements.old"
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    if old.exists():
-        shutil.rmtree(old)
+    folders.swap_in(staging, target)
     return StatementsWritten(
         folder=target,
         statements=len(inputs),
         lines=lines,
         finance_workbook=target / "finance_workbook.xlsx",
         reused=len(inputs) - len(written_now),
+        payroll=tuple(payroll),
     )

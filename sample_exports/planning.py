@@ -149,6 +149,7 @@ def draw_plan(g: SampleState, users: pd.DataFrame, teams: pd.DataFrame) -> dict[
             "reviewer_id": np.repeat(reps.manager_id.to_numpy(), per_rep),
         }
     )
+    payout_approvals = draw_approvals(g, reps)
     return {
         "targets": targets,
         "phasing": phasing,
@@ -157,4 +158,29 @@ def draw_plan(g: SampleState, users: pd.DataFrame, teams: pd.DataFrame) -> dict[
         "plan_assignments": plan_assignments,
         "kpi_weights": kpi_weights,
         "manager_reviews": manager_reviews,
+        "payout_approvals": payout_approvals,
     }
+
+
+def draw_approvals(g: SampleState, reps: pd.DataFrame) -> pd.DataFrame:
+    """Finance's decisions on the first quarter's monthly payouts, each dated the 10th of the
+    next month: every rep employed in the month approved, but for one dispute and one payout on
+    hold in the quarter's last month (they stay out of the payroll file). Only reps employed in
+    the month have a payout to decide on."""
+    rows = []
+    for index, month in enumerate(g.months[:3]):
+        month_end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
+        decided = (pd.Timestamp(month) + pd.DateOffset(months=1, days=9)).date()
+        employed = reps[
+            (reps.hire_date <= str(month_end))
+            & ((reps.termination_date == "") | (reps.termination_date >= str(month)))
+        ]
+        for position, user_id in enumerate(employed.user_id):
+            status, note = "approved", ""
+            if index == 2 and position == 0:
+                status, note = "disputed", "Rep disputes the credit of one invoice"
+            elif index == 2 and position == 1:
+                status, note = "on_hold", "Awaiting the customer's payment confirmation"
+            rows.append((user_id, str(month), status, note, "F01", str(decided)))
+    columns = ["user_id", "period_start", "status", "note", "approver_id", "decided_at"]
+    return pd.DataFrame(rows, columns=columns)

@@ -49,7 +49,7 @@ def summary_table(published_db: Path, text: Labels) -> str:
         return text("cli.no_closed_month")
     header = [
         text("word.metric"),
-        text("word.target"),
+        text("column.target"),
         text("word.actual"),
         text("word.attainment"),
         text("word.tier"),

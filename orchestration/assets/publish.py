@@ -84,7 +84,8 @@ def published_scorecards(
     deps=[published_scorecards],
     retry_policy=TRANSIENT_RETRY,
     description="reports/statements/<period>/: one XLSX statement per rep and plan period with a "
-    "CSV twin, and the finance workbook; written from the published copy, after publication.",
+    "CSV twin, the finance workbook, and reports/payroll/<period>.csv of approved payouts; "
+    "written from the published copy, after publication.",
 )
 def payout_statements(
     context: dg.AssetExecutionContext, scorecards: ScorecardsResource
@@ -104,6 +105,7 @@ def payout_statements(
             "lines": written.lines,
             "folder": dg.MetadataValue.path(str(written.folder)),
             "finance_workbook": dg.MetadataValue.path(str(written.finance_workbook)),
+            "payroll_files": len(written.payroll),
         }
     )
 

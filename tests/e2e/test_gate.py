@@ -59,6 +59,13 @@ BAD_INPUTS = {
             ("R4", "2026-02-01", "no_target"),
         ),
         (
+            "plan/payout_approvals_typo.csv",
+            "user_id,period_start,status,approver_id,decided_at\n"
+            "R1,2026-05-01,approved,F1,2026-03-05\n",
+            "assert_approvals_name_a_payout",
+            ("R1", "2026-05-01", "plan/payout_approvals_typo.csv"),
+        ),
+        (
             "erp/invoices_walkin.csv",
             INVOICE_HEADER + "W9,2026-02-20,C404,,,20000.00,,CNY,invoice,posted\n",
             "assert_unassigned_within_share",
@@ -111,6 +118,9 @@ GROUPS = {
     ),
     "monthly-models": ("assert_fx_rate_for_every_foreign_amount",),
     "targets-and-payouts": ("assert_reps_on_a_plan_have_targets", "assert_unassigned_within_share"),
+    # Its own run: a plan without targets fails int_payouts_earned, which skips the payouts the
+    # approvals are checked against.
+    "approvals": ("assert_approvals_name_a_payout",),
 }
 
 

@@ -24,6 +24,7 @@ April revenue payout carries a clawback of -6,285.71 on I2 and CN2.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import decimal
 import json
 from pathlib import Path
@@ -180,20 +181,39 @@ def test_performance_scorecard_by_hand(home):
 
 
 def test_statements_are_written_after_publication(home):
+    """R2's February statement: the payout redone from its cells alone is the published one,
+    its lines sum to it, and the finance workbook has its three sheets."""
+    from tests.publication.statement_cells import facts, recompute
+
     folder = home / "reports" / "statements"
-    workbook = openpyxl.load_workbook(folder / "2026-02" / "R2_AE.xlsx")
+    path = folder / "2026-02" / "R2_Rep_Two_AE.xlsx"
+    redone = recompute(path)
+    published_payouts = dict(
+        published(
+            home,
+            "select metric, payout_amount from payouts where user_id = 'R2' "
+            "and plan_id = 'AE' and period_start = '2026-02-01'",
+        )
+    )
+    assert sum(redone.values()) == sum(published_payouts.values()) == D("24285.71")
+    workbook = openpyxl.load_workbook(path)
     sheet = workbook.active
-    cells = [
-        [cell for cell in row if cell is not None] for row in sheet.iter_rows(values_only=True)
-    ]
-    assert cells[0] == ["Payout statement", "ENDED (month not closed yet)"]
-    assert cells[10] == ["Total", 24285.71]
-    assert sheet.freeze_panes == "A14"
-    with (folder / "2026-02" / "R2_AE.csv").open(encoding="utf-8") as handle:
+    assert sheet["A1"].value == "Payout statement: ENDED (month not closed yet)"
+    shown = facts(sheet)
+    assert (shown["Rep"], shown["Rep id"], shown["Plan"]) == ("Rep Two", "R2", "AE")
+    assert shown["Team"].endswith("(T2)")
+    with (folder / "2026-02" / "R2_Rep_Two_AE.csv").open(encoding="utf-8-sig") as handle:
         lines = list(csv.DictReader(handle))
     assert sum(D(line["line_amount"]) for line in lines) == D("24285.71")
     finance = openpyxl.load_workbook(folder / "finance_workbook.xlsx")
-    assert finance.sheetnames == ["Payout register", "Reconciliation", "Statement check"]
+    assert finance.sheetnames == [
+        "Payout register",
+        "Accrual by cost centre",
+        "Reconciliation",
+        "Statement check",
+        "Restatements",
+        "Clawbacks",
+    ]
 
 
 def test_clawback_after_the_period_was_paid(home, monkeypatch):
@@ -268,4 +288,53 @@ def test_clawback_after_the_period_was_paid(home, monkeypatch):
     rerun = published(home, "select table_hashes from publication_log order by version desc")[0][0]
     assert json.loads(rerun)["payouts"] == json.loads(hashes)["payouts"]
     assert published(home, "select sum(clawback_amount) from payouts") == [(D("-6285.71"),)]
-    assert (home / "reports" / "statements" / "2026-04" / "R2_AE.xlsx").exists()
+    # April's statement shows the clawback lines with the documents and the period they
+    # correct, and redoes to the published payout from its cells.
+    from tests.publication.statement_cells import is_date_cell, recompute, table_rows
+
+    april_statement = home / "reports" / "statements" / "2026-04" / "R2_Rep_Two_AE.xlsx"
+    assert sum(recompute(april_statement).values()) == D("-6285.71")
+    book = openpyxl.load_workbook(april_statement)
+    rows, _ = table_rows(book["Lines"], "Lines")
+    clawbacks = [row for row in rows if row["Line type"] == "Clawback"]
+    assert [(row["Document"], row["Corrects period"]) for row in clawbacks] == [
+        ("CN2", dt.datetime(2026, 2, 1)),
+        ("I2", dt.datetime(2026, 2, 1)),
+    ]
+    corrects = [row[2] for row in book["Lines"].iter_rows(min_row=2) if row[1].value == "Clawback"]
+    assert corrects and all(is_date_cell(cell) for cell in corrects)
+
+
+def test_overlay_credit_is_reported_apart_and_in_no_roll_up(home):
+    """O4 (80,000.00 CNY, won 10 February) has revenue splits R1 60% / R4 40% and M1 as a 100%
+    overlay: M1 is credited 80,000.00 of bookings in February in fct_overlay_credits, and nowhere
+    else: not in the ledger, not in the company's, region's or team's bookings."""
+    assert published(
+        home,
+        "select user_id, month_start, metric, amount_original, currency, amount_base "
+        "from fct_overlay_credits order by opportunity_id, user_id",
+    ) == [("M1", dt.date(2026, 2, 1), "bookings", D("80000.00"), "CNY", D("80000.00"))]
+    assert published(
+        home,
+        "select count(*) from fct_credited_transactions where credited_user_id = 'M1'",
+    ) == [(0,)]
+    ledger, company = published(
+        home,
+        "select (select sum(amount_base) from fct_credited_transactions where metric = 'bookings' "
+        "and date_trunc('month', transaction_date) = date '2026-02-01'), actual "
+        "from scorecard_attainment where period_grain = 'month' and scope_type = 'company' "
+        "and metric = 'bookings' and period_month = '2026-02-01'",
+    )[0]
+    # The company's February bookings are the ledger's (owners and revenue splits), 80,000.00
+    # of O4 once, not 160,000.00 with the overlay.
+    assert company == ledger
+    o4 = published(
+        home,
+        "select sum(amount_base) from fct_credited_transactions where document_id = 'O4' "
+        "and metric = 'bookings'",
+    )
+    assert o4 == [(D("80000.00"),)]
+    # Shown to the person it credits, on February's page, apart from every total.
+    page = (home / "reports" / "scorecard_2026-02.html").read_text(encoding="utf-8")
+    overlay = page[page.index('id="overlay"') : page.index('id="reps"')]
+    assert "Mia Manager" in overlay and "80,000.00" in overlay

@@ -12,7 +12,7 @@ import pytest
 
 from orchestration.manifest import DBT_PROJECT, ensure_manifest
 from publication.catalogue import read_catalogue
-from publication.statement_files import FINANCE_SHEETS
+from publication.finance_queries import FINANCE_SHEETS, PAYROLL_SQL
 from tests.publication.test_bi_queries import example_queries
 
 ROOT = Path(__file__).parents[2]
@@ -46,7 +46,14 @@ def test_an_exposure_lists_what_its_code_reads(exposure, modules):
 
 
 def test_the_finance_workbook_exposure_lists_its_sheets():
-    assert exposure_reads("finance_workbook") == {table for table, _ in FINANCE_SHEETS}
+    read = set().union(*(tables_in_sql(sql) for _, sql, _ in FINANCE_SHEETS))
+    assert {"payouts", "payout_approvals", "restatements", "dim_teams"} <= read
+    assert exposure_reads("finance_workbook") == read
+
+
+def test_the_payroll_exposure_lists_what_the_payroll_export_reads():
+    read = tables_in_sql(PAYROLL_SQL) | tables_in_sql((ROOT / "publication/payroll.py").read_text())
+    assert exposure_reads("payroll_export") == read
 
 
 def test_the_bi_exposure_lists_what_the_example_queries_read():
@@ -56,6 +63,6 @@ def test_the_bi_exposure_lists_what_the_example_queries_read():
 
 def test_every_exposure_is_owned_and_described():
     exposures = [e for e in MANIFEST["exposures"].values() if e["package_name"] == "scorecards"]
-    assert len(exposures) == 4
+    assert len(exposures) == 5
     for exposure in exposures:
         assert exposure["owner"]["name"] and exposure["description"], exposure["name"]

@@ -156,7 +156,7 @@ def test_the_report_command_writes_report_and_statements(home):
     assert result.returncode == 0, result.stderr
     assert "scorecard_2026-02.html (2 charts)" in result.stdout
     assert (home / "reports" / "scorecard_2026-02.html").exists()
-    assert (statements / "2026-02" / "R2_AE.xlsx").exists()
+    assert (statements / "2026-02" / "R2_Rep_Two_AE.xlsx").exists()
     bad = run(home, "report", "--period", "2031-01")
     assert bad.returncode != 0
     assert "not in the published scorecard" in bad.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from decimal import Decimal as D
 from pathlib import Path
 
 import duckdb
@@ -14,6 +15,8 @@ from publication.sheets import csv_safe, is_formula_like
 from publication.statements import (
     period_label,
     safe_file_part,
+    safe_name_part,
+    statement_stem,
     statement_workers,
     write_statements,
 )
@@ -22,22 +25,50 @@ EVIL = '=HYPERLINK("http://x","y")'
 
 
 def make_published(path: Path, document_id: str = EVIL) -> Path:
+    """Two reps on plan P in February 2026: revenue at 120% of target on the curve's second
+    segment (1.0 + 2 x 0.2 = 1.4), weight 0.4, 10,000.00 prorated: 5,600.00 each."""
     con = duckdb.connect(str(path))
     con.execute(
         """
         create table dim_users as select * from (values
             ('R1', '@Rep One'), ('R/2', 'Rep Two')) as users(user_id, full_name);
+        create table dim_teams as select * from (values
+            ('T1', 'Team One', 'north')) as teams(team_id, team_name, region);
+        create table dim_rep_memberships as select user_id, 'T1' as team_id, 'north' as region,
+            date '2025-01-01' as valid_from, null::date as valid_to_exclusive
+        from dim_users;
+        create table dim_date as select cast(day as date) as date_day,
+            date '2026-01-01' as fiscal_year_start
+        from range(date '2026-01-01', date '2027-01-01', interval 1 day) as days(day);
+        create table dim_payout_curves as select * from (values
+            ('P', 0.5::decimal(18, 6), 1.0::decimal(18, 6), 0.25::decimal(18, 6),
+                1.5::decimal(18, 6), 1::bigint),
+            ('P', 1.0::decimal(18, 6), null::decimal(18, 6), 1.0::decimal(18, 6),
+                2.0::decimal(18, 6), 2::bigint))
+            as curve(plan_id, attainment_from, attainment_to, payout_at_from, slope, segment);
         create table payouts as select
             user_id || '|P|2026-02-01|revenue' as payout_id, user_id, 'P' as plan_id,
             'month' as period_type, date '2026-02-01' as period_start,
             date '2026-02-28' as period_end, 'revenue' as metric, 'ended' as period_status,
-            'CNY' as currency, 0.4::decimal(12, 6) as weight, 50000.00::decimal(18, 4) as target,
+            'CNY' as currency, 0.4::decimal(12, 6) as weight, 0.5::decimal(12, 6) as threshold,
+            1.5::decimal(12, 6) as cap, 10000.00::decimal(18, 2) as on_target_incentive,
+            28 as period_days, 28 as covered_days, 50000.00::decimal(18, 4) as target,
             60000.00::decimal(24, 6) as actual, 1.2::decimal(18, 6) as attainment,
-            1.2::decimal(18, 6) as capped_attainment, 'on_curve' as payout_basis,
+            1.2::decimal(18, 6) as capped_attainment,
+            1.0::decimal(18, 6) as segment_attainment_from,
+            1.0::decimal(18, 6) as segment_payout_at_from, 2.0::decimal(18, 6) as segment_slope,
+            'on_curve' as payout_basis,
             1.4::decimal(18, 6) as payout_fraction, 10000.00::decimal(18, 2) as prorated_incentive,
             5600.00::decimal(18, 2) as earned_amount, 0.00::decimal(18, 2) as clawback_amount,
             5600.00::decimal(18, 2) as payout_amount, date '2026-03-10' as as_of_date
         from (values ('R1'), ('R/2')) as reps(user_id);
+        create table payout_approvals (user_id varchar, period_start date, status varchar,
+            note varchar, approver_id varchar, decided_at date, source_file varchar,
+            source_line integer);
+        create table restatements (version integer, month_start date, period_grain varchar,
+            period_start date, scope_type varchar, scope_id varchar, metric varchar,
+            column_name varchar, old_value varchar, new_value varchar);
+        create table publication_log as select 1 as version;
         create table reconciliation_monthly as select 'revenue' as metric,
             date '2026-02-01' as month_start, 0.00::decimal(18, 2) as difference;
         create table reconciliation_payouts as select payout_id, 0.00::decimal(18, 2) as difference
@@ -79,6 +110,12 @@ def test_csv_safe_prefixes_text_only():
 
 def test_file_names_and_period_labels():
     assert safe_file_part("R/2 ../x") == "R_2____x"
+    assert safe_name_part("张伟 (East)/..") == "张伟_East"
+    assert safe_name_part("Zoë O'Neil") == "Zoë_O_Neil"
+    assert safe_name_part("  ") == ""
+    assert safe_name_part("x" * 60) == "x" * 40
+    assert statement_stem("2026-02", "R/2", "张伟", "AE") == "2026-02/R_2_张伟_AE"
+    assert statement_stem("2026-02", "R3", None, "AE") == "2026-02/R3_AE"
     assert period_label("month", dt.date(2026, 2, 1)) == "2026-02"
     assert period_label("quarter", dt.date(2026, 1, 1)) == "2026-01_quarter"
 
@@ -86,21 +123,27 @@ def test_file_names_and_period_labels():
 def test_statements_never_hold_formulas(tmp_path):
     written = write_statements(make_published(tmp_path / "pub.duckdb"), tmp_path / "reports")
     assert written.statements == 2 and written.lines == 2
-    path = written.folder / "2026-02" / "R1_P.xlsx"
+    path = written.folder / "2026-02" / "R1_Rep_One_P.xlsx"
     sheet = openpyxl.load_workbook(path).active
     texts = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
-    evil = [cell for cell in texts if cell.value == EVIL]
-    assert evil and all(cell.data_type == "s" and cell.quotePrefix for cell in evil)
     assert not [cell for cell in texts if cell.data_type == "f"]
-    rep = [cell for cell in texts if cell.value == "R1 @Rep One"]
-    assert rep and rep[0].data_type == "s"
-    with (written.folder / "2026-02" / "R1_P.csv").open(encoding="utf-8") as handle:
+    rep = [cell for cell in texts if cell.value == "@Rep One"]
+    assert rep and rep[0].data_type == "s" and rep[0].quotePrefix
+    lines = openpyxl.load_workbook(path)["Lines"]
+    lines_texts = [cell for row in lines.iter_rows() for cell in row if cell.value is not None]
+    evil = [cell for cell in lines_texts if cell.value == EVIL]
+    assert evil and all(cell.data_type == "s" and cell.quotePrefix for cell in evil)
+    assert not [cell for cell in lines_texts if cell.data_type == "f"]
+    twin = written.folder / "2026-02" / "R1_Rep_One_P.csv"
+    # UTF-8 with a byte-order mark: Excel on a Chinese-locale Windows reads it as UTF-8.
+    assert twin.read_bytes().startswith(b"\xef\xbb\xbfuser_id,")
+    with twin.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert rows[0]["document_id"] == "'" + EVIL
     assert rows[0]["source_file"] == "'-erp/invoices.csv"
     assert rows[0]["line_amount"] == "5600.00"
     # A user id with a slash becomes a safe file name inside the period folder.
-    assert (written.folder / "2026-02" / "R_2_P.xlsx").exists()
+    assert (written.folder / "2026-02" / "R_2_Rep_Two_P.xlsx").exists()
 
 
 def test_same_publication_same_bytes_and_stale_files_go(tmp_path):
@@ -118,21 +161,26 @@ def test_same_publication_same_bytes_and_stale_files_go(tmp_path):
 
 
 def test_bytes_do_not_depend_on_the_clock(tmp_path, monkeypatch):
-    """openpyxl writes the save time into the workbook; the export pins it to the as-of date."""
+    """XlsxWriter writes the save time into the workbook; the export pins it to the as-of date."""
     import datetime as real_datetime
 
     published = make_published(tmp_path / "pub.duckdb")
     first = write_statements(published, tmp_path / "a")
-    before = (first.folder / "2026-02" / "R1_P.xlsx").read_bytes()
+    before = (first.folder / "2026-02" / "R1_Rep_One_P.xlsx").read_bytes()
 
-    class Later(real_datetime.datetime):
+    class Clock(type):
+        # XlsxWriter checks that the creation date is a datetime: ours still is one.
+        def __instancecheck__(cls, instance):
+            return isinstance(instance, real_datetime.datetime)
+
+    class Later(real_datetime.datetime, metaclass=Clock):
         @classmethod
         def now(cls, tz=None):
             return real_datetime.datetime(2030, 1, 1, 12, 0, 0, tzinfo=tz)
 
-    monkeypatch.setattr("openpyxl.writer.excel.datetime.datetime", Later)
+    monkeypatch.setattr("xlsxwriter.core.datetime", Later)
     second = write_statements(published, tmp_path / "b")
-    assert (second.folder / "2026-02" / "R1_P.xlsx").read_bytes() == before
+    assert (second.folder / "2026-02" / "R1_Rep_One_P.xlsx").read_bytes() == before
 
 
 def test_worker_count_for_small_and_large_sets():
@@ -172,14 +220,14 @@ def test_an_unchanged_statement_is_linked_a_changed_one_written(tmp_path):
     reports = tmp_path / "reports"
     first = write_statements(published, reports)
     assert (first.statements, first.reused) == (2, 0)
-    r2_before = (first.folder / "2026-02" / "R_2_P.xlsx").stat().st_ino
+    r2_before = (first.folder / "2026-02" / "R_2_Rep_Two_P.xlsx").stat().st_ino
     with duckdb.connect(str(published)) as con:
         con.execute("update payout_lines set line_amount = 5599.99 where user_id = 'R1'")
     second = write_statements(published, reports)
     assert (second.statements, second.reused) == (2, 1)
     # R/2's files are the previous export's (linked), R1's were written with the new amount.
-    assert (second.folder / "2026-02" / "R_2_P.xlsx").stat().st_ino == r2_before
-    with (second.folder / "2026-02" / "R1_P.csv").open(encoding="utf-8") as handle:
+    assert (second.folder / "2026-02" / "R_2_Rep_Two_P.xlsx").stat().st_ino == r2_before
+    with (second.folder / "2026-02" / "R1_Rep_One_P.csv").open(encoding="utf-8-sig") as handle:
         assert next(csv.DictReader(handle))["line_amount"] == "5599.99"
     fresh = write_statements(published, tmp_path / "fresh")
     assert fresh.reused == 0
@@ -229,9 +277,9 @@ def test_without_a_trustworthy_previous_file_a_statement_is_written(tmp_path, da
     elif damage == "digests_broken":
         (first.folder / ".digests.json").write_text("{not json", encoding="utf-8")
     elif damage == "file_missing":
-        (first.folder / "2026-02" / "R1_P.csv").unlink()
+        (first.folder / "2026-02" / "R1_Rep_One_P.csv").unlink()
     elif damage == "file_edited":  # someone saved the file in place: not carried forward
-        with (first.folder / "2026-02" / "R1_P.csv").open("a", encoding="utf-8") as handle:
+        with (first.folder / "2026-02" / "R1_Rep_One_P.csv").open("a", encoding="utf-8") as handle:
             handle.write("R1,P,2026-02-01,revenue,bonus\n")
     else:
         (first.folder / "finance_workbook.xlsx").write_bytes(b"edited")
@@ -281,9 +329,9 @@ def test_statements_streamed_in_small_batches_are_the_same_bytes(tmp_path, monke
     _add_rows(published)
     whole = write_statements(published, tmp_path / "whole")
     assert (whole.statements, whole.lines) == (3, 5)
-    with (whole.folder / "2026-02" / "R1_P.csv").open(encoding="utf-8") as handle:
+    with (whole.folder / "2026-02" / "R1_Rep_One_P.csv").open(encoding="utf-8-sig") as handle:
         assert len(list(csv.DictReader(handle))) == 4
-    with (whole.folder / "2026-02" / "R3_P.csv").open(encoding="utf-8") as handle:
+    with (whole.folder / "2026-02" / "R3_P.csv").open(encoding="utf-8-sig") as handle:
         assert list(csv.DictReader(handle)) == []
     monkeypatch.setattr("publication.statement_queries.BATCH_ROWS", 1)
     monkeypatch.setattr("publication.statements.PARALLEL_FROM", 2)
@@ -319,14 +367,15 @@ def test_a_line_without_its_payout_stops_the_export(tmp_path):
 
 
 def test_two_ids_that_make_the_same_file_name_stop_the_export(tmp_path):
-    """R/2 and R:2 both become R_2_P.xlsx: one statement must not overwrite the other."""
+    """R/2 and R:2 (both Rep Two) become R_2_Rep_Two_P.xlsx: one must not overwrite the other."""
     published = make_published(tmp_path / "pub.duckdb")
     with duckdb.connect(str(published)) as con:
         con.execute(
             "insert into payouts select * replace ('R:2' as user_id, 'R:2|P' as payout_id) "
             "from payouts where user_id = 'R/2'"
         )
-    with pytest.raises(RuntimeError, match="R_2_P"):
+        con.execute("insert into dim_users values ('R:2', 'Rep Two')")
+    with pytest.raises(RuntimeError, match="R_2_Rep_Two_P"):
         write_statements(published, tmp_path / "reports")
 
 
@@ -401,10 +450,10 @@ def test_a_file_as_it_was_written_is_not_read_again_one_touched_is(tmp_path, mon
     monkeypatch.setattr(statement_reuse, "file_digest", recording)
     assert write_statements(published, reports).reused == 2
     assert hashed == []
-    csv_file = reports / "statements" / "2026-02" / "R1_P.csv"
+    csv_file = reports / "statements" / "2026-02" / "R1_Rep_One_P.csv"
     os.utime(csv_file, ns=(1, 1))  # touched: same bytes, another stamp
     assert write_statements(published, reports).reused == 2
-    assert hashed == ["2026-02/R1_P.csv"]
+    assert hashed == ["2026-02/R1_Rep_One_P.csv"]
     hashed.clear()
     assert write_statements(published, reports).reused == 2  # stamped anew when linked
     assert hashed == []
@@ -417,10 +466,10 @@ def test_a_file_as_it_was_written_is_not_read_again_one_touched_is(tmp_path, mon
     hashed.clear()
     assert write_statements(published, reports).reused == 2
     assert sorted(hashed) == [  # no stamps: every file's bytes are compared
-        "2026-02/R1_P.csv",
-        "2026-02/R1_P.xlsx",
-        "2026-02/R_2_P.csv",
-        "2026-02/R_2_P.xlsx",
+        "2026-02/R1_Rep_One_P.csv",
+        "2026-02/R1_Rep_One_P.xlsx",
+        "2026-02/R_2_Rep_Two_P.csv",
+        "2026-02/R_2_Rep_Two_P.xlsx",
         "statements/finance_workbook.xlsx",
     ]
 
@@ -431,13 +480,15 @@ def test_statements_and_the_finance_workbook_in_chinese_are_written_not_linked(t
     published = make_published(tmp_path / "pub.duckdb")
     reports = tmp_path / "reports"
     english = write_statements(published, reports)
-    english_bytes = (english.folder / "2026-02" / "R1_P.xlsx").read_bytes()
+    english_bytes = (english.folder / "2026-02" / "R1_Rep_One_P.xlsx").read_bytes()
     chinese = write_statements(published, reports, "zh")
     assert chinese.reused == 0
-    sheet = openpyxl.load_workbook(chinese.folder / "2026-02" / "R1_P.xlsx").active
-    cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    book = openpyxl.load_workbook(chinese.folder / "2026-02" / "R1_Rep_One_P.xlsx")
+    cells = [
+        c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c
+    ]
     for label in (
-        "奖金结算单",
+        "奖金结算单：期间已结束（月份尚未关账）",
         "销售",
         "奖金方案",
         "合计",
@@ -445,10 +496,112 @@ def test_statements_and_the_finance_workbook_in_chinese_are_written_not_linked(t
         "实发奖金",
         "单据编号",
         "开票收入",
+        "按曲线",
+        "交易",
+        "方案条款",
+        "奖金曲线",
     ):
         assert label in cells, label
-    assert sheet.title == "结算单"
+    assert book.sheetnames == ["结算单", "明细"]
     finance = openpyxl.load_workbook(chinese.finance_workbook)
-    assert finance.sheetnames == ["奖金登记表", "对账", "结算单核对"]
+    assert finance.sheetnames == [
+        "奖金登记表",
+        "按成本中心计提",
+        "对账",
+        "结算单核对",
+        "重述",
+        "追回",
+    ]
     again = write_statements(published, reports, "en")
-    assert (again.folder / "2026-02" / "R1_P.xlsx").read_bytes() == english_bytes
+    assert (again.folder / "2026-02" / "R1_Rep_One_P.xlsx").read_bytes() == english_bytes
+
+
+def test_a_statement_can_be_redone_by_hand_from_its_cells(tmp_path):
+    """The plan's terms, its curve and each step are on the statement: the payout redone from
+    the cells alone is the published one; dates are date cells, ratios percentages, every list
+    an Excel table with filters, and the year to date is there."""
+    from tests.publication.statement_cells import facts, is_date_cell, recompute, table_rows
+
+    written = write_statements(make_published(tmp_path / "pub.duckdb"), tmp_path / "reports")
+    path = written.folder / "2026-02" / "R1_Rep_One_P.xlsx"
+    assert recompute(path) == {"Revenue": D("5600.00")}
+    book = openpyxl.load_workbook(path)
+    ws = book["Statement"]
+    shown = facts(ws)
+    assert shown["Team"] == "Team One (T1)" and shown["Region"] == "north"
+    assert shown["Period start"] == dt.datetime(2026, 2, 1)
+    assert (
+        shown["Payouts year to date"] == 5600 and shown["On-target incentive year to date"] == 10000
+    )
+    assert shown["Payouts / on-target incentive"] == pytest.approx(0.56)
+    _, formats = table_rows(ws, "Computation")
+    assert formats[3] == "0.0000%" and formats[1] == "#,##0.00;-#,##0.00"
+    assert sorted(name.split("_")[0] for name in ws.tables) == ["Computation", "Curve", "Terms"]
+    lines = book["Lines"]
+    assert list(lines.tables) == ["Lines_4"]
+    date_cells = [row[6] for row in lines.iter_rows(min_row=2)]
+    assert date_cells and all(is_date_cell(cell) for cell in date_cells)
+    register = openpyxl.load_workbook(written.finance_workbook)["Payout register"]
+    header = [cell.value for cell in register[1]]
+    start = register.cell(row=2, column=header.index("Period start") + 1)
+    assert is_date_cell(start) and start.value == dt.datetime(2026, 2, 1)
+    attainment = register.cell(row=2, column=header.index("Attainment") + 1)
+    assert attainment.number_format == "0.00%" and attainment.value == pytest.approx(1.2)
+    assert register.auto_filter.ref or register.tables
+
+
+def _decide(published: Path, *decisions: tuple[str, str]) -> None:
+    with duckdb.connect(str(published)) as con:
+        for user_id, status in decisions:
+            con.execute(
+                "insert into payout_approvals values (?, date '2026-02-01', ?, 'note', 'F1', "
+                "date '2026-03-12', 'plan/payout_approvals.csv', 2)",
+                [user_id, status],
+            )
+
+
+def test_payroll_holds_approved_payouts_of_ended_periods_only(tmp_path):
+    """R1 approved, R/2 disputed: the payroll file has R1 only, with its cost centre, amount
+    and the publication's version; the register shows each payout's decision."""
+    published = make_published(tmp_path / "pub.duckdb")
+    _decide(published, ("R1", "approved"), ("R/2", "disputed"))
+    written = write_statements(published, tmp_path / "reports")
+    assert [path.name for path in written.payroll] == ["2026-02.csv"]
+    payroll = written.payroll[0]
+    assert payroll.read_bytes().startswith(b"\xef\xbb\xbfemployee_id,full_name,cost_centre,")
+    with payroll.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["employee_id"], r["full_name"], r["cost_centre"], r["amount"]) for r in rows] == [
+        ("R1", "'@Rep One", "T1", "5600.00")
+    ]
+    assert (rows[0]["currency"], rows[0]["period_start"], rows[0]["publication_version"]) == (
+        "CNY",
+        "2026-02-01",
+        "1",
+    )
+    register = openpyxl.load_workbook(written.finance_workbook)["Payout register"]
+    header = [cell.value for cell in register[1]]
+    status = {
+        row[header.index("Rep id")]: row[header.index("Approval")]
+        for row in register.iter_rows(min_row=2, values_only=True)
+    }
+    assert status == {"R1": "Approved", "R/2": "Disputed"}
+    accrual = openpyxl.load_workbook(written.finance_workbook)["Accrual by cost centre"]
+    header = [cell.value for cell in accrual[1]]
+    (row,) = accrual.iter_rows(min_row=2, values_only=True)
+    figures = {name: row[header.index(name)] for name in ("Payout", "Approved", "Reps")}
+    assert figures == {"Payout": 11200, "Approved": 5600, "Reps": 2}
+
+
+def test_payroll_leaves_out_open_periods_and_undecided_payouts(tmp_path):
+    published = make_published(tmp_path / "pub.duckdb")
+    _decide(published, ("R1", "approved"))
+    with duckdb.connect(str(published)) as con:
+        con.execute("update payouts set period_status = 'open'")
+    assert write_statements(published, tmp_path / "a").payroll == ()
+    with duckdb.connect(str(published)) as con:
+        con.execute("update payouts set period_status = 'ended'")
+        con.execute("update payout_approvals set status = 'on_hold'")
+    reports = tmp_path / "b"
+    assert write_statements(published, reports).payroll == ()
+    assert list((reports / "payroll").iterdir()) == []

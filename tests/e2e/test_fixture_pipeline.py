@@ -28,6 +28,7 @@ Hand calculations, as of 2026-03-10 (USD rates: 6.9 from 2026-01-01, 7.0 from 20
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import decimal
 import json
@@ -505,6 +506,40 @@ def test_sample_publishes(sample_build):
     assert "company attainment, 2026-03 (latest closed month)" in printed
     assert "bookings" in printed
     assert (sample_build / "home" / "reports" / "scorecard_2026-04.html").exists()
+
+
+def test_every_sample_payout_is_redone_from_its_statement(sample_build):
+    """Issue 25's promise: from each statement's cells alone (terms, curve, steps), every payout
+    of the sample is the published one, to the cent; approved payouts reach the payroll files."""
+    from publication.statements import period_label, statement_stem
+    from tests.publication.statement_cells import recompute
+
+    home = sample_build / "home"
+    folder = home / "reports" / "statements"
+    statements = published(
+        home,
+        "select payouts.user_id, users.full_name, payouts.plan_id, payouts.period_type, "
+        "payouts.period_start, sum(payouts.payout_amount) "
+        "from payouts left join dim_users as users using (user_id) group by all order by all",
+    )
+    assert len(statements) > 30
+    for user_id, name, plan_id, period_type, period_start, amount in statements:
+        stem = statement_stem(period_label(period_type, period_start), user_id, name, plan_id)
+        assert sum(recompute(folder / f"{stem}.xlsx").values()) == amount, stem
+    # The sample approves the first quarter but for one dispute and one hold in March.
+    approved = set(
+        published(
+            home,
+            "select user_id, cast(period_start as varchar) from payout_approvals "
+            "where status = 'approved'",
+        )
+    )
+    files = sorted((home / "reports" / "payroll").iterdir())
+    assert files and {path.name for path in files} <= {"2026-01.csv", "2026-02.csv", "2026-03.csv"}
+    for path in files:
+        with path.open(encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows and all((r["employee_id"], r["period_start"]) in approved for r in rows)
 
 
 def test_no_published_table_or_column_without_a_comment(home):

@@ -77,7 +77,10 @@ def test_materializations_report_row_counts_and_checks_their_rows(tmp_path):
     # The first step starts from the project's own parse (dagster-dbt copies it into an empty
     # target folder), made for another profile or other vars: it may parse again, for one reason
     # or several. The next two must not.
-    log = (tmp_path / "warehouse" / "dbt_target" / "dbt.log").read_text(encoding="utf-8")
+    # dbt rotates its log (dbt.log.1 the newest rotated file): read them oldest first.
+    target = tmp_path / "warehouse" / "dbt_target"
+    rotated = sorted(target.glob("dbt.log.*"), key=lambda p: int(p.suffix[1:]), reverse=True)
+    log = "".join(p.read_text(encoding="utf-8") for p in [*rotated, target / "dbt.log"])
     steps = _events_by_invocation(log)
     assert len(steps) == 3
     assert [events.count("UnableToPartialParse") for events in steps[1:]] == [0, 0]

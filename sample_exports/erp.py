@@ -202,6 +202,11 @@ def draw_erp(g: SampleState, accounts: pd.DataFrame, opportunities: Deferred) ->
     walkin_frame = pd.DataFrame(walkins, columns=list(invoices.columns))
     # A credit note on the first invoice (exported with a positive sign, its tax amount
     # left as it was) and a void invoice.
+    if len(kept_cents) < 2:
+        raise ValueError(
+            f"the sample drew {len(kept_cents)} invoice(s) and needs at least two (for its "
+            "credit note and void invoice): use more --reps or --months"
+        )
     first, second = (row for _, row in deferred_text(invoices, [0, 1]).iterrows())
     credit = first.copy()
     credit["invoice_id"] = "CN000001"

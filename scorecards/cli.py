@@ -43,6 +43,8 @@ from scorecards.summary import summary_table
 
 def cmd_sample(args: argparse.Namespace) -> int:
     from sample_exports.generator import SCALES, write_sample
+    from sample_exports.story import plan_story
+    from scorecards.story import tell_story
 
     home = Home.resolve(args.home)
     if any(home.landing.rglob("*.*")) and not args.force:
@@ -61,14 +63,25 @@ def cmd_sample(args: argparse.Namespace) -> int:
         months=args.months or preset.months,
     )
     started = time.perf_counter()
-    written = write_sample(home.landing, options)
+    try:
+        written = write_sample(home.landing, options)
+    except ValueError as exc:
+        print(f"cannot write the sample: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     seconds = time.perf_counter() - started
     rows = sum(written.values())
     print(
         f"wrote {len(written)} sample files ({rows} rows) to {home.landing} "
         f"in {seconds:.1f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)"
     )
-    return EXIT_OK
+    # The month end is the bundled sample's (small); a benchmark's sample is exports only.
+    if not (args.story if args.story is not None else preset == SCALES["small"]):
+        return EXIT_OK
+    story = plan_story(options)
+    if story is None:
+        print("no month end on a sample of fewer than three months: exports only")
+        return EXIT_OK
+    return tell_story(home, story, resolve_language(None))
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -105,6 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sample.add_argument("--start", type=_month, default="2026-01", help="first month, YYYY-MM")
     sample.add_argument("--force", action="store_true", help="write even if landing/ has files")
+    sample.add_argument(
+        "--story",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="then play a month end: publish as of the third month's 10th, close the second "
+        "month, land a late invoice correction and credit note for it (default: on for the "
+        "small scale, off for the others)",
+    )
 
     run = sub.add_parser("run", help="ingest, build, check and publish through Dagster")
     home_arg(run)

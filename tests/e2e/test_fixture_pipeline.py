@@ -502,7 +502,7 @@ def test_other_as_of_and_fiscal_year(tmp_path):
 
 def test_sample_publishes(sample_build):
     printed = (sample_build / "run.stdout").read_text(encoding="utf-8")
-    assert "published version 1 (as of 2026-04-15)" in printed
+    assert "published version 2 (as of 2026-04-15)" in printed
     assert "company attainment, 2026-03 (latest closed month)" in printed
     assert "bookings" in printed
     assert (sample_build / "home" / "reports" / "scorecard_2026-04.html").exists()

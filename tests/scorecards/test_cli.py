@@ -180,3 +180,27 @@ def test_an_unexpected_error_in_the_run_is_a_failed_run_not_a_usage_error(
     err = capsys.readouterr().err
     assert "RUN FAILED: ValueError: unexpected end of data" in err
     assert "nothing was published" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--reps", "12", "--months", "2"], "no month end on a sample of fewer than three months"),
+        (["--reps", "3", "--no-story"], "wrote "),
+        (["--reps", "3", "--scale", "small", "--no-story"], "wrote "),
+    ],
+)
+def test_sample_without_its_month_end_writes_exports_only(tmp_path, capsys, argv, said):
+    """Only the bundled sample plays its month end (a first run, a close); asked not to, or too
+    short for one, `scorecards sample` writes the exports and publishes nothing."""
+    home = tmp_path / "home"
+    assert main(["sample", "--home", str(home), *argv]) == 0
+    assert said in capsys.readouterr().out
+    assert (home / "landing" / "erp" / "invoices.csv").exists()
+    assert not list((home / "landing" / "erp").glob("*corrections*"))
+    assert not (home / "warehouse" / "published.duckdb").exists()
+
+
+def test_a_sample_too_small_for_its_invoices_is_a_usage_error(tmp_path, capsys):
+    assert main(["sample", "--home", str(tmp_path), "--reps", "6", "--months", "2"]) == EXIT_USAGE
+    assert "needs at least two (for its credit note and void invoice)" in capsys.readouterr().err

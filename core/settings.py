@@ -88,6 +88,11 @@ class Home:
         return self.warehouse / "history"
 
     @property
+    def plans(self) -> Path:
+        """Target proposals, one folder each (`scorecards plan`, docs/PLANNING.md)."""
+        return self.root / "plans"
+
+    @property
     def spark_dir(self) -> Path:
         """The Spark engine's tables, metastore and logs (docs/ENGINES.md)."""
         return self.warehouse / "spark"

@@ -243,6 +243,54 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Propose targets from the published history into plans/<name>/ (docs/PLANNING.md)."""
+    from planning.history import PlanInputError, read_history
+    from planning.proposal import write_proposal
+    from planning.topdown import PlanOptions, plan_metric
+
+    home = Home.resolve(args.home)
+    metrics = tuple(dict.fromkeys(args.metric or ["revenue"]))
+    if args.amount is not None and len(metrics) > 1:
+        print("--amount is one company target: give one --metric with it", file=sys.stderr)
+        return EXIT_USAGE
+    options = PlanOptions(
+        year=args.year,
+        metrics=metrics,
+        base=args.base,
+        growth=args.growth,
+        amount=args.amount,
+        ramp=args.ramp,
+        floor=args.floor,
+        stretch=args.stretch,
+    )
+    try:
+        history = read_history(home.published_db)
+        unknown = [m for m in metrics if m not in history.metrics]
+        if unknown:
+            raise PlanInputError(
+                f"cannot plan {', '.join(unknown)}: a plan sets summable result metrics "
+                f"({', '.join(history.metrics)})"
+            )
+        plans = [plan_metric(history, options, metric) for metric in metrics]
+    except PlanInputError as exc:
+        print(f"cannot plan: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    name = args.name or str(args.year)
+    note = f"proposal {name} from version {history.version} (as of {history.as_of})"
+    written = write_proposal(home.plans / name, plans, note)
+    for plan in plans:
+        print(
+            f"{plan.metric}: base {plan.base:,.2f} ({plan.base_months[0]:%Y-%m} to "
+            f"{plan.base_months[-1]:%Y-%m}; {plan.annualised:,.2f} a year), "
+            f"company target {plan.company['target']:,.2f} "
+            f"(floor {plan.company['floor']:,.2f}, stretch {plan.company['stretch']:,.2f})"
+        )
+    print(f"wrote {written.rows} targets to {written.targets}")
+    print(f"to adopt it, land it: cp {written.targets} {home.landing / 'plan'}/targets_{name}.csv")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {
@@ -251,6 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "status": cmd_status,
         "close": cmd_close,
         "report": cmd_report,
+        "plan": cmd_plan,
     }
     home = Home.resolve(args.home)
     # A home that does not exist has nothing to protect (the command says what is missing):

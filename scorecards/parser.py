@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
+from decimal import Decimal, InvalidOperation
 from importlib import metadata
 from typing import NoReturn
 
@@ -26,6 +28,29 @@ def _month(value: str) -> str:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {value!r}") from exc
     return value
+
+
+def _year(value: str) -> int:
+    if not re.fullmatch(r"\d{4}", value.strip()):
+        raise argparse.ArgumentTypeError(f"a year as YYYY, got {value!r}")
+    return int(value)
+
+
+def _decimal(value: str) -> Decimal:
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"a number, got {value!r}") from None
+    if not number.is_finite() or number < 0:
+        raise argparse.ArgumentTypeError(f"a number of zero or more, got {value!r}")
+    return number
+
+
+def _percents(value: str) -> tuple[Decimal, ...]:
+    parts = tuple(_decimal(part) / 100 for part in value.split(",") if part.strip())
+    if not parts or any(part > 1 for part in parts):
+        raise argparse.ArgumentTypeError(f"percentages from 0 to 100, comma-separated: {value!r}")
+    return parts
 
 
 def _positive(value: str) -> int:
@@ -146,6 +171,39 @@ def build_parser() -> argparse.ArgumentParser:
     home_arg(close)
     wait_arg(close)
     close.add_argument("--month", required=True, help="the month to close, YYYY-MM")
+    plan = sub.add_parser(
+        "plan",
+        help="propose next year's targets from the published history (docs/PLANNING.md)",
+    )
+    home_arg(plan)
+    plan.add_argument("--year", type=_year, required=True, help="the fiscal year to plan, YYYY")
+    plan.add_argument(
+        "--metric",
+        action="append",
+        help="a result metric to plan (repeatable; default: revenue)",
+    )
+    plan.add_argument(
+        "--base",
+        choices=("ttm", "fy"),
+        default="ttm",
+        help="the base: the twelve complete months before the as-of month (ttm, default) or the "
+        "fiscal year before the plan year (fy)",
+    )
+    plan.add_argument(
+        "--growth", type=_decimal, default=Decimal("0.10"), help="target = base x (1 + growth)"
+    )
+    plan.add_argument(
+        "--amount", type=_decimal, help="the company's target instead (one --metric only)"
+    )
+    plan.add_argument(
+        "--ramp",
+        type=_percents,
+        default=(),
+        help="a new hire's share of capacity in their first months, e.g. 25,50,75 (percent)",
+    )
+    plan.add_argument("--floor", type=_decimal, default=Decimal("0.90"), help="floor / target")
+    plan.add_argument("--stretch", type=_decimal, default=Decimal("1.20"), help="stretch / target")
+    plan.add_argument("--name", help="the proposal's folder under plans/ (default: the year)")
     report = sub.add_parser(
         "report",
         help="write the HTML report of a month and every payout statement again, from the "

@@ -1,0 +1,1 @@
+"""Target setting from the published history: proposals a planner reviews and lands (issue 26)."""

@@ -1,0 +1,260 @@
+"""Top-down targets: the company's from its history, split to regions, teams, reps and months.
+
+docs/PLANNING.md gives every formula with a worked example. In short, per metric:
+
+- **Base**: the company's actual over the base window: the twelve complete months before the
+  as-of month (``ttm``) or the fiscal year before the plan year (``fy``), clipped to the months
+  that have history.
+- **Annualised base** = base / the seasonal shares of the window's months (the base itself for
+  twelve months of history).
+- **Company target** = annualised base x (1 + growth), or a given amount; floor and stretch are
+  the target times their multipliers.
+- **Each rep's capacity**: their actual per day as a rep over the base window (a rep with fewer
+  than MIN_BASE_DAYS there, a new hire, takes the median rate of their team's reps, else of all
+  reps), times, for each plan month, the month's seasonal share, the share of the month they
+  are on the team (a known leaving date ends it) and the ramp for their month of tenure.
+- **Splits**: the company target to regions by their reps' capacity, each region's to its teams,
+  each team's to its reps, each rep's to the months by their monthly capacity; every split to the
+  cent by the largest remainder (planning/cents.py), so every level adds up exactly.
+- **Seasonality**: each calendar month's actual over its fiscal year's monthly mean (over the
+  months of that year with history), averaged over the years that have the month; a month with
+  no history counts 1; the plan months' indices, normalised, are their shares. Less than a year
+  of history gives the months it has their shape and the others the mean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from planning.cents import CENT, split
+from planning.history import History, PlanInputError, Rep
+
+MIN_BASE_DAYS = 28  # fewer days as a rep in the base window: a new hire, rated by their team
+BASES = ("ttm", "fy")
+TIERS = ("floor", "target", "stretch")
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    year: int
+    metrics: tuple[str, ...] = ("revenue",)
+    base: str = "ttm"
+    growth: Decimal = Decimal("0.10")
+    amount: Decimal | None = None  # the company target, instead of base x (1 + growth)
+    ramp: tuple[Decimal, ...] = ()  # a new hire's share of capacity in tenure months 0, 1, ...
+    floor: Decimal = Decimal("0.90")
+    stretch: Decimal = Decimal("1.20")
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    scope_type: str
+    scope_id: str
+    metric: str
+    period_start: dt.date
+    tier: str
+    value: Decimal
+
+
+@dataclass
+class MetricPlan:
+    """One metric's plan and what explains it (plan.html shows these)."""
+
+    metric: str
+    base_months: list[dt.date]
+    base: Decimal
+    annualised: Decimal  # the base over the share of the year its months carry
+    company: dict[str, Decimal]  # tier -> the company's yearly target
+    seasonality: dict[dt.date, Decimal]  # plan month -> share of the year
+    rates: dict[str, Decimal]  # rep -> actual per day as a rep in the base window
+    rated_by: dict[str, str]  # rep -> "own history", "team median" or "company median"
+    rows: list[TargetRow] = field(default_factory=list)
+
+
+def month_add(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def plan_months(year: int, fiscal_start_month: int) -> list[dt.date]:
+    """The fiscal year ``year`` (named by the calendar year it starts in), month by month."""
+    return [month_add(dt.date(year, fiscal_start_month, 1), i) for i in range(12)]
+
+
+def base_months(history: History, options: PlanOptions, metric: str) -> list[dt.date]:
+    """The base window's months that have history, complete before the as-of month."""
+    if options.base not in BASES:
+        raise PlanInputError(f"--base must be one of {', '.join(BASES)}, got {options.base!r}")
+    as_of_month = history.as_of.replace(day=1)
+    if options.base == "ttm":
+        window = [month_add(as_of_month, -i) for i in range(12, 0, -1)]
+    else:
+        window = plan_months(options.year - 1, history.fiscal_year_start_month)
+    first = history.first_month.get(metric)
+    months = [m for m in window if first is not None and first <= m < as_of_month]
+    if not months:
+        raise PlanInputError(
+            f"no complete month of {metric} history in the {options.base} base window "
+            f"({window[0]:%Y-%m} to {window[-1]:%Y-%m}, as of {history.as_of}): "
+            "publish more history or choose another base"
+        )
+    return months
+
+
+def seasonality(history: History, metric: str, months: list[dt.date]) -> dict[dt.date, Decimal]:
+    """Each plan month's share of the year, from the company's history (see the module doc)."""
+    as_of_month = history.as_of.replace(day=1)
+    first = history.first_month.get(metric)
+    by_year: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for (name, month), actual in history.company.items():
+        if name == metric and first is not None and first <= month < as_of_month:
+            fiscal_year = month.year - (month.month < history.fiscal_year_start_month)
+            by_year[fiscal_year][month.month] = actual
+    indices: dict[int, list[Decimal]] = defaultdict(list)
+    for year_months in by_year.values():
+        mean = sum(year_months.values(), Decimal(0)) / len(year_months)
+        if mean > 0:
+            for calendar_month, actual in year_months.items():
+                indices[calendar_month].append(max(actual, Decimal(0)) / mean)
+    raw = {
+        m: (sum(indices[m.month], Decimal(0)) / len(indices[m.month]))
+        if indices[m.month]
+        else Decimal(1)
+        for m in months
+    }
+    total = sum(raw.values(), Decimal(0))
+    if total <= 0:
+        return {m: Decimal(1) / len(months) for m in months}
+    return {m: value / total for m, value in raw.items()}
+
+
+def rep_rates(
+    history: History, metric: str, months: list[dt.date]
+) -> tuple[dict[str, Decimal], dict[str, str]]:
+    """Each current rep's actual per day as a rep over the base window, and how it was rated."""
+    own: dict[str, Decimal] = {}
+    for rep in history.reps:
+        days = sum(history.member_days.get((rep.user_id, m), 0) for m in months)
+        if days >= MIN_BASE_DAYS:
+            actual = sum(
+                (history.actuals.get((rep.user_id, metric, m), Decimal(0)) for m in months),
+                Decimal(0),
+            )
+            own[rep.user_id] = max(actual, Decimal(0)) / days
+    rates: dict[str, Decimal] = {}
+    rated_by: dict[str, str] = {}
+    for rep in history.reps:
+        if rep.user_id in own:
+            rates[rep.user_id], rated_by[rep.user_id] = own[rep.user_id], "own history"
+            continue
+        team = [
+            own[r.user_id] for r in history.reps if r.team_id == rep.team_id and r.user_id in own
+        ]
+        if team:
+            rates[rep.user_id] = Decimal(statistics.median(team))
+            rated_by[rep.user_id] = "team median"
+        else:
+            rates[rep.user_id] = Decimal(statistics.median(own.values())) if own else Decimal(1)
+            rated_by[rep.user_id] = "company median"
+    return rates, rated_by
+
+
+def active_share(rep: Rep, month: dt.date, days_in_month: int) -> Decimal:
+    """The share of ``month`` the rep is employed: from the hire date, before a leaving date."""
+    last = month_add(month, 1) - dt.timedelta(days=1)
+    start = max(month, rep.hire_date or month)
+    end = min(last, rep.termination_date - dt.timedelta(days=1)) if rep.termination_date else last
+    return Decimal(max((end - start).days + 1, 0)) / days_in_month
+
+
+def ramp_factor(rep: Rep, month: dt.date, ramp: tuple[Decimal, ...]) -> Decimal:
+    if rep.hire_date is None:
+        return Decimal(1)
+    tenure = (month.year - rep.hire_date.year) * 12 + month.month - rep.hire_date.month
+    return ramp[tenure] if 0 <= tenure < len(ramp) else Decimal(1)
+
+
+def plan_metric(history: History, options: PlanOptions, metric: str) -> MetricPlan:
+    """One metric's rows for every scope, month and tier."""
+    months = plan_months(options.year, history.fiscal_year_start_month)
+    window = base_months(history, options, metric)
+    base = sum((history.company.get((metric, m), Decimal(0)) for m in window), Decimal(0))
+    shares = seasonality(history, metric, months)
+    # A window of fewer than twelve months stands for the share of the year its months carry.
+    covered = sum((shares[m] for m in months if m.month in {w.month for w in window}), Decimal(0))
+    annualised = (base / covered).quantize(CENT)
+    target = options.amount if options.amount is not None else annualised * (1 + options.growth)
+    company = {
+        "floor": (target * options.floor).quantize(CENT),
+        "target": target.quantize(CENT),
+        "stretch": (target * options.stretch).quantize(CENT),
+    }
+    if company["target"] <= 0:
+        raise PlanInputError(
+            f"the company's {metric} target would be {company['target']} (base {base} over "
+            f"{window[0]:%Y-%m} to {window[-1]:%Y-%m}): give --amount"
+        )
+    rates, rated_by = rep_rates(history, metric, months=window)
+    weights = {
+        (rep.user_id, m): rates[rep.user_id]
+        * shares[m]
+        * active_share(rep, m, history.month_days.get(m, 30))
+        * ramp_factor(rep, m, options.ramp)
+        for rep in history.reps
+        for m in months
+    }
+    plan = MetricPlan(metric, window, base, annualised, company, shares, rates, rated_by)
+    for tier in TIERS:
+        plan.rows += _split_tier(history.reps, months, weights, metric, tier, company[tier])
+    return plan
+
+
+def _split_tier(
+    reps: tuple[Rep, ...],
+    months: list[dt.date],
+    weights: dict[tuple[str, dt.date], Decimal],
+    metric: str,
+    tier: str,
+    total: Decimal,
+) -> list[TargetRow]:
+    """Company -> regions -> teams -> reps -> months, to the cent; every level's monthly rows."""
+    capacity = {r.user_id: sum((weights[r.user_id, m] for m in months), Decimal(0)) for r in reps}
+    regions = sorted({r.region for r in reps})
+    monthly: dict[tuple[str, str, dt.date], Decimal] = defaultdict(Decimal)
+    region_parts = split(total, [_sum(capacity, reps, region=x) for x in regions])
+    for region, region_total in zip(regions, region_parts, strict=True):
+        teams = sorted({r.team_id for r in reps if r.region == region})
+        team_parts = split(region_total, [_sum(capacity, reps, team=t) for t in teams])
+        for team, team_total in zip(teams, team_parts, strict=True):
+            members = [r for r in reps if r.team_id == team]
+            rep_parts = split(team_total, [capacity[r.user_id] for r in members])
+            for rep, rep_total in zip(members, rep_parts, strict=True):
+                month_parts = split(rep_total, [weights[rep.user_id, m] for m in months])
+                for month, value in zip(months, month_parts, strict=True):
+                    for key in (("rep", rep.user_id), ("team", team), ("region", region)):
+                        monthly[(*key, month)] += value
+                    monthly["company", "company", month] += value
+    order = {"company": 0, "region": 1, "team": 2, "rep": 3}
+    return [
+        TargetRow(scope_type, scope_id, metric, month, tier, value)
+        for (scope_type, scope_id, month), value in sorted(
+            monthly.items(), key=lambda item: (order[item[0][0]], item[0][1], item[0][2])
+        )
+    ]
+
+
+def _sum(
+    capacity: dict[str, Decimal], reps: tuple[Rep, ...], region: str = "", team: str = ""
+) -> Decimal:
+    return sum(
+        (
+            capacity[r.user_id]
+            for r in reps
+            if (not region or r.region == region) and (not team or r.team_id == team)
+        ),
+        Decimal(0),
+    )

@@ -1,0 +1,130 @@
+"""Top-down targets on a hand-made history, every figure worked out by hand.
+
+History (fiscal year = calendar year), as of 2026-01-15: company revenue 2025 is 80 a month from
+January to June and 120 from July to December (1,200; monthly mean 100, so the seasonal indices
+are 0.8 and 1.2 and the shares 0.8 / 12 = 1/15 and 1.2 / 12 = 1/10). R1 sold 600, R2 300 (team
+T1, north), R3 300 (T2, south), each a rep all year (365 days). R4 joins T2 on 2026-01-05: no base
+days, so R4 takes T2's median rate, R3's (300 / 365 a day).
+
+Plan 2026, growth 10 %, ramp 50 % in the first month: target 1,200 x 1.1 = 1,320.00 (floor x 0.9 =
+1,188.00, stretch x 1.2 = 1,584.00). Capacities in R3's rate: R1 2, R2 1, R3 1, R4 = 1/15 x 27/31 x
+0.5 (January: 27 of 31 days, ramped) + 14/15 = 895/930. North 3, south 1 + 895/930 = 1825/930, so
+north = 132,000 cents x 2790/4615 = 79,800.65 -> 798.01 (the larger remainder) and south 521.99.
+T1 798.01 -> R1 x 2/3 = 532.0066.. and R2 266.0033..: 532.01 and 266.00. R1's 532.01 by month:
+53,201 cents / 15 = 3,546.73 in January to June, / 10 = 5,320.1 in July to December; floors leave
+5 cents, to the first five months: 35.47 (January to May), 35.46 (June), 53.20 (July onwards).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal as D
+
+import pytest
+
+from planning.history import PlanInputError, read_history
+from planning.topdown import PlanOptions, plan_metric
+from tests.planning.published_history import make_published
+
+MONTHS_2025 = [dt.date(2025, m, 1) for m in range(1, 13)]
+COMPANY = {m: "80" if m.month <= 6 else "120" for m in MONTHS_2025}
+REP_SALES = {"R1": 2, "R2": 1, "R3": 1}  # multiples of 40 (H1) and 60 (H2) / 2
+
+
+def rep_actuals() -> dict[tuple[str, dt.date], str]:
+    return {
+        (user, m): str(D(20 if m.month <= 6 else 30) * k)
+        for user, k in REP_SALES.items()
+        for m in MONTHS_2025
+    }
+
+
+@pytest.fixture
+def history(tmp_path):
+    db = make_published(tmp_path / "p.duckdb", dt.date(2026, 1, 15), COMPANY, rep_actuals())
+    return read_history(db)
+
+
+def targets(plan, tier="target"):
+    out = defaultdict(dict)
+    for row in plan.rows:
+        if row.tier == tier:
+            out[row.scope_type, row.scope_id][row.period_start] = row.value
+    return out
+
+
+def test_company_target_tiers_and_seasonality(history):
+    plan = plan_metric(history, PlanOptions(year=2026, ramp=(D("0.5"),)), "revenue")
+    assert plan.base_months == MONTHS_2025 and plan.base == D("1200") == plan.annualised
+    assert plan.company == {"floor": D("1188.00"), "target": D("1320.00"), "stretch": D("1584.00")}
+    jan, jul = dt.date(2026, 1, 1), dt.date(2026, 7, 1)
+    assert plan.seasonality[jan] == D("0.8") / 12 and plan.seasonality[jul] == D("1.2") / 12
+    assert plan.rated_by == {
+        "R1": "own history",
+        "R2": "own history",
+        "R3": "own history",
+        "R4": "team median",
+    }
+
+
+def test_split_by_region_team_rep_and_month_to_the_cent(history):
+    plan = plan_metric(history, PlanOptions(year=2026, ramp=(D("0.5"),)), "revenue")
+    got = targets(plan)
+    year = {key: sum(months.values()) for key, months in got.items()}
+    assert year["company", "company"] == D("1320.00")
+    assert (year["region", "north"], year["region", "south"]) == (D("798.01"), D("521.99"))
+    assert year["team", "T1"] == D("798.01") and year["team", "T2"] == D("521.99")
+    assert (year["rep", "R1"], year["rep", "R2"]) == (D("532.01"), D("266.00"))
+    assert year["rep", "R3"] + year["rep", "R4"] == D("521.99")
+    r1 = [got["rep", "R1"][dt.date(2026, m, 1)] for m in range(1, 13)]
+    assert r1 == [D("35.47")] * 5 + [D("35.46")] + [D("53.20")] * 6
+    # Every level adds up in every month.
+    for month in got["company", "company"]:
+        reps = sum(got["rep", r][month] for r in ("R1", "R2", "R3", "R4"))
+        regions = got["region", "north"][month] + got["region", "south"][month]
+        assert got["company", "company"][month] == reps == regions
+
+
+def test_the_ramp_lowers_the_new_hire_s_first_month(history):
+    ramped = targets(plan_metric(history, PlanOptions(year=2026, ramp=(D("0.5"),)), "revenue"))
+    flat = targets(plan_metric(history, PlanOptions(year=2026), "revenue"))
+    jan, feb = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
+    # R4's January is half of R3's, less the four days before joining: 27/31 x 0.5.
+    assert ramped["rep", "R4"][jan] < flat["rep", "R4"][jan] < ramped["rep", "R3"][jan]
+    assert ramped["rep", "R4"][feb] == ramped["rep", "R3"][feb]
+
+
+def test_less_than_a_year_of_history_is_annualised(tmp_path):
+    """Six months of history (July to December 2025, 120 a month): the shares of those months
+    are their own (index 1 each), the others count 1 too, so the six months carry half the year:
+    720 / 0.5 = 1,440 a year, 1,584.00 with 10 % growth."""
+    company = {m: "120" for m in MONTHS_2025[6:]}
+    reps = {("R1", m): "120" for m in MONTHS_2025[6:]}
+    db = make_published(tmp_path / "p.duckdb", dt.date(2026, 1, 15), company, reps)
+    plan = plan_metric(read_history(db), PlanOptions(year=2026), "revenue")
+    assert plan.base == D("720") and plan.annualised == D("1440.00")
+    assert plan.company["target"] == D("1584.00")
+
+
+def test_a_leaver_gets_no_target_after_leaving(tmp_path):
+    people = [
+        ("R1", "T1", "north", dt.date(2020, 3, 1), dt.date(2026, 7, 1)),
+        ("R2", "T1", "north", dt.date(2020, 3, 1), None),
+    ]
+    reps = {(u, m): "50" for u in ("R1", "R2") for m in MONTHS_2025}
+    db = make_published(tmp_path / "p.duckdb", dt.date(2026, 1, 15), COMPANY, reps, people)
+    got = targets(plan_metric(read_history(db), PlanOptions(year=2026), "revenue"))
+    assert all(got["rep", "R1"][dt.date(2026, m, 1)] == 0 for m in range(7, 13))
+    assert got["rep", "R1"][dt.date(2026, 6, 1)] > 0
+
+
+def test_a_base_window_without_history_names_the_window(tmp_path):
+    db = make_published(tmp_path / "p.duckdb", dt.date(2026, 1, 15), COMPANY, rep_actuals())
+    with pytest.raises(PlanInputError, match="no complete month of revenue history in the fy"):
+        plan_metric(read_history(db), PlanOptions(year=2030, base="fy"), "revenue")
+
+
+def test_nothing_published_is_a_clear_error(tmp_path):
+    with pytest.raises(PlanInputError, match="nothing is published in"):
+        read_history(tmp_path / "missing.duckdb")

@@ -1,4 +1,5 @@
-"""A proposal on disk: ``<home>/plans/<name>/targets.csv``, in the export contract's format.
+"""A proposal on disk: ``<home>/plans/<name>/targets.csv``, in the export contract's format,
+and ``reconciliation.csv``, top-down beside bottom-up per scope and period.
 
 Approving a plan is landing this file (``landing/plan/targets_<name>.csv``): the columns are the
 contract's ``plan/targets`` columns, every target monthly at every level, so the warehouse reads it
@@ -14,6 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from planning.bottomup import ReconciliationRow
 from planning.topdown import MetricPlan
 
 COLUMNS = (
@@ -29,39 +31,78 @@ COLUMNS = (
 )
 
 
+RECONCILIATION_COLUMNS = (
+    "scope_type",
+    "scope_id",
+    "metric",
+    "period",
+    "top_down",
+    "bottom_up",
+    "difference",
+    "coverage",
+)
+
+
 @dataclass(frozen=True)
 class WrittenProposal:
     folder: Path
     targets: Path
     rows: int
+    reconciliation: Path
+
+
+def _write_csv(path: Path, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """UTF-8 with a byte-order mark; replaced whole, never half-written."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    os.replace(tmp, path)
 
 
 def write_proposal(
-    folder: Path, plans: list[MetricPlan], note: str, effective: dt.date | None = None
+    folder: Path,
+    plans: list[MetricPlan],
+    reconciliation: list[ReconciliationRow],
+    note: str,
+    effective: dt.date | None = None,
 ) -> WrittenProposal:
-    """Write the proposal's targets.csv into ``folder`` (replaced whole, never half-written)."""
+    """Write the proposal's files into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "targets.csv"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    rows = 0
-    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for plan in plans:
-            for row in plan.rows:
-                writer.writerow(
-                    (
-                        row.scope_type,
-                        row.scope_id,
-                        row.metric,
-                        "month",
-                        row.period_start.isoformat(),
-                        row.tier,
-                        f"{row.value:.2f}",
-                        effective.isoformat() if effective else "",
-                        note,
-                    )
-                )
-                rows += 1
-    os.replace(tmp, path)
-    return WrittenProposal(folder=folder, targets=path, rows=rows)
+    targets = [
+        (
+            row.scope_type,
+            row.scope_id,
+            row.metric,
+            "month",
+            row.period_start.isoformat(),
+            row.tier,
+            f"{row.value:.2f}",
+            effective.isoformat() if effective else "",
+            note,
+        )
+        for plan in plans
+        for row in plan.rows
+    ]
+    _write_csv(folder / "targets.csv", COLUMNS, targets)
+    _write_csv(
+        folder / "reconciliation.csv",
+        RECONCILIATION_COLUMNS,
+        [
+            (
+                row.scope_type,
+                row.scope_id,
+                row.metric,
+                row.period,
+                f"{row.top_down:.2f}",
+                f"{row.bottom_up:.2f}",
+                f"{row.difference:.2f}",
+                "" if row.coverage is None else f"{row.coverage:.4f}",
+            )
+            for row in reconciliation
+        ],
+    )
+    return WrittenProposal(
+        folder, folder / "targets.csv", len(targets), folder / "reconciliation.csv"
+    )

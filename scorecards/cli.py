@@ -245,6 +245,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Propose targets from the published history into plans/<name>/ (docs/PLANNING.md)."""
+    from planning.bottomup import reconcile
     from planning.history import PlanInputError, read_history
     from planning.proposal import write_proposal
     from planning.topdown import PlanOptions, plan_metric
@@ -278,15 +279,23 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     name = args.name or str(args.year)
     note = f"proposal {name} from version {history.version} (as of {history.as_of})"
-    written = write_proposal(home.plans / name, plans, note)
+    reconciliation = [row for plan in plans for row in reconcile(history, plan, options)]
+    written = write_proposal(home.plans / name, plans, reconciliation, note)
+    company_years = {
+        row.metric: row
+        for row in reconciliation
+        if row.scope_type == "company" and row.period == str(args.year)
+    }
     for plan in plans:
         print(
             f"{plan.metric}: base {plan.base:,.2f} ({plan.base_months[0]:%Y-%m} to "
             f"{plan.base_months[-1]:%Y-%m}; {plan.annualised:,.2f} a year), "
             f"company target {plan.company['target']:,.2f} "
-            f"(floor {plan.company['floor']:,.2f}, stretch {plan.company['stretch']:,.2f})"
+            f"(floor {plan.company['floor']:,.2f}, stretch {plan.company['stretch']:,.2f}); "
+            f"bottom-up {company_years[plan.metric].bottom_up:,.2f}"
         )
     print(f"wrote {written.rows} targets to {written.targets}")
+    print(f"top-down beside bottom-up, per scope and period: {written.reconciliation}")
     print(f"to adopt it, land it: cp {written.targets} {home.landing / 'plan'}/targets_{name}.csv")
     return EXIT_OK
 

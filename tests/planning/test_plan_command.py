@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import shutil
+from decimal import Decimal
 
 import duckdb
 import pytest
@@ -39,6 +40,12 @@ def test_the_proposal_is_a_targets_export_the_warehouse_reads(home, capsys, tmp_
     # 12 months x 3 tiers x (company + 2 regions + 2 teams + 4 reps).
     assert len(rows) == 12 * 3 * 9
     assert {r["note"] for r in rows} == {"proposal 2026 from version 1 (as of 2026-01-15)"}
+    with (home / "plans" / "2026" / "reconciliation.csv").open(encoding="utf-8-sig") as handle:
+        reconciliation = list(csv.DictReader(handle))
+    assert len(reconciliation) == 9 * 13  # scopes x (months + the year)
+    [company] = [r for r in reconciliation if (r["scope_id"], r["period"]) == ("company", "2026")]
+    assert company["top_down"] == "1320.00"
+    assert f"bottom-up {Decimal(company['bottom_up']):,.2f}" in out
     landing = tmp_path_factory.mktemp("landing")
     (landing / "plan").mkdir()
     shutil.copyfile(path, landing / "plan" / "targets_2026.csv")

@@ -43,6 +43,10 @@ class History:
     first_month: dict[str, dt.date]  # metric -> first month with any actual (company scope)
     month_days: dict[dt.date, int]  # month -> days, for every month of the calendar
     metrics: tuple[str, ...]  # the summable result metrics the copy publishes
+    # (scope type, scope id, metric, month) -> (numerator, denominator, transactions), for the
+    # team and company rates a plan works backwards with (planning/backwards.py)
+    sums: dict[tuple[str, str, str, dt.date], tuple[Decimal, Decimal, int]]
+    activity_metrics: tuple[str, ...]  # counted process metrics (calls, visits, ...)
 
 
 REPS_SQL = """
@@ -72,6 +76,19 @@ inner join dim_date as calendar
         )
 where memberships.role = 'rep' and calendar.date_day <= ?
 group by all
+"""
+
+SUMS_SQL = """
+select
+    scope_type,
+    scope_id,
+    metric,
+    month_start,
+    coalesce(numerator, 0),
+    coalesce(denominator, 0),
+    coalesce(transaction_count, 0)
+from fct_kpi_monthly
+where scope_type in ('team', 'company')
 """
 
 ACTUALS_SQL = """
@@ -127,6 +144,19 @@ def read_history(published_db: Path) -> History:
                 "order by display_order"
             ).fetchall()
         )
+        sums = {
+            (scope_type, scope_id, metric, month): (Decimal(num), Decimal(den), int(count))
+            for scope_type, scope_id, metric, month, num, den, count in con.execute(
+                SUMS_SQL
+            ).fetchall()
+        }
+        activity_metrics = tuple(
+            row[0]
+            for row in con.execute(
+                "select metric from dim_metrics where kind = 'process' and unit = 'count' "
+                "and aggregation = 'sum' order by display_order"
+            ).fetchall()
+        )
     if not reps:
         raise PlanInputError(f"no rep is in a team in {published_db}: nobody to plan for")
     return History(
@@ -140,4 +170,6 @@ def read_history(published_db: Path) -> History:
         first_month=first_month,
         month_days=month_days,
         metrics=metrics,
+        sums=sums,
+        activity_metrics=activity_metrics,
     )

@@ -1,5 +1,6 @@
 """A proposal on disk: ``<home>/plans/<name>/targets.csv``, in the export contract's format,
-and ``reconciliation.csv``, top-down beside bottom-up per scope and period.
+``reconciliation.csv``, top-down beside bottom-up per scope and period, and ``activity_plan.csv``,
+what each rep's monthly target asks of opportunities, leads, pipeline and activities.
 
 Approving a plan is landing this file (``landing/plan/targets_<name>.csv``): the columns are the
 contract's ``plan/targets`` columns, every target monthly at every level, so the warehouse reads it
@@ -15,8 +16,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from planning.backwards import Need
 from planning.bottomup import ReconciliationRow
-from planning.topdown import MetricPlan
+from planning.topdown import TargetRow
 
 COLUMNS = (
     "scope_type",
@@ -49,6 +51,23 @@ class WrittenProposal:
     targets: Path
     rows: int
     reconciliation: Path
+    activity_plan: Path
+
+
+def _activity_header(activities: list[str]) -> tuple[str, ...]:
+    return (
+        "user_id",
+        "tier",
+        "closing_month",
+        "create_in",
+        "due_before_the_year",
+        "result_target",
+        "deals",
+        "opportunities",
+        "leads",
+        "pipeline",
+        *activities,
+    )
 
 
 def _write_csv(path: Path, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
@@ -63,8 +82,9 @@ def _write_csv(path: Path, header: tuple[str, ...], rows: list[tuple[str, ...]])
 
 def write_proposal(
     folder: Path,
-    plans: list[MetricPlan],
+    target_rows: list[TargetRow],
     reconciliation: list[ReconciliationRow],
+    needs: list[Need],
     note: str,
     effective: dt.date | None = None,
 ) -> WrittenProposal:
@@ -82,8 +102,7 @@ def write_proposal(
             effective.isoformat() if effective else "",
             note,
         )
-        for plan in plans
-        for row in plan.rows
+        for row in target_rows
     ]
     _write_csv(folder / "targets.csv", COLUMNS, targets)
     _write_csv(
@@ -103,6 +122,31 @@ def write_proposal(
             for row in reconciliation
         ],
     )
+    activities = sorted({metric for need in needs for metric in need.activities})
+    _write_csv(
+        folder / "activity_plan.csv",
+        _activity_header(activities),
+        [
+            (
+                need.user_id,
+                need.tier,
+                f"{need.closing:%Y-%m}",
+                f"{need.create_in:%Y-%m}",
+                "yes" if need.due_before_the_year else "no",
+                f"{need.target:.2f}",
+                f"{need.deals:.2f}",
+                str(need.opportunities),
+                "" if need.leads is None else str(need.leads),
+                f"{need.pipeline:.2f}",
+                *(str(need.activities[metric]) for metric in activities),
+            )
+            for need in needs
+        ],
+    )
     return WrittenProposal(
-        folder, folder / "targets.csv", len(targets), folder / "reconciliation.csv"
+        folder,
+        folder / "targets.csv",
+        len(targets),
+        folder / "reconciliation.csv",
+        folder / "activity_plan.csv",
     )

@@ -245,6 +245,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Propose targets from the published history into plans/<name>/ (docs/PLANNING.md)."""
+    from planning.backwards import work_backwards
     from planning.bottomup import reconcile
     from planning.history import PlanInputError, read_history
     from planning.proposal import write_proposal
@@ -274,13 +275,17 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 f"({', '.join(history.metrics)})"
             )
         plans = [plan_metric(history, options, metric) for metric in metrics]
+        # Activities are worked back from bookings when planned, else the first metric.
+        driver = next((p for p in plans if p.metric == "bookings"), plans[0])
+        activity_rows, needs, _ = work_backwards(history, driver)
     except PlanInputError as exc:
         print(f"cannot plan: {exc}", file=sys.stderr)
         return EXIT_USAGE
     name = args.name or str(args.year)
     note = f"proposal {name} from version {history.version} (as of {history.as_of})"
     reconciliation = [row for plan in plans for row in reconcile(history, plan, options)]
-    written = write_proposal(home.plans / name, plans, reconciliation, note)
+    target_rows = [row for plan in plans for row in plan.rows] + activity_rows
+    written = write_proposal(home.plans / name, target_rows, reconciliation, needs, note)
     company_years = {
         row.metric: row
         for row in reconciliation
@@ -296,6 +301,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
         )
     print(f"wrote {written.rows} targets to {written.targets}")
     print(f"top-down beside bottom-up, per scope and period: {written.reconciliation}")
+    print(
+        f"activity targets worked back from {driver.metric}: what each rep's months ask "
+        f"in {written.activity_plan}"
+    )
     print(f"to adopt it, land it: cp {written.targets} {home.landing / 'plan'}/targets_{name}.csv")
     return EXIT_OK
 

@@ -22,8 +22,11 @@ def make_published(
     company: dict[dt.date, str],
     reps: dict[tuple[str, dt.date], str],
     people: list[tuple[str, str, str, dt.date, dt.date | None]] = REPS,
+    sums: dict[tuple[str, str, str, dt.date], tuple[str, str, int]] | None = None,
 ) -> Path:
-    """``company`` and ``reps`` are the monthly revenue actuals (as text, decimals)."""
+    """``company`` and ``reps`` are the monthly revenue actuals (as text, decimals); ``sums`` the
+    team and company rows of other metrics: (scope type, id, metric, month) -> (numerator,
+    denominator, transactions)."""
     with duckdb.connect(str(path)) as con:
         con.execute(
             "create table publication_log as select 1 as version, cast(? as date) as as_of_date",
@@ -38,11 +41,14 @@ def make_published(
         )
         con.execute(
             "create table dim_metrics (metric varchar, kind varchar, aggregation varchar, "
-            "display_order int)"
+            "unit varchar, display_order int)"
         )
         con.execute(
-            "insert into dim_metrics values ('revenue', 'result', 'sum', 1), "
-            "('bookings', 'result', 'sum', 2), ('win_rate', 'process', 'ratio', 3)"
+            "insert into dim_metrics values ('revenue', 'result', 'sum', 'currency', 1), "
+            "('bookings', 'result', 'sum', 'currency', 2), "
+            "('win_rate', 'process', 'ratio', 'ratio', 3), "
+            "('pipeline_created', 'process', 'sum', 'currency', 4), "
+            "('calls', 'process', 'sum', 'count', 5), ('visits', 'process', 'sum', 'count', 6)"
         )
         con.execute(
             "create table dim_users (user_id varchar, full_name varchar, hire_date date, "
@@ -62,16 +68,14 @@ def make_published(
             )
         con.execute(
             "create table fct_kpi_monthly (scope_type varchar, scope_id varchar, "
-            "month_start date, metric varchar, actual decimal(24, 6))"
+            "month_start date, metric varchar, actual decimal(24, 6), numerator decimal(24, 2), "
+            "denominator decimal(24, 2), transaction_count bigint)"
         )
+        insert = "insert into fct_kpi_monthly values (?, ?, ?, ?, ?, ?, ?, ?)"
         for month, actual in company.items():
-            con.execute(
-                "insert into fct_kpi_monthly values ('company', 'company', ?, 'revenue', ?)",
-                [month, actual],
-            )
+            con.execute(insert, ["company", "company", month, "revenue", actual, actual, None, 1])
         for (user, month), actual in reps.items():
-            con.execute(
-                "insert into fct_kpi_monthly values ('rep', ?, ?, 'revenue', ?)",
-                [user, month, actual],
-            )
+            con.execute(insert, ["rep", user, month, "revenue", actual, actual, None, 1])
+        for (scope_type, scope_id, metric, month), (num, den, count) in (sums or {}).items():
+            con.execute(insert, [scope_type, scope_id, month, metric, None, num, den, count])
     return path

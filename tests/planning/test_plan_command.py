@@ -13,6 +13,7 @@ import pytest
 from ingest.loader import load_landing
 from scorecards.cli import EXIT_OK, EXIT_USAGE, main
 from tests.planning.published_history import make_published
+from tests.planning.test_backwards import SUMS
 from tests.planning.test_topdown import COMPANY, rep_actuals
 
 
@@ -20,7 +21,11 @@ from tests.planning.test_topdown import COMPANY, rep_actuals
 def home(tmp_path):
     (tmp_path / "warehouse").mkdir()
     make_published(
-        tmp_path / "warehouse" / "published.duckdb", dt.date(2026, 1, 15), COMPANY, rep_actuals()
+        tmp_path / "warehouse" / "published.duckdb",
+        dt.date(2026, 1, 15),
+        COMPANY,
+        rep_actuals(),
+        sums=SUMS,
     )
     return tmp_path
 
@@ -37,8 +42,14 @@ def test_the_proposal_is_a_targets_export_the_warehouse_reads(home, capsys, tmp_
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     with path.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    # 12 months x 3 tiers x (company + 2 regions + 2 teams + 4 reps).
-    assert len(rows) == 12 * 3 * 9
+    # 12 months x 3 tiers x (company + 2 regions + 2 teams + 4 reps), for revenue and the
+    # three metrics worked back from it (pipeline created, calls, visits).
+    assert len(rows) == 12 * 3 * 9 * 4
+    assert {r["metric"] for r in rows} == {"revenue", "pipeline_created", "calls", "visits"}
+    with (home / "plans" / "2026" / "activity_plan.csv").open(encoding="utf-8-sig") as handle:
+        needs = list(csv.DictReader(handle))
+    assert len(needs) == 4 * 12 * 3  # reps x closing months x tiers
+    assert {"opportunities", "leads", "pipeline", "calls", "visits"} <= set(needs[0])
     assert {r["note"] for r in rows} == {"proposal 2026 from version 1 (as of 2026-01-15)"}
     with (home / "plans" / "2026" / "reconciliation.csv").open(encoding="utf-8-sig") as handle:
         reconciliation = list(csv.DictReader(handle))
@@ -54,7 +65,7 @@ def test_the_proposal_is_a_targets_export_the_warehouse_reads(home, capsys, tmp_
             con, landing, window=(dt.date(2020, 1, 1), dt.date(2030, 1, 1))
         ).files
     assert (result.entity, result.status) == ("plan/targets", "loaded")
-    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (324, 324, 0)
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (1296, 1296, 0)
 
 
 def test_same_history_and_options_give_the_same_bytes(home):

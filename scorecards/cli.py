@@ -10,6 +10,7 @@ import sys
 import time
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
 from core.faults import fault_of
 from core.i18n import labels, resolve_language
@@ -252,6 +253,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from planning.topdown import PlanOptions, plan_metric
 
     home = Home.resolve(args.home)
+    if args.check:
+        return _check_sheets(home, [Path(name) for name in args.check])
+    if args.year is None:
+        print("scorecards plan needs --year (or --check FILE)", file=sys.stderr)
+        return EXIT_USAGE
     metrics = tuple(dict.fromkeys(args.metric or ["revenue"]))
     if args.amount is not None and len(metrics) > 1:
         print("--amount is one company target: give one --metric with it", file=sys.stderr)
@@ -306,6 +312,30 @@ def cmd_plan(args: argparse.Namespace) -> int:
         f"in {written.activity_plan}"
     )
     print(f"to adopt it, land it: cp {written.targets} {home.landing / 'plan'}/targets_{name}.csv")
+    return EXIT_OK
+
+
+def _check_sheets(home: Home, paths: list[Path]) -> int:
+    """Print every finding on each sheet, and write them beside the proposals."""
+    from planning.sheet_check import check_sheet, write_findings
+
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        print(f"no such target sheet: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    if not home.published_db.exists():
+        print(
+            f"cannot check: nothing is published in {home.published_db}: run the pipeline first",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    for path in paths:
+        findings = check_sheet(path, home.published_db)
+        report = write_findings(home.plans / "checks" / f"{path.stem}.csv", findings)
+        print(f"{path}: {len(findings)} finding(s), in {report}")
+        for finding in findings:
+            where = f"line {finding.line}" if finding.line is not None else "the file"
+            print(f"  {where}: {finding.check}: {finding.message}")
     return EXIT_OK
 
 

@@ -176,7 +176,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="propose next year's targets from the published history (docs/PLANNING.md)",
     )
     home_arg(plan)
-    plan.add_argument("--year", type=_year, required=True, help="the fiscal year to plan, YYYY")
+    plan.add_argument("--year", type=_year, help="the fiscal year to plan, YYYY")
+    plan.add_argument(
+        "--check",
+        action="append",
+        metavar="FILE",
+        help="check a target sheet (landed or proposed) against the published history instead "
+        "of planning: unknown scopes or metrics, rows the pipeline would refuse, targets below "
+        "last year or above the history's growth, children short of their parent (repeatable)",
+    )
     plan.add_argument(
         "--metric",
         action="append",

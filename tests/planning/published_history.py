@@ -67,6 +67,10 @@ def make_published(
                 [user, team, region, hired, left],
             )
         con.execute(
+            "create table dim_teams as select * from (values ('T1', 'north'), ('T2', 'south')) "
+            "as t(team_id, region)"
+        )
+        con.execute(
             "create table fct_kpi_monthly (scope_type varchar, scope_id varchar, "
             "month_start date, metric varchar, actual decimal(24, 6), numerator decimal(24, 2), "
             "denominator decimal(24, 2), transaction_count bigint)"

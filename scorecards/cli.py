@@ -250,6 +250,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from planning.bottomup import reconcile
     from planning.history import PlanInputError, read_history
     from planning.proposal import write_proposal
+    from planning.sheet_check import check_sheet, write_findings
     from planning.topdown import PlanOptions, plan_metric
 
     home = Home.resolve(args.home)
@@ -311,6 +312,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
         f"activity targets worked back from {driver.metric}: what each rep's months ask "
         f"in {written.activity_plan}"
     )
+    findings = check_sheet(written.targets, home.published_db)
+    checked = write_findings(written.folder / "check.csv", findings)
+    print(f"the proposal checked as any target sheet: {len(findings)} finding(s), in {checked}")
     print(f"to adopt it, land it: cp {written.targets} {home.landing / 'plan'}/targets_{name}.csv")
     return EXIT_OK
 

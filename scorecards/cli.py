@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import json
 import sys
 import time
@@ -252,8 +253,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from planning.proposal import write_proposal
     from planning.sheet_check import check_sheet, write_findings
     from planning.topdown import PlanOptions, plan_metric
+    from planning.workbook import write_workbook
 
     home = Home.resolve(args.home)
+    try:
+        lang = resolve_language(args.lang)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
     if args.check:
         return _check_sheets(home, [Path(name) for name in args.check])
     if args.year is None:
@@ -315,6 +322,22 @@ def cmd_plan(args: argparse.Namespace) -> int:
     findings = check_sheet(written.targets, home.published_db)
     checked = write_findings(written.folder / "check.csv", findings)
     print(f"the proposal checked as any target sheet: {len(findings)} finding(s), in {checked}")
+    review = write_workbook(
+        written.folder / "proposal.xlsx",
+        [
+            ("plan.name", name),
+            ("plan.year", args.year),
+            ("plan.made_from", history.version),
+            ("plan.as_of", history.as_of),
+        ],
+        target_rows,
+        reconciliation,
+        needs,
+        findings,
+        labels(lang),
+        dt.datetime.combine(history.as_of, dt.time()),
+    )
+    print(f"for review: {review}")
     print(f"to adopt it, land it: cp {written.targets} {home.landing / 'plan'}/targets_{name}.csv")
     return EXIT_OK
 

@@ -212,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--floor", type=_decimal, default=Decimal("0.90"), help="floor / target")
     plan.add_argument("--stretch", type=_decimal, default=Decimal("1.20"), help="stretch / target")
     plan.add_argument("--name", help="the proposal's folder under plans/ (default: the year)")
+    lang_arg(plan)
     report = sub.add_parser(
         "report",
         help="write the HTML report of a month and every payout statement again, from the "

@@ -102,3 +102,25 @@ def test_bad_plan_options_are_usage_errors(home, capsys, extra):
         plan(home, *extra)
     assert exc.value.code == EXIT_USAGE
     assert "error:" in capsys.readouterr().err
+
+
+def test_the_review_workbook_reads_back_with_dates_money_and_labels(home):
+    import openpyxl
+
+    from tests.publication.statement_cells import table_rows
+
+    assert plan(home, "--ramp", "50", "--lang", "zh") == EXIT_OK
+    path = home / "plans" / "2026" / "proposal.xlsx"
+    first = path.read_bytes()
+    assert plan(home, "--ramp", "50", "--lang", "zh") == EXIT_OK
+    assert path.read_bytes() == first
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["目标", "自上而下与自下而上", "过程目标倒推", "检查"]
+    rows, formats = table_rows(book["目标"], "Targets")
+    assert len(rows) == 12 * 3 * 9 * 4
+    company = [r for r in rows if r["范围类型"] == "公司" and r["档位"] == "理想"]
+    assert {r["指标"] for r in company} >= {"电话数"}
+    assert isinstance(rows[0]["期间开始"], dt.datetime)
+    assert formats[3] == "yyyy-mm-dd" and formats[5] == "#,##0.00;-#,##0.00"
+    recon, recon_formats = table_rows(book["自上而下与自下而上"], "Reconciliation")
+    assert recon_formats[7] == "0.00%" and isinstance(recon[0]["期间"], dt.datetime)

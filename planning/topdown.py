@@ -48,6 +48,7 @@ class PlanOptions:
     ramp: tuple[Decimal, ...] = ()  # a new hire's share of capacity in tenure months 0, 1, ...
     floor: Decimal = Decimal("0.90")
     stretch: Decimal = Decimal("1.20")
+    tiers: str = "multipliers"  # or "history": floor and stretch from the growth's quartiles
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,27 @@ def seasonality(history: History, metric: str, months: list[dt.date]) -> dict[dt
     return {m: value / total for m, value in raw.items()}
 
 
+MIN_GROWTHS = 12
+
+
+def growth_quartiles(history: History, metric: str) -> tuple[Decimal, Decimal]:
+    """The lower and upper quartile of the company's year-over-year growth, month by month."""
+    as_of_month = history.as_of.replace(day=1)
+    growths = []
+    for (name, month), actual in sorted(history.company.items()):
+        before = history.company.get((name, month_add(month, -12)))
+        if name == metric and month < as_of_month and before and before > 0:
+            growths.append(actual / before - 1)
+    if len(growths) < MIN_GROWTHS:
+        raise PlanInputError(
+            f"tiers from history need {MIN_GROWTHS} months of {metric} with the month a year "
+            f"before (two years of history); the published copy has {len(growths)}: "
+            "use --floor and --stretch"
+        )
+    quartiles = statistics.quantiles(growths, n=4, method="inclusive")
+    return Decimal(quartiles[0]), Decimal(quartiles[2])
+
+
 def rep_rates(
     history: History, metric: str, months: list[dt.date]
 ) -> tuple[dict[str, Decimal], dict[str, str]]:
@@ -188,10 +210,17 @@ def plan_metric(history: History, options: PlanOptions, metric: str) -> MetricPl
     covered = sum((shares[m] for m in months if m.month in {w.month for w in window}), Decimal(0))
     annualised = (base / covered).quantize(CENT)
     target = options.amount if options.amount is not None else annualised * (1 + options.growth)
+    if options.tiers == "history":
+        low, high = growth_quartiles(history, metric)
+        # The tiers keep their order whatever the growth asked for the target.
+        floor = min(annualised * (1 + low), target)
+        stretch = max(annualised * (1 + high), target)
+    else:
+        floor, stretch = target * options.floor, target * options.stretch
     company = {
-        "floor": (target * options.floor).quantize(CENT),
+        "floor": floor.quantize(CENT),
         "target": target.quantize(CENT),
-        "stretch": (target * options.stretch).quantize(CENT),
+        "stretch": stretch.quantize(CENT),
     }
     if company["target"] <= 0:
         raise PlanInputError(

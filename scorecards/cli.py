@@ -279,6 +279,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         ramp=args.ramp,
         floor=args.floor,
         stretch=args.stretch,
+        tiers=args.tiers,
     )
     try:
         history = read_history(home.published_db)

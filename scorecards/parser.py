@@ -209,6 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=(),
         help="a new hire's share of capacity in their first months, e.g. 25,50,75 (percent)",
     )
+    plan.add_argument(
+        "--tiers",
+        choices=("multipliers", "history"),
+        default="multipliers",
+        help="floor and stretch as --floor / --stretch times the target (multipliers, default), "
+        "or from the history: the base grown by the lower and upper quartile of the company's "
+        "year-over-year monthly growth (needs two years)",
+    )
     plan.add_argument("--floor", type=_decimal, default=Decimal("0.90"), help="floor / target")
     plan.add_argument("--stretch", type=_decimal, default=Decimal("1.20"), help="stretch / target")
     plan.add_argument("--name", help="the proposal's folder under plans/ (default: the year)")

@@ -128,3 +128,23 @@ def test_a_base_window_without_history_names_the_window(tmp_path):
 def test_nothing_published_is_a_clear_error(tmp_path):
     with pytest.raises(PlanInputError, match="nothing is published in"):
         read_history(tmp_path / "missing.duckdb")
+
+
+def test_tiers_from_the_history_s_growth_quartiles(tmp_path):
+    """Two years of company history: 2024 at 100 a month, 2025 at 105 in odd months and 115 in
+    even ones: growths of 5 % and 15 %, six each. The inclusive quartiles are 5 % and 15 %, so on
+    the annualised base of 1,320 the floor is 1,386.00 and the stretch 1,518.00; the target at 10 %
+    is 1,452.00 between them."""
+    months_2024 = [dt.date(2024, m, 1) for m in range(1, 13)]
+    company = {m: "100" for m in months_2024}
+    company |= {m: "105" if m.month % 2 else "115" for m in MONTHS_2025}
+    reps = {("R1", m): value for m, value in company.items()}
+    db = make_published(tmp_path / "p.duckdb", dt.date(2026, 1, 15), company, reps)
+    plan = plan_metric(read_history(db), PlanOptions(year=2026, tiers="history"), "revenue")
+    assert plan.annualised == D("1320.00")
+    assert plan.company == {"floor": D("1386.00"), "target": D("1452.00"), "stretch": D("1518.00")}
+
+
+def test_tiers_from_history_need_two_years(history):
+    with pytest.raises(PlanInputError, match="tiers from history need 12 months of revenue"):
+        plan_metric(history, PlanOptions(year=2026, tiers="history"), "revenue")

@@ -72,7 +72,7 @@ class MetricPlan:
     company: dict[str, Decimal]  # tier -> the company's yearly target
     seasonality: dict[dt.date, Decimal]  # plan month -> share of the year
     rates: dict[str, Decimal]  # rep -> actual per day as a rep in the base window
-    rated_by: dict[str, str]  # rep -> "own history", "team median" or "company median"
+    rated_by: dict[str, str]  # rep -> "own_history", "team_median" or "company_median"
     rows: list[TargetRow] = field(default_factory=list)
 
 
@@ -171,17 +171,17 @@ def rep_rates(
     rated_by: dict[str, str] = {}
     for rep in history.reps:
         if rep.user_id in own:
-            rates[rep.user_id], rated_by[rep.user_id] = own[rep.user_id], "own history"
+            rates[rep.user_id], rated_by[rep.user_id] = own[rep.user_id], "own_history"
             continue
         team = [
             own[r.user_id] for r in history.reps if r.team_id == rep.team_id and r.user_id in own
         ]
         if team:
             rates[rep.user_id] = Decimal(statistics.median(team))
-            rated_by[rep.user_id] = "team median"
+            rated_by[rep.user_id] = "team_median"
         else:
             rates[rep.user_id] = Decimal(statistics.median(own.values())) if own else Decimal(1)
-            rated_by[rep.user_id] = "company median"
+            rated_by[rep.user_id] = "company_median"
     return rates, rated_by
 
 

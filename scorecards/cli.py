@@ -251,6 +251,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from planning.bottomup import reconcile
     from planning.history import PlanInputError, read_history
     from planning.proposal import write_proposal
+    from planning.report import write_plan_page
     from planning.sheet_check import check_sheet, write_findings
     from planning.topdown import PlanOptions, plan_metric
     from planning.workbook import write_workbook
@@ -292,7 +293,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         plans = [plan_metric(history, options, metric) for metric in metrics]
         # Activities are worked back from bookings when planned, else the first metric.
         driver = next((p for p in plans if p.metric == "bookings"), plans[0])
-        activity_rows, needs, _ = work_backwards(history, driver)
+        activity_rows, needs, team_rates = work_backwards(history, driver)
     except PlanInputError as exc:
         print(f"cannot plan: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -338,7 +339,19 @@ def cmd_plan(args: argparse.Namespace) -> int:
         labels(lang),
         dt.datetime.combine(history.as_of, dt.time()),
     )
-    print(f"for review: {review}")
+    page = write_plan_page(
+        written.folder / "plan.html",
+        name,
+        history,
+        options,
+        plans,
+        reconciliation,
+        driver.metric,
+        team_rates,
+        findings,
+        labels(lang),
+    )
+    print(f"for review: {review} and {page}")
     print(f"to adopt it, land it: cp {written.targets} {home.landing / 'plan'}/targets_{name}.csv")
     return EXIT_OK
 

@@ -61,10 +61,10 @@ def test_company_target_tiers_and_seasonality(history):
     jan, jul = dt.date(2026, 1, 1), dt.date(2026, 7, 1)
     assert plan.seasonality[jan] == D("0.8") / 12 and plan.seasonality[jul] == D("1.2") / 12
     assert plan.rated_by == {
-        "R1": "own history",
-        "R2": "own history",
-        "R3": "own history",
-        "R4": "team median",
+        "R1": "own_history",
+        "R2": "own_history",
+        "R3": "own_history",
+        "R4": "team_median",
     }
 
 

@@ -1,0 +1,57 @@
+"""plan.html in headless Chromium: the figures of the hand-made plan, in both languages, and a
+page that fits a phone without the body scrolling sideways."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from scorecards.cli import EXIT_OK, main
+from tests.planning.published_history import make_published
+from tests.planning.test_backwards import SUMS
+from tests.planning.test_topdown import COMPANY, rep_actuals
+from tests.publication.test_report import open_at_width, open_in_chromium, share_of
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("plan_page")
+    (home / "warehouse").mkdir()
+    make_published(
+        home / "warehouse" / "published.duckdb",
+        dt.date(2026, 1, 15),
+        COMPANY,
+        rep_actuals(),
+        sums=SUMS,
+    )
+    return home
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", ["Target proposal 2026: fiscal year 2026", "Seasonality", "team median"]),
+        ("zh", ["目标方案 2026：2026 财年", "季节性", "团队中位数"]),
+    ],
+)
+def test_the_plan_page_shows_every_figure(home, tmp_path, lang, words):
+    assert main(
+        ["plan", "--home", str(home), "--year", "2026", "--ramp", "50", "--lang", lang]
+    ) == (EXIT_OK)
+    page = home / "plans" / "2026" / "plan.html"
+    dom, pixels = open_in_chromium(page, tmp_path, width=1200, height=2400)
+    # The company's tiers, the regions' and R1's year (tests/planning/test_topdown.py).
+    for figure in ("1,320.00", "1,188.00", "1,584.00", "798.01", "521.99", "532.01", *words):
+        assert figure in dom, figure
+    assert (pixels < 250).any()  # something was painted
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+def test_the_plan_page_fits_the_screen(home, tmp_path, width):
+    """The body never scrolls sideways: wide tables scroll in their own box."""
+    assert main(["plan", "--home", str(home), "--year", "2026"]) == EXIT_OK
+    page = home / "plans" / "2026" / "plan.html"
+    scroll_width, pixels = open_at_width(page, tmp_path, width)
+    assert scroll_width <= width
+    assert share_of(pixels, "#ffffff") < 0.99  # something drawn

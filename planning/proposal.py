@@ -16,21 +16,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.contract import ENTITY_BY_NAME
 from planning.backwards import Need
 from planning.bottomup import ReconciliationRow
 from planning.topdown import TargetRow
 
-COLUMNS = (
-    "scope_type",
-    "scope_id",
-    "metric",
-    "period_type",
-    "period_start",
-    "tier",
-    "value",
-    "effective_date",
-    "note",
-)
+# The contract's plan/targets columns, in its order: the proposal is what a planner would land.
+COLUMNS = tuple(column.name for column in ENTITY_BY_NAME["plan/targets"].columns)
 
 
 RECONCILIATION_COLUMNS = (
@@ -90,20 +82,21 @@ def write_proposal(
 ) -> WrittenProposal:
     """Write the proposal's files into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    targets = [
-        (
-            row.scope_type,
-            row.scope_id,
-            row.metric,
-            "month",
-            row.period_start.isoformat(),
-            row.tier,
-            f"{row.value:.2f}",
-            effective.isoformat() if effective else "",
-            note,
-        )
+    records = (
+        {
+            "scope_type": row.scope_type,
+            "scope_id": row.scope_id,
+            "metric": row.metric,
+            "period_type": "month",
+            "period_start": row.period_start.isoformat(),
+            "tier": row.tier,
+            "value": f"{row.value:.2f}",
+            "effective_date": effective.isoformat() if effective else "",
+            "note": note,
+        }
         for row in target_rows
-    ]
+    )
+    targets = [tuple(record[name] for name in COLUMNS) for record in records]
     _write_csv(folder / "targets.csv", COLUMNS, targets)
     _write_csv(
         folder / "reconciliation.csv",

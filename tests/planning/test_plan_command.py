@@ -12,22 +12,11 @@ import pytest
 
 from ingest.loader import load_landing
 from scorecards.cli import EXIT_OK, EXIT_USAGE, main
-from tests.planning.published_history import make_published
-from tests.planning.test_backwards import SUMS
-from tests.planning.test_topdown import COMPANY, rep_actuals
 
 
 @pytest.fixture
-def home(tmp_path):
-    (tmp_path / "warehouse").mkdir()
-    make_published(
-        tmp_path / "warehouse" / "published.duckdb",
-        dt.date(2026, 1, 15),
-        COMPANY,
-        rep_actuals(),
-        sums=SUMS,
-    )
-    return tmp_path
+def home(planned_home):
+    return planned_home
 
 
 def plan(home, *extra):

@@ -3,29 +3,15 @@ page that fits a phone without the body scrolling sideways."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from scorecards.cli import EXIT_OK, main
-from tests.planning.published_history import make_published
-from tests.planning.test_backwards import SUMS
-from tests.planning.test_topdown import COMPANY, rep_actuals
 from tests.publication.test_report import open_at_width, open_in_chromium, share_of
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("plan_page")
-    (home / "warehouse").mkdir()
-    make_published(
-        home / "warehouse" / "published.duckdb",
-        dt.date(2026, 1, 15),
-        COMPANY,
-        rep_actuals(),
-        sums=SUMS,
-    )
-    return home
+@pytest.fixture
+def home(planned_home):
+    return planned_home
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from publication.report_data import publication
+
 
 class PlanInputError(ValueError):
     """The published copy cannot support the plan asked for, with the reason in words."""
@@ -108,9 +110,9 @@ def read_history(published_db: Path) -> History:
             "from the published history)"
         )
     with duckdb.connect(str(published_db), read_only=True) as con:
-        version, as_of = con.execute(
-            "select version, as_of_date from publication_log order by version desc limit 1"
-        ).fetchall()[0]
+        version, as_of = publication(con)
+        if version is None:
+            raise PlanInputError(f"{published_db} holds no publication: run the pipeline first")
         fiscal_start = con.execute(
             "select month(fiscal_year_start) from dim_date where date_day = ?", [as_of]
         ).fetchall()[0][0]

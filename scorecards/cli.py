@@ -76,13 +76,18 @@ def cmd_sample(args: argparse.Namespace) -> int:
         f"in {seconds:.1f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)"
     )
     # The month end is the bundled sample's (small); a benchmark's sample is exports only.
-    if not (args.story if args.story is not None else preset == SCALES["small"]):
+    if not (args.story if args.story is not None else args.scale in (None, "small")):
         return EXIT_OK
     story = plan_story(options)
     if story is None:
         print("no month end on a sample of fewer than three months: exports only")
         return EXIT_OK
-    return tell_story(home, story, resolve_language(None))
+    try:
+        lang = resolve_language(None)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    return tell_story(home, story, lang)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

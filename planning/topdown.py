@@ -186,10 +186,11 @@ def rep_rates(
 
 
 def active_share(rep: Rep, month: dt.date, days_in_month: int) -> Decimal:
-    """The share of ``month`` the rep is employed: from the hire date, before a leaving date."""
+    """The share of ``month`` the rep is employed: from the hire date to the termination date
+    (the last day employed, as dim_users has it)."""
     last = month_add(month, 1) - dt.timedelta(days=1)
     start = max(month, rep.hire_date or month)
-    end = min(last, rep.termination_date - dt.timedelta(days=1)) if rep.termination_date else last
+    end = min(last, rep.termination_date) if rep.termination_date else last
     return Decimal(max((end - start).days + 1, 0)) / days_in_month
 
 

@@ -109,14 +109,18 @@ def test_less_than_a_year_of_history_is_annualised(tmp_path):
 
 def test_a_leaver_gets_no_target_after_leaving(tmp_path):
     people = [
+        # R1's last day is 2026-07-01: July counts 1 of its 31 days.
         ("R1", "T1", "north", dt.date(2020, 3, 1), dt.date(2026, 7, 1)),
         ("R2", "T1", "north", dt.date(2020, 3, 1), None),
     ]
     reps = {(u, m): "50" for u in ("R1", "R2") for m in MONTHS_2025}
     db = make_published(tmp_path / "p.duckdb", dt.date(2026, 1, 15), COMPANY, reps, people)
     got = targets(plan_metric(read_history(db), PlanOptions(year=2026), "revenue"))
-    assert all(got["rep", "R1"][dt.date(2026, m, 1)] == 0 for m in range(7, 13))
-    assert got["rep", "R1"][dt.date(2026, 6, 1)] > 0
+    assert all(got["rep", "R1"][dt.date(2026, m, 1)] == 0 for m in range(8, 13))
+    june, july = got["rep", "R1"][dt.date(2026, 6, 1)], got["rep", "R1"][dt.date(2026, 7, 1)]
+    # The same rate and seasonal share in both months: July is 1/31 of a full July.
+    full_july = got["rep", "R2"][dt.date(2026, 7, 1)]
+    assert june > 0 and abs(july - full_july / 31) <= D("0.01")
 
 
 def test_a_base_window_without_history_names_the_window(tmp_path):

@@ -226,7 +226,9 @@ def generate(home: Path, scale: str) -> tuple[int, float, float]:
     """Rows landed, seconds and peak RSS (GiB) of ``scorecards sample --scale``."""
     script = Path(sys.executable).with_name("scorecards")
     code, output, peak, _ = run_measured(
-        [str(script), "sample", "--home", str(home), "--scale", scale, "--force"]
+        # Exports only: the bundled sample's month end (a first publication) is not the work
+        # measured here.
+        [str(script), "sample", "--home", str(home), "--scale", scale, "--force", "--no-story"]
     )
     match = GENERATED.search(output)
     if code != 0 or match is None:

@@ -20,6 +20,9 @@ from core.settings import DBT_PROJECT_DIR
 SEMANTIC_MODELS_YML = DBT_PROJECT_DIR / "models" / "marts" / "_marts__semantic_models.yml"
 # Everything below this line of the semantic models' file is generated.
 GENERATED_MARKER = "  # Generated from the metric registry by `make semantic`: do not edit below."
+# Sources that are not a credit ledger (macros/metric_registry.sql, derived_sources): market
+# share is credited revenue over plan/market_size, for regions and the company only.
+DERIVED_SOURCES = ("market",)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,11 @@ class Metric:
     def aggregation(self) -> str:
         """ratio when the metric has a denominator (as macros/metric_registry.sql decides)."""
         return "sum" if self.denominator is None else "ratio"
+
+    @property
+    def is_ledger(self) -> bool:
+        """Whether the metric credits ledger rows (to reps, teams, regions, the company)."""
+        return self.source not in DERIVED_SOURCES
 
 
 def read_registry(project_dir: Path = DBT_PROJECT_DIR) -> list[Metric]:
@@ -69,7 +77,8 @@ def semantic_metrics(registry: list[Metric]) -> list[dict]:
     rows; a ratio metric divides the sums of credited_amount and credited_denominator, each a
     metric of its own, so that roll-ups are ratios of sums (DOMAIN.md)."""
     definitions: list[dict] = []
-    for metric in registry:
+    # A derived metric (market share) is not over the credit ledger this layer models.
+    for metric in (m for m in registry if m.is_ledger):
         meta = {
             "unit": metric.unit,
             "direction": metric.direction,

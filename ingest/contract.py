@@ -89,6 +89,10 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
         "region": ("区域", "大区"),
         "team": ("团队",),
         "rep": ("user", "销售", "个人"),
+        # Segments (docs/PLANNING.md, "Segment targets"): a product line or a key account, at the
+        # company (scope_id = the line or account) or in a region (scope_id = region/line).
+        "product_line": ("product line", "产品线"),
+        "account": ("key account", "customer", "客户", "重点客户", "大客户"),
     },
     "period_type": {
         "year": ("annual", "yearly", "年", "年度"),

@@ -373,4 +373,19 @@ ENTITIES: tuple[Entity, ...] = (
         version_by="decided_at",
         optional=True,
     ),
+    # The market a region sells into (DOMAIN.md, "plan/market_size"): market share is the
+    # region's (or the company's, region `company`) credited revenue over it.
+    Entity(
+        "plan",
+        "market_size",
+        (
+            c("region", "text", req=True),
+            c("period_type", "enum", "period", "周期类型", req=True, enum="period_type"),
+            c("period_start", "date", req=True),
+            c("market_size", "price", "market", "市场规模", "市场容量", req=True, min_value="0"),
+            c("currency", "currency", req=True),
+        ),
+        key=("region", "period_type", "period_start"),
+        optional=True,
+    ),
 )

@@ -24,7 +24,8 @@ from quality.outcome import MAX_OFFENDING_ROWS, CheckOutcome  # noqa: E402
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
-SCOPE_TYPES = ["rep", "team", "region", "company"]
+SEGMENT_SCOPE_TYPES = ["product_line", "account"]  # macros/metric_registry.sql
+SCOPE_TYPES = ["rep", "team", "region", "company", *SEGMENT_SCOPE_TYPES]
 PERIOD_GRAINS = ["month", "qtd", "ytd", "week"]
 TIERS = ["none", "floor", "target", "stretch"]
 
@@ -39,10 +40,14 @@ def scorecard_attainment_expectations() -> list[object]:
         exp.ExpectTableRowCountToBeBetween(min_value=1),
         exp.ExpectCompoundColumnsToBeUnique(column_list=key),
         *[exp.ExpectColumnValuesToNotBeNull(column=column) for column in key],
-        # Additive metrics always have an actual; a ratio only when it has a denominator.
+        # Additive metrics always have an actual; a ratio only when it has a denominator. A
+        # segment's metric that no segment can be measured on has neither (null denominator).
         exp.ExpectColumnValuesToNotBeNull(
             column="actual",
-            row_condition='aggregation == "sum" or denominator > 0',
+            row_condition=(
+                f'(aggregation == "sum" and (scope_type not in {SEGMENT_SCOPE_TYPES}'
+                " or denominator.notnull())) or denominator > 0"
+            ),
             condition_parser="pandas",
         ),
         exp.ExpectColumnValuesToBeInSet(column="aggregation", value_set=["sum", "ratio"]),

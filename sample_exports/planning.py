@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sample_exports.shapes import REGIONS, SEASONALITY, TIERS, SampleState
+from sample_exports.shapes import PRODUCT_LINES, REGIONS, SEASONALITY, TIERS, SampleState
 
 
 def draw_plan(g: SampleState, users: pd.DataFrame, teams: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -88,6 +88,31 @@ def draw_plan(g: SampleState, users: pd.DataFrame, teams: pd.DataFrame) -> dict[
         for q in range(0, len(g.months), 3):
             tiers("team", team_id, "calls", "quarter", g.months[q], members * 90, digits=0)
             tiers("team", team_id, "win_rate", "quarter", g.months[q], 0.45, digits=2)
+    # Segments (docs/PLANNING.md): revenue by product line at the company and one in a region,
+    # bookings of the two largest key accounts, and each region's market share (no draws: the
+    # rest of the sample stays as it was).
+    company_revenue = n_reps * 12 * 180_000
+    for line, share in zip(PRODUCT_LINES, (0.5, 0.3, 0.2), strict=True):
+        tiers("product_line", line, "revenue", "year", year_start, company_revenue * share)
+    tiers(
+        "product_line",
+        f"{REGIONS[0]}/{PRODUCT_LINES[0]}",
+        "revenue",
+        "year",
+        year_start,
+        company_revenue * 0.5 / len(REGIONS),
+    )
+    for account_id in ("A00001", "A00002"):
+        tiers("account", account_id, "bookings", "year", year_start, 600_000)
+    market_size = []
+    for region in REGIONS:
+        members = users[
+            (users.role == "rep") & users.team_id.isin(teams.team_id[teams.region == region])
+        ].shape[0]
+        market_size.append(
+            (region, "year", str(year_start), f"{members * 12 * 2_000_000:.2f}", "CNY")
+        )
+        tiers("region", region, "market_share", "year", year_start, 0.08, digits=3)
     targets = pd.DataFrame(rows, columns=list(rep_targets.columns))
     targets = pd.concat(
         [targets.iloc[:before_reps], rep_targets, targets.iloc[before_reps:]],
@@ -159,6 +184,10 @@ def draw_plan(g: SampleState, users: pd.DataFrame, teams: pd.DataFrame) -> dict[
         "kpi_weights": kpi_weights,
         "manager_reviews": manager_reviews,
         "payout_approvals": payout_approvals,
+        "market_size": pd.DataFrame(
+            market_size,
+            columns=["region", "period_type", "period_start", "market_size", "currency"],
+        ),
     }
 
 

@@ -52,11 +52,32 @@
 {% endmacro %}
 
 
-{#- The sources the registry's metrics come from, each once, in the registry's order: the ledger
+{#- Sources that are not a credit ledger: their metrics are computed from other figures, at the
+    levels where they exist (market: credited revenue over plan/market_size, for regions and the
+    company; int_market_shares_measured). -#}
+{% macro derived_sources() %}
+    {{ return(['market']) }}
+{% endmacro %}
+
+
+{#- The registry's metrics that credit ledger rows, in the registry's order. -#}
+{% macro ledger_metrics() %}
+    {{ return(metric_registry() | rejectattr('source', 'in', derived_sources()) | list) }}
+{% endmacro %}
+
+
+{#- The names of the registry's derived metrics (market share): measured where they exist, never
+    split to reps or inherited by them. -#}
+{% macro derived_metrics() %}
+    {{ return(metric_registry() | selectattr('source', 'in', derived_sources()) | map(attribute='metric') | list) }}
+{% endmacro %}
+
+
+{#- The sources the ledger metrics come from, each once, in the registry's order: the ledger
     models int_<source>_ledgered that the credit ledger unions and the fingerprints hash. -#}
 {% macro metric_sources() %}
     {%- set sources = [] -%}
-    {%- for metric in metric_registry() if metric.source not in sources -%}
+    {%- for metric in ledger_metrics() if metric.source not in sources -%}
         {%- do sources.append(metric.source) -%}
     {%- endfor -%}
     {{ return(sources) }}
@@ -102,3 +123,28 @@
 {% macro reason_codes(kind=none) %}
     {{ return(reason_vocabulary(kind) | map(attribute='code') | list) }}
 {% endmacro %}
+
+
+{#- The scope types of segments (docs/PLANNING.md, "Segment targets"): a product line or a key
+    account, at the company or in a region; and the ledger sources whose rows know both (an
+    opportunity its account and product line, an invoice line its product, an invoice its
+    customer's account). A segment's target on a metric from another source has no actual. -#}
+{% macro segment_scope_types() %}
+    {{ return(['product_line', 'account']) }}
+{% endmacro %}
+
+{% macro segment_sources() %}
+    {{ return(['opportunities', 'invoices']) }}
+{% endmacro %}
+
+{#- Whether a scorecard row is a segment's on a metric its segment cannot be measured on: such a
+    row has neither numerator nor denominator (null, not zero), so its actual is null. -#}
+{% macro is_unmeasured_segment(scope_type, metric_source) -%}
+    ({{ scope_type }} in {{ sql_list(segment_scope_types()) }}
+    and {{ metric_source }} not in {{ sql_list(segment_sources()) }})
+{%- endmacro %}
+
+{#- A list of names as an SQL list of string literals: ('a', 'b'). -#}
+{% macro sql_list(values) -%}
+    ({%- for value in values -%}{{ sql_string(value) }}{{ ', ' if not loop.last }}{%- endfor -%})
+{%- endmacro %}

@@ -101,7 +101,8 @@ def test_one_registry_entry_adds_a_metric_everywhere(fixture_build, tmp_path):
     assert expected and company == expected
     assert label == [("输单数", "lower_is_better", "sum")]
     assert credits == lost > 0  # one ledger row per lost opportunity, on its close date
-    assert {row[0] for row in scorecard} == {"rep", "team", "region", "company"}
+    # Every level, and the fixture's product line with a target (platform lost O5).
+    assert {row[0] for row in scorecard} == {"rep", "team", "region", "company", "product_line"}
     # The registry is part of every month's inputs: each month is rebuilt with the new metric.
     assert after.keys() == before.keys() and all(after[m] != before[m] for m in before)
 

@@ -277,6 +277,79 @@ def test_margin_and_new_customers(home):
     assert new == {dt.date(2026, 1, 1): D("1.000000"), dt.date(2026, 2, 1): D("1.000000")}
 
 
+def test_product_line_account_and_market_share_targets(home):
+    """Segments and market share in scorecard_attainment, by hand (fixture targets.csv, last
+    six rows; plan/market_size.csv).
+
+    February revenue by product line: I2 (R2, north) 72,000.00 is split over its lines' 6,666.67
+    (platform) and 3,333.33 (analytics) USD: analytics 72,000 x 333,333 / 1,000,000 = 23,999.98,
+    platform 48,000.02; CN1's line (platform) -10,000; I3 (R4, north) analytics 20,000; W1 and I4
+    have no lines (unknown). So platform 38,000.02 against 40,000 (0.950001) and north/analytics
+    23,999.98 + 20,000 = 43,999.98 against its quarter's 90,000 / 3 = 30,000 a month.
+    """
+    platform = scorecard(home, "month", "2026-02-01", "product_line", "platform", "revenue")
+    assert (platform["target"], platform["actual"], platform["attainment"]) == (
+        D("40000.0000"),
+        D("38000.020000"),
+        D("0.950001"),
+    )
+    north = scorecard(home, "month", "2026-02-01", "product_line", "north/analytics", "revenue")
+    assert (north["target"], north["actual"], north["attainment"], north["tier_reached"]) == (
+        D("30000.0000"),
+        D("43999.980000"),
+        D("1.466666"),
+        "target",
+    )
+    north_qtd = scorecard(home, "qtd", "2026-02-01", "product_line", "north/analytics", "revenue")
+    assert (north_qtd["target"], north_qtd["actual"]) == (D("60000.0000"), D("43999.980000"))
+    # A1's February bookings: O2 70,000 + O4 80,000 (whatever the split among reps) = 150,000.
+    a1 = scorecard(home, "month", "2026-02-01", "account", "A1", "bookings")
+    assert (a1["target"], a1["actual"], a1["attainment"]) == (
+        D("100000.0000"),
+        D("150000.000000"),
+        D("1.500000"),
+    )
+    # A2 in north: I3 (customer C2, account A2) 20,000; V1 is void.
+    a2 = scorecard(home, "month", "2026-02-01", "account", "north/A2", "revenue")
+    assert (a2["actual"], a2["attainment"]) == (D("20000.000000"), D("0.800000"))
+    # Activities name no segment: a target on calls has no actual, and says why.
+    calls = scorecard(home, "month", "2026-02-01", "account", "A1", "calls")
+    assert (calls["actual"], calls["reason"]) == (None, "no_actual")
+    parents = dict(
+        published(
+            home,
+            "select scope_id, parent_scope_type || ':' || parent_scope_id "
+            "from scorecard_attainment where scope_type in ('product_line', 'account') "
+            "and period_grain = 'month' and period_month = '2026-02-01' and metric = 'revenue'",
+        )
+    )
+    assert parents == {
+        "platform": "company:company",
+        "north/analytics": "product_line:analytics",
+        "A1": "company:company",
+        "north/A2": "account:A2",
+    }
+    # Market share: north's 12,000,000 a year is 1,000,000 a month; its February revenue is
+    # I2 72,000 - CN1 10,000 + I3 20,000 = 82,000: 0.082 against 0.05 (1.64). The company's
+    # market is USD 500,000 a quarter at 6.9 = 3,450,000 (1,150,000 a month): 86,000 / 1,150,000.
+    share = scorecard(home, "month", "2026-02-01", "region", "north", "market_share")
+    assert (share["target"], share["actual"], share["attainment"]) == (
+        D("0.0500"),
+        D("0.082000"),
+        D("1.640000"),
+    )
+    share_qtd = scorecard(home, "qtd", "2026-02-01", "region", "north", "market_share")
+    assert share_qtd["actual"] == D("0.091000")  # (100,000 + 82,000) / 2,000,000
+    company = scorecard(home, "month", "2026-02-01", "company", "company", "market_share")
+    assert company["actual"] == D("0.074783")
+    # Never split to reps, nor measured by week.
+    assert published(
+        home,
+        "select count(*) from scorecard_attainment where metric = 'market_share' "
+        "and (scope_type not in ('region', 'company') or period_grain = 'week')",
+    ) == [(0,)]
+
+
 def test_every_fact_by_hand(home):
     assert published(
         home,
@@ -307,9 +380,19 @@ def test_every_fact_by_hand(home):
         ("P2", "R2", "T1", D("36000.00")),
         ("P3", "unknown", "unknown", D("100.00")),
     ]
+    # Margin = net amount at the invoice's rate - quantity x unit cost (CNY); a credit note's
+    # lines lower it whatever sign they show.
     assert published(
-        home, "select product_sku, margin_base, credited_user_id from fct_invoice_lines"
-    ) == [("SKU-1", D("60000.00"), "R1")]
+        home,
+        "select invoice_id, product_sku, margin_base, credited_user_id from fct_invoice_lines "
+        "order by invoice_id, line_no",
+    ) == [
+        ("CN1", "SKU-1", D("-6000.00"), "R1"),  # -(10,000 - 10 x 400)
+        ("I1", "SKU-1", D("60000.00"), "R1"),  # 100,000 - 100 x 400
+        ("I2", "SKU-1", D("47600.02"), "R2"),  # 6,666.67 USD x 7.2 = 48,000.02 - 400
+        ("I2", "SKU-2", D("23899.98"), "R2"),  # 3,333.33 USD x 7.2 = 23,999.98 - 100
+        ("I3", "SKU-2", D("10000.00"), "R4"),  # 20,000 - 100 x 100
+    ]
     coverage = dict(
         published(
             home,

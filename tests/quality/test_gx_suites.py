@@ -88,6 +88,19 @@ def test_a_ratio_without_denominator_may_lack_an_actual_but_money_may_not():
     money = scorecard_rows(r0={"actual": None})
     bad = validate_frame("scorecard_attainment", money, scorecard_attainment_expectations())
     assert any("expect_column_values_to_not_be_null on actual" in f for f in bad.failures)
+    # A segment's metric no segment is measured on (calls at an account) has neither numerator
+    # nor denominator: no actual. A segment's money with a (zero) denominator must have one.
+    unmeasured = {"scope_type": "account", "metric": "calls", "actual": None, "numerator": None}
+    unmeasured |= {"attainment": None, "attainment_null_reason": "no_actual"}
+    ok = validate_frame(
+        "scorecard_attainment", scorecard_rows(r0=unmeasured), scorecard_attainment_expectations()
+    )
+    assert ok.passed, ok.failures
+    measured = {"scope_type": "account", "actual": None, "denominator": decimal.Decimal("0")}
+    bad = validate_frame(
+        "scorecard_attainment", scorecard_rows(r0=measured), scorecard_attainment_expectations()
+    )
+    assert any("expect_column_values_to_not_be_null on actual" in f for f in bad.failures)
 
 
 def test_duplicate_keys_fail():

@@ -24,6 +24,7 @@ from core.metric_registry import (
     SEMANTIC_MODELS_YML,
     Metric,
     read_registry,
+    semantic_metrics,
     with_generated_metrics,
 )
 from core.settings import DBT_PROJECT_DIR
@@ -35,7 +36,14 @@ DIMENSION = re.compile(r"\{\{\s*Dimension\('(\w+)__(\w+)'\)\s*\}\}")
 
 
 def domain_metrics() -> dict[str, Metric]:
-    return {metric.metric: metric for metric in read_registry()}
+    """The registry's metrics over the credit ledger (market share is derived: no ledger rows)."""
+    return {metric.metric: metric for metric in read_registry() if metric.is_ledger}
+
+
+def test_a_derived_metric_is_not_a_semantic_metric():
+    names = {metric["name"] for metric in semantic_metrics(read_registry())}
+    derived = [metric.metric for metric in read_registry() if not metric.is_ledger]
+    assert derived == ["market_share"] and not names & set(derived)
 
 
 def test_the_semantic_metrics_are_the_registry_s():

@@ -51,7 +51,7 @@ memberships as (
 
 unioned as (
 
-    {% for metric in metric_registry() %}
+    {% for metric in ledger_metrics() %}
         select {{ ledger_metric_columns(metric) }}
         from {{ metric.source }}_ledger
         where

@@ -1,4 +1,4 @@
-{#- Attainment, measured: scope (rep, team, region, company) x metric x period (month,
+{#- Attainment, measured: scope (rep, team, region, company; product line, account) x metric x period (month,
     quarter-to-date and year-to-date through each month up to the as-of date, and ISO week),
     with the target tiers, the actual and attainment = actual / target (inverted for lower-is-better metrics),
     null with a reason where the target is missing or zero, and each period's working days.
@@ -28,6 +28,12 @@ member_days as (
 teams as (
 
     select * from {{ ref('stg_crm__teams') }}
+
+),
+
+segments as (
+
+    select * from {{ ref('int_segment_scopes_listed') }}
 
 ),
 
@@ -132,11 +138,13 @@ with_parents as (
             when 'rep' then 'team'
             when 'team' then 'region'
             when 'region' then 'company'
+            else segments.parent_scope_type
         end as parent_scope_type,
         case windowed.scope_type
             when 'rep' then coalesce(rep_parents.team_id, 'unknown')
             when 'team' then coalesce(teams.region, 'unknown')
             when 'region' then 'company'
+            else segments.parent_scope_id
         end as parent_scope_id
     from windowed
     left join rep_parents
@@ -147,6 +155,9 @@ with_parents as (
     left join teams
         on windowed.scope_type = 'team'
         and windowed.scope_id = teams.team_id
+    left join segments
+        on windowed.scope_type = segments.scope_type
+        and windowed.scope_id = segments.scope_id
 
 ),
 

@@ -1,12 +1,27 @@
-{#- The scorecard's rows by month: every scope (rep, team, region, company), metric and month
-    that has a target, an actual, or (a rep on the team that month) should have one; with the
-    target tiers, the month's numerator and denominator, and the target expected by the as-of
-    date (a month's target times the share of its working days elapsed). -#}
+{#- The scorecard's rows by month: every scope (rep, team, region, company, and the product lines
+    and accounts with a target), metric and month that has a target, an actual, or (a rep on the
+    team that month) should have one; with the target tiers, the month's numerator and
+    denominator, and the target expected by the as-of date (a month's target times the share of
+    its working days elapsed). Actuals come from fct_kpi_monthly, the segments' credits
+    (int_segment_credits_split) and market shares (int_market_shares_measured); a segment's
+    metric from a source that names no segment has none. -#}
 with
 
-kpis as (
+ledger_kpis as (
 
     select * from {{ ref('fct_kpi_monthly') }}
+
+),
+
+market_shares as (
+
+    select * from {{ ref('int_market_shares_measured') }}
+
+),
+
+segment_credits as (
+
+    select * from {{ ref('int_segment_credits_split') }}
 
 ),
 
@@ -40,6 +55,36 @@ targets_pivoted as (
 
 ),
 
+segment_kpis as (
+
+    select
+        scope_type,
+        scope_id,
+        month_start,
+        metric,
+        sum(amount_base) as numerator,
+        sum(denominator) as denominator
+    from segment_credits
+    group by scope_type, scope_id, month_start, metric
+
+),
+
+kpis as (
+
+    {%- for kpi_model in ['ledger_kpis', 'market_shares', 'segment_kpis'] %}
+        select
+            scope_type,
+            scope_id,
+            month_start,
+            metric,
+            numerator,
+            denominator
+        from {{ kpi_model }}
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+
+),
+
 active_rep_grid as (
 
     select distinct
@@ -49,7 +94,7 @@ active_rep_grid as (
         metrics.metric
     from member_days
     cross join metrics
-    where member_days.role = 'rep'
+    where member_days.role = 'rep' and metrics.source not in {{ sql_list(derived_sources()) }}
 
 ),
 
@@ -91,8 +136,14 @@ monthly as (
         targets_pivoted.target_original,
         targets_pivoted.target_source,
         metrics.aggregation,
-        coalesce(kpis.numerator, 0) as numerator,
-        coalesce(kpis.denominator, 0) as denominator,
+        case
+            when not {{ is_unmeasured_segment('scorecard_keys.scope_type', 'metrics.source') }}
+                then coalesce(kpis.numerator, 0)
+        end as numerator,
+        case
+            when not {{ is_unmeasured_segment('scorecard_keys.scope_type', 'metrics.source') }}
+                then coalesce(kpis.denominator, 0)
+        end as denominator,
         case
             -- A ratio target (win rate, cycle days) does not accrue over the month.
             when metrics.aggregation = 'ratio' then targets_pivoted.target

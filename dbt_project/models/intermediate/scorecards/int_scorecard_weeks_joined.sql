@@ -23,7 +23,9 @@ kpis as (
 
 metrics as (
 
+    -- Market share is measured by month only (int_market_shares_measured).
     select * from {{ ref('dim_metrics') }}
+    where source not in {{ sql_list(derived_sources()) }}
 
 ),
 
@@ -171,8 +173,14 @@ weekly as (
         targets_pivoted.target_original,
         targets_pivoted.target_source,
         metrics.aggregation,
-        coalesce(kpis.numerator, 0) as numerator,
-        coalesce(kpis.denominator, 0) as denominator,
+        case
+            when not {{ is_unmeasured_segment('scorecard_keys.scope_type', 'metrics.source') }}
+                then coalesce(kpis.numerator, 0)
+        end as numerator,
+        case
+            when not {{ is_unmeasured_segment('scorecard_keys.scope_type', 'metrics.source') }}
+                then coalesce(kpis.denominator, 0)
+        end as denominator,
         case
             when metrics.aggregation = 'ratio' then targets_pivoted.target
             else {{ allocate_piece(

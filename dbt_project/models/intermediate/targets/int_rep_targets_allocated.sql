@@ -8,12 +8,16 @@
       reps who were members in the month, in proportion to member-days.
     - A region target with no rep or team target below it is split the same way among the reps of
       the region's teams.
-    Every split is allocated to the cent, so the pieces of a parent sum exactly to it. -#}
+    Every split is allocated to the cent, so the pieces of a parent sum exactly to it. A derived
+    metric's target (market share, a region's or the company's) never reaches a rep. -#}
 with
 
 phased as (
 
     select * from {{ ref('int_targets_phased') }}
+    {%- if derived_metrics() %}
+        where metric not in {{ sql_list(derived_metrics()) }}
+    {%- endif %}
 
 ),
 

@@ -1,7 +1,9 @@
 {#- Monthly targets for every scope: a rep's is the sum of its pieces; a team's, region's or the
     company's is its own explicit target where one is set, else the sum of the level below
     (reps → teams → regions → company). target_source says which. A rolled-up floor or stretch
-    exists only where every child with a target has that tier too (child_count counts them). -#}
+    exists only where every child with a target has that tier too (child_count counts them).
+    A product line's or an account's target (at the company or in a region) is its own explicit
+    one: segments do not roll up. -#}
 with
 
 phased as (
@@ -127,6 +129,24 @@ company_explicit as (
 
 {{ roll_up_targets('company', 'region_level', 'company', "'company'", 'company_explicit', 'sum_of_regions') }},
 
+segment_explicit as (
+
+    select
+        scope_type,
+        scope_id,
+        month_start,
+        metric,
+        tier,
+        target_value,
+        original_value,
+        'explicit' as target_source,
+        aggregation,
+        cast(null as bigint) as child_count
+    from phased
+    where scope_type in {{ sql_list(segment_scope_types()) }}
+
+),
+
 all_levels as (
 
     select * from rep_level
@@ -138,6 +158,8 @@ all_levels as (
     select * from company_explicit
     union all
     select * from company_complete
+    union all
+    select * from segment_explicit
 
 )
 

@@ -9,6 +9,7 @@ import re
 import sys
 from decimal import Decimal, InvalidOperation
 from importlib import metadata
+from pathlib import Path
 from typing import NoReturn
 
 EXIT_OK, EXIT_USAGE, EXIT_BLOCKED, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4
@@ -220,6 +221,30 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--floor", type=_decimal, default=Decimal("0.90"), help="floor / target")
     plan.add_argument("--stretch", type=_decimal, default=Decimal("1.20"), help="stretch / target")
     plan.add_argument("--name", help="the proposal's folder under plans/ (default: the year)")
+    plan.add_argument(
+        "--simulate",
+        action="store_true",
+        help="also simulate what the proposal would cost in payouts (cost.csv): each rep's "
+        "attainment drawn from their own history, through the warehouse's payout rules",
+    )
+    plan.add_argument(
+        "--scenario",
+        action="append",
+        metavar="FILE",
+        help="simulate the cost of a target sheet instead of planning; twice (or more) to "
+        "compare plans side by side",
+    )
+    plan.add_argument(
+        "--comp-plan",
+        type=Path,
+        metavar="FILE",
+        help="simulate under this plan/comp_plans sheet instead of the plans in force",
+    )
+    plan.add_argument(
+        "--payout-curve", type=Path, metavar="FILE", help="the alternative plans' payout curve"
+    )
+    plan.add_argument("--draws", type=_positive, default=500, help="simulated years (default 500)")
+    plan.add_argument("--seed", type=int, default=2026, help="the simulation's seed (default 2026)")
     lang_arg(plan)
     report = sub.add_parser(
         "report",

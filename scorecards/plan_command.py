@@ -17,6 +17,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     """Propose targets from the published history into plans/<name>/ (docs/PLANNING.md)."""
     from planning.backwards import work_backwards
     from planning.bottomup import reconcile
+    from planning.cost_table import cost_lines, write_cost
     from planning.history import PlanInputError, read_history
     from planning.proposal import write_proposal
     from planning.report import write_plan_page
@@ -32,6 +33,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.check:
         return _check_sheets(home, [Path(name) for name in args.check])
+    if args.scenario:
+        return _simulate_sheets(home, args, lang)
     if args.year is None:
         print("scorecards plan needs --year (or --check FILE)", file=sys.stderr)
         return EXIT_USAGE
@@ -120,6 +123,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
         labels(lang),
     )
     print(f"for review: {review} and {page}")
+    if args.simulate:
+        try:
+            [summary] = _simulated(home, args, [(name, written.targets)])
+        except PlanInputError as exc:
+            print(f"cannot simulate the cost: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        cost = write_cost(written.folder / "cost.csv", [summary], labels(lang))
+        print("\n".join(cost_lines([summary], labels(lang))))
+        print(f"what the proposal would cost in payouts ({args.draws} draws): {cost}")
     print(f"to adopt it, land it: cp {written.targets} {home.landing / 'plan'}/targets_{name}.csv")
     return EXIT_OK
 
@@ -145,4 +157,53 @@ def _check_sheets(home: Home, paths: list[Path]) -> int:
         for finding in findings:
             where = f"line {finding.line}" if finding.line is not None else "the file"
             print(f"  {where}: {finding.check}: {finding.message}")
+    return EXIT_OK
+
+
+def _simulated(home: Home, args: argparse.Namespace, sheets: list[tuple[str, Path]]) -> list:
+    """Each sheet's simulated cost under the comp plans in force (or --comp-plan)."""
+    from planning.comp_plan_files import with_alternative
+    from planning.history import PlanInputError
+    from planning.sheet_check import read_sheet
+    from planning.simulate import attainment_pools, in_force, quarter_of, simulate_cost
+
+    plans = in_force(home.published_db)
+    if args.comp_plan is not None:
+        plans = with_alternative(plans, args.comp_plan, args.payout_curve)
+    pools = attainment_pools(home.published_db)
+    quarters = quarter_of(home.published_db)
+    summaries = []
+    for name, path in sheets:
+        rows, refused = read_sheet(path)
+        if refused:
+            where = "; ".join(f"line {f.line}: {f.message}" for f in refused[:5])
+            raise PlanInputError(f"{path} has rows the pipeline would refuse: {where}")
+        summaries.append(simulate_cost(name, rows, plans, pools, quarters, args.draws, args.seed))
+    return summaries
+
+
+def _simulate_sheets(home: Home, args: argparse.Namespace, lang: str) -> int:
+    """Simulate each --scenario sheet's cost and print them side by side (cost.csv)."""
+    from planning.cost_table import cost_lines, write_cost
+    from planning.history import PlanInputError
+
+    paths = [Path(name) for name in args.scenario]
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        print(f"no such target sheet: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    if not home.published_db.exists():
+        print(f"cannot simulate: nothing is published in {home.published_db}", file=sys.stderr)
+        return EXIT_USAGE
+    names = [path.stem for path in paths]
+    if len(set(names)) < len(names):
+        names = [f"{index}:{path.name}" for index, path in enumerate(paths, start=1)]
+    try:
+        summaries = _simulated(home, args, list(zip(names, paths, strict=True)))
+    except PlanInputError as exc:
+        print(f"cannot simulate the cost: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    cost = write_cost(home.plans / (args.name or "scenarios") / "cost.csv", summaries, labels(lang))
+    print("\n".join(cost_lines(summaries, labels(lang))))
+    print(f"simulated payout cost, side by side: {cost}")
     return EXIT_OK

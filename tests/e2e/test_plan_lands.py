@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from decimal import Decimal as D
 
 import duckdb
 import pytest
@@ -17,8 +18,27 @@ pytestmark = pytest.mark.slow
 
 def test_a_proposal_for_next_year_lands_and_publishes(sample_build, tmp_path):
     home = copy_home(sample_build, tmp_path / "home")
-    planned = run(home, "plan", "--year", "2027", "--metric", "bookings", "--ramp", "25,50,75")
+    planned = run(
+        home,
+        "plan",
+        "--year",
+        "2027",
+        "--metric",
+        "bookings",
+        "--ramp",
+        "25,50,75",
+        "--simulate",
+        "--draws",
+        "50",
+    )
     assert planned.returncode == 0, planned.stderr
+    # What it would cost under the sample's plan in force (AE-2026: bookings 0.6, revenue 0.4;
+    # the proposal sets bookings only, so revenue pays nothing): a positive spread of costs.
+    with (home / "plans" / "2027" / "cost.csv").open(encoding="utf-8-sig") as handle:
+        cost = {row[0]: row[2] for row in csv.reader(handle)}
+    p10, p50, p90 = (D(cost[f"cost_p{p}"].replace(",", "")) for p in (10, 50, 90))
+    assert D(0) < p10 <= p50 <= p90
+    assert int(cost["reps_costed"]) > 10 and cost["draws"] == "50"
     proposal = home / "plans" / "2027" / "targets.csv"
     with proposal.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))

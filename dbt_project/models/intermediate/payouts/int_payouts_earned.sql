@@ -6,7 +6,8 @@
     with the greatest attainment_from at or below the capped attainment, and
         payout_fraction = payout_at_from + slope x (capped_attainment - attainment_from),
     rounded half up to six places. amount = prorated_incentive x weight x payout_fraction, rounded
-    half up to the cent. No target (attainment null) pays 0 with the reason kept. -#}
+    half up to the cent. No target (attainment null) pays 0 with the reason kept. The rules are
+    macros (macros/payouts.sql) that the plan's cost simulation applies too. -#}
 with
 
 periods as (
@@ -82,70 +83,7 @@ with_attainment as (
 
 ),
 
-segment_candidates as (
-
-    select
-        with_attainment.user_id,
-        with_attainment.plan_id,
-        with_attainment.period_start,
-        with_attainment.metric,
-        curve.attainment_from,
-        curve.payout_at_from,
-        curve.slope,
-        row_number() over (
-            partition by
-                with_attainment.user_id, with_attainment.plan_id,
-                with_attainment.period_start, with_attainment.metric
-            order by curve.attainment_from desc
-        ) as segment_rank
-    from with_attainment
-    inner join curve
-        on with_attainment.plan_id = curve.plan_id
-        and with_attainment.capped_attainment >= curve.attainment_from
-
-),
-
-segmented as (
-
-    select
-        with_attainment.*,
-        segment_candidates.attainment_from as segment_attainment_from,
-        segment_candidates.payout_at_from as segment_payout_at_from,
-        segment_candidates.slope as segment_slope,
-        case
-            when with_attainment.attainment is null then 'no_target'
-            when with_attainment.attainment < with_attainment.threshold then 'below_threshold'
-            when segment_candidates.attainment_from is null then 'below_curve'
-            when with_attainment.attainment > with_attainment.cap then 'capped'
-            else 'on_curve'
-        end as payout_basis
-    from with_attainment
-    left join segment_candidates
-        on with_attainment.user_id = segment_candidates.user_id
-        and with_attainment.plan_id = segment_candidates.plan_id
-        and with_attainment.period_start = segment_candidates.period_start
-        and with_attainment.metric = segment_candidates.metric
-        and segment_candidates.segment_rank = 1
-
-),
-
-fractions as (
-
-    select
-        *,
-        case
-            when payout_basis in ('on_curve', 'capped')
-                then {{ round_div(
-                    to_millionths('segment_payout_at_from') ~ " * 1000000 + "
-                    ~ to_millionths('segment_slope') ~ " * ("
-                    ~ to_millionths('capped_attainment') ~ " - " ~ to_millionths('segment_attainment_from') ~ ")",
-                    "1000000"
-                ) }}
-            else 0
-        end as payout_fraction_millionths
-    from segmented
-
-),
+{{ payout_curve_steps('with_attainment', 'curve', ['user_id', 'plan_id', 'period_start', 'metric']) }},
 
 earned as (
 
@@ -178,10 +116,7 @@ earned as (
         segment_slope,
         payout_basis,
         {{ from_millionths('payout_fraction_millionths') }} as payout_fraction,
-        {{ from_cents(round_div(
-            to_cents('prorated_incentive') ~ " * " ~ to_millionths('weight') ~ " * payout_fraction_millionths",
-            "1000000000000"
-        )) }} as earned_amount,
+        {{ earned_amount('prorated_incentive', 'weight', 'payout_fraction_millionths') }} as earned_amount,
         source_file,
         source_line
     from fractions

@@ -74,6 +74,7 @@ class MetricPlan:
     rates: dict[str, Decimal]  # rep -> actual per day as a rep in the base window
     rated_by: dict[str, str]  # rep -> "own_history", "team_median" or "company_median"
     rows: list[TargetRow] = field(default_factory=list)
+    tiers_from: dict[str, str] = field(default_factory=dict)  # rep -> whose growth spread
 
 
 def month_add(month: dt.date, count: int) -> dt.date:
@@ -136,22 +137,52 @@ def seasonality(history: History, metric: str, months: list[dt.date]) -> dict[dt
 MIN_GROWTHS = 12
 
 
+def _growths(series: dict[dt.date, Decimal], before_month: dt.date) -> list[Decimal]:
+    """Year-over-year growth of each month before ``before_month`` that has the month a year
+    before (with a positive actual)."""
+    growths = []
+    for month, actual in sorted(series.items()):
+        before = series.get(month_add(month, -12))
+        if month < before_month and before and before > 0:
+            growths.append(actual / before - 1)
+    return growths
+
+
+def _quartiles(growths: list[Decimal]) -> tuple[Decimal, Decimal]:
+    quartiles = statistics.quantiles(growths, n=4, method="inclusive")
+    return Decimal(quartiles[0]), Decimal(quartiles[2])
+
+
 def growth_quartiles(history: History, metric: str) -> tuple[Decimal, Decimal]:
     """The lower and upper quartile of the company's year-over-year growth, month by month."""
-    as_of_month = history.as_of.replace(day=1)
-    growths = []
-    for (name, month), actual in sorted(history.company.items()):
-        before = history.company.get((name, month_add(month, -12)))
-        if name == metric and month < as_of_month and before and before > 0:
-            growths.append(actual / before - 1)
+    series = {month: a for (name, month), a in history.company.items() if name == metric}
+    growths = _growths(series, history.as_of.replace(day=1))
     if len(growths) < MIN_GROWTHS:
         raise PlanInputError(
             f"tiers from history need {MIN_GROWTHS} months of {metric} with the month a year "
             f"before (two years of history); the published copy has {len(growths)}: "
             "use --floor and --stretch"
         )
-    quartiles = statistics.quantiles(growths, n=4, method="inclusive")
-    return Decimal(quartiles[0]), Decimal(quartiles[2])
+    return _quartiles(growths)
+
+
+def rep_growth_quartiles(
+    history: History, metric: str, company: tuple[Decimal, Decimal]
+) -> tuple[dict[str, tuple[Decimal, Decimal]], dict[str, str]]:
+    """Each rep's own quartiles of year-over-year growth where they have MIN_GROWTHS months of
+    it, else the company's; and which it was ("own_history" or "company")."""
+    series: dict[str, dict[dt.date, Decimal]] = defaultdict(dict)
+    for (user, name, month), actual in history.actuals.items():
+        if name == metric:
+            series[user][month] = actual
+    quartiles, source = {}, {}
+    for rep in history.reps:
+        growths = _growths(series.get(rep.user_id, {}), history.as_of.replace(day=1))
+        if len(growths) >= MIN_GROWTHS:
+            quartiles[rep.user_id], source[rep.user_id] = _quartiles(growths), "own_history"
+        else:
+            quartiles[rep.user_id], source[rep.user_id] = company, "company"
+    return quartiles, source
 
 
 def rep_rates(
@@ -211,13 +242,8 @@ def plan_metric(history: History, options: PlanOptions, metric: str) -> MetricPl
     covered = sum((shares[m] for m in months if m.month in {w.month for w in window}), Decimal(0))
     annualised = (base / covered).quantize(CENT)
     target = options.amount if options.amount is not None else annualised * (1 + options.growth)
-    if options.tiers == "history":
-        low, high = growth_quartiles(history, metric)
-        # The tiers keep their order whatever the growth asked for the target.
-        floor = min(annualised * (1 + low), target)
-        stretch = max(annualised * (1 + high), target)
-    else:
-        floor, stretch = target * options.floor, target * options.stretch
+    # From history, floor and stretch are set per rep below and summed; a placeholder until then.
+    floor, stretch = target * options.floor, target * options.stretch
     company = {
         "floor": floor.quantize(CENT),
         "target": target.quantize(CENT),
@@ -238,23 +264,41 @@ def plan_metric(history: History, options: PlanOptions, metric: str) -> MetricPl
         for m in months
     }
     plan = MetricPlan(metric, window, base, annualised, company, shares, rates, rated_by)
-    for tier in TIERS:
-        plan.rows += _split_tier(history.reps, months, weights, metric, tier, company[tier])
+    reps = history.reps
+    if options.tiers != "history":
+        for tier in TIERS:
+            totals = _rep_totals(reps, months, weights, company[tier])
+            plan.rows += _tier_rows(reps, months, weights, metric, tier, totals)
+        return plan
+    # Each rep's floor and stretch from their own growth's spread (docs/PLANNING.md, "Tiers"):
+    # target x (1 + quartile) / (1 + the growth asked), never crossing the target; every level
+    # above is the sum of its reps'.
+    company_quartiles = growth_quartiles(history, metric)
+    quartiles, plan.tiers_from = rep_growth_quartiles(history, metric, company_quartiles)
+    asked = 1 + (company["target"] / annualised - 1 if annualised > 0 else options.growth)
+    targets = _rep_totals(reps, months, weights, company["target"])
+    plan.rows += _tier_rows(reps, months, weights, metric, "target", targets)
+    for tier, index, pick in (("floor", 0, min), ("stretch", 1, max)):
+        totals = {
+            user: pick(value * (1 + quartiles[user][index]) / asked, value).quantize(CENT)
+            for user, value in targets.items()
+        }
+        plan.company[tier] = sum(totals.values(), Decimal(0))
+        plan.rows += _tier_rows(reps, months, weights, metric, tier, totals)
+    plan.rows.sort(key=lambda row: (TIERS.index(row.tier),))
     return plan
 
 
-def _split_tier(
+def _rep_totals(
     reps: tuple[Rep, ...],
     months: list[dt.date],
     weights: dict[tuple[str, dt.date], Decimal],
-    metric: str,
-    tier: str,
     total: Decimal,
-) -> list[TargetRow]:
-    """Company -> regions -> teams -> reps -> months, to the cent; every level's monthly rows."""
+) -> dict[str, Decimal]:
+    """``total`` split company -> regions -> teams -> reps by capacity, to the cent."""
     capacity = {r.user_id: sum((weights[r.user_id, m] for m in months), Decimal(0)) for r in reps}
     regions = sorted({r.region for r in reps})
-    monthly: dict[tuple[str, str, dt.date], Decimal] = defaultdict(Decimal)
+    totals: dict[str, Decimal] = {}
     region_parts = split(total, [_sum(capacity, reps, region=x) for x in regions])
     for region, region_total in zip(regions, region_parts, strict=True):
         teams = sorted({r.team_id for r in reps if r.region == region})
@@ -262,12 +306,27 @@ def _split_tier(
         for team, team_total in zip(teams, team_parts, strict=True):
             members = [r for r in reps if r.team_id == team]
             rep_parts = split(team_total, [capacity[r.user_id] for r in members])
-            for rep, rep_total in zip(members, rep_parts, strict=True):
-                month_parts = split(rep_total, [weights[rep.user_id, m] for m in months])
-                for month, value in zip(months, month_parts, strict=True):
-                    for key in (("rep", rep.user_id), ("team", team), ("region", region)):
-                        monthly[(*key, month)] += value
-                    monthly["company", "company", month] += value
+            totals.update(zip((r.user_id for r in members), rep_parts, strict=True))
+    return totals
+
+
+def _tier_rows(
+    reps: tuple[Rep, ...],
+    months: list[dt.date],
+    weights: dict[tuple[str, dt.date], Decimal],
+    metric: str,
+    tier: str,
+    totals: dict[str, Decimal],
+) -> list[TargetRow]:
+    """Each rep's year split over months by their monthly capacity, to the cent, and every
+    level's monthly rows as the sums of its reps'."""
+    monthly: dict[tuple[str, str, dt.date], Decimal] = defaultdict(Decimal)
+    for rep in reps:
+        month_parts = split(totals[rep.user_id], [weights[rep.user_id, m] for m in months])
+        for month, value in zip(months, month_parts, strict=True):
+            for key in (("rep", rep.user_id), ("team", rep.team_id), ("region", rep.region)):
+                monthly[(*key, month)] += value
+            monthly["company", "company", month] += value
     order = {"company": 0, "region": 1, "team": 2, "rep": 3}
     return [
         TargetRow(scope_type, scope_id, metric, month, tier, value)

@@ -215,8 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("multipliers", "history"),
         default="multipliers",
         help="floor and stretch as --floor / --stretch times the target (multipliers, default), "
-        "or from the history: the base grown by the lower and upper quartile of the company's "
-        "year-over-year monthly growth (needs two years)",
+        "or from the history: each rep's target scaled by the lower and upper quartile of their "
+        "own year-over-year monthly growth (the company's for a rep with under two years)",
     )
     plan.add_argument("--floor", type=_decimal, default=Decimal("0.90"), help="floor / target")
     plan.add_argument("--stretch", type=_decimal, default=Decimal("1.20"), help="stretch / target")

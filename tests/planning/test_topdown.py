@@ -152,3 +152,40 @@ def test_tiers_from_the_history_s_growth_quartiles(tmp_path):
 def test_tiers_from_history_need_two_years(history):
     with pytest.raises(PlanInputError, match="tiers from history need 12 months of revenue"):
         plan_metric(history, PlanOptions(year=2026, tiers="history"), "revenue")
+
+
+def test_tiers_from_each_rep_s_own_growth_spread(tmp_path):
+    """Two reps, a year apart: R1 (north) sold 100 a month in 2024 and 105 / 115 in odd / even
+    months of 2025 (growths 5 % and 15 %: quartiles 5 % and 15 %); R3 (south) 100 then 110 (10 %
+    every month: quartiles 10 % and 10 %). The company's 2025 is 2,640.00; at 10 % growth the
+    target is 2,904.00, 1,452.00 each (equal capacity). Each rep's floor and stretch are their
+    target x (1 + their quartile) / 1.1, never crossing the target: R1 1,386.00 and 1,518.00,
+    R3 1,452.00 and 1,452.00; the company's are the sums, 2,838.00 and 2,970.00."""
+    months_2024 = [dt.date(2024, m, 1) for m in range(1, 13)]
+    r1 = {m: "100" for m in months_2024} | {m: "105" if m.month % 2 else "115" for m in MONTHS_2025}
+    r3 = {m: "100" for m in months_2024} | {m: "110" for m in MONTHS_2025}
+    company = {m: str(D(r1[m]) + D(r3[m])) for m in r1}
+    reps = {("R1", m): v for m, v in r1.items()} | {("R3", m): v for m, v in r3.items()}
+    people = [
+        ("R1", "T1", "north", dt.date(2020, 3, 1), None),
+        ("R3", "T2", "south", dt.date(2020, 3, 1), None),
+    ]
+    db = make_published(tmp_path / "p.duckdb", dt.date(2026, 1, 15), company, reps, people)
+    plan = plan_metric(read_history(db), PlanOptions(year=2026, tiers="history"), "revenue")
+    assert plan.company == {"floor": D("2838.00"), "target": D("2904.00"), "stretch": D("2970.00")}
+    assert plan.tiers_from == {"R1": "own_history", "R3": "own_history"}
+    years = {
+        tier: {key: sum(by_month.values()) for key, by_month in targets(plan, tier).items()}
+        for tier in ("floor", "target", "stretch")
+    }
+    assert years["floor"][("rep", "R1")] == D("1386.00")
+    assert years["stretch"][("rep", "R1")] == D("1518.00")
+    assert years["floor"][("rep", "R3")] == years["stretch"][("rep", "R3")] == D("1452.00")
+    # Every level is the sum of its reps', month by month.
+    for tier in ("floor", "stretch"):
+        by_scope = targets(plan, tier)
+        for month in by_scope[("company", "company")]:
+            assert by_scope[("company", "company")][month] == (
+                by_scope[("region", "north")][month] + by_scope[("region", "south")][month]
+            )
+        assert years[tier][("team", "T1")] == years[tier][("rep", "R1")]

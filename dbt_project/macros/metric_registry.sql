@@ -144,6 +144,15 @@
     and {{ metric_source }} not in {{ sql_list(segment_sources()) }})
 {%- endmacro %}
 
+{#- A scorecard row's `column` (numerator or denominator) from its `kpis` row: zero without one,
+    null for a segment's metric no segment is measured on (is_unmeasured_segment). -#}
+{% macro scorecard_kpi(column, scope_type='scorecard_keys.scope_type', source='metrics.source') -%}
+    case
+        when not {{ is_unmeasured_segment(scope_type, source) }}
+            then coalesce(kpis.{{ column }}, 0)
+    end
+{%- endmacro %}
+
 {#- A list of names as an SQL list of string literals: ('a', 'b'). -#}
 {% macro sql_list(values) -%}
     ({%- for value in values -%}{{ sql_string(value) }}{{ ', ' if not loop.last }}{%- endfor -%})

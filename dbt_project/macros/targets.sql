@@ -158,3 +158,27 @@
         ) }}
     end
 {%- endmacro %}
+
+
+{#- A CTE `name` of the phased targets (`phased`) set explicitly for the given scope types, in
+    the columns of every level of int_scope_targets_rolled (`scope_id`: an expression; the
+    company's is 'company' whatever its row says). -#}
+{% macro explicit_targets(name, scope_types, scope_id='scope_id') -%}
+{{ name }} as (
+
+    select
+        scope_type,
+        {{ scope_id }} as scope_id,
+        month_start,
+        metric,
+        tier,
+        target_value,
+        original_value,
+        'explicit' as target_source,
+        aggregation,
+        cast(null as bigint) as child_count
+    from phased
+    where scope_type in {{ sql_list(scope_types) }}
+
+)
+{%- endmacro %}

@@ -136,14 +136,8 @@ monthly as (
         targets_pivoted.target_original,
         targets_pivoted.target_source,
         metrics.aggregation,
-        case
-            when not {{ is_unmeasured_segment('scorecard_keys.scope_type', 'metrics.source') }}
-                then coalesce(kpis.numerator, 0)
-        end as numerator,
-        case
-            when not {{ is_unmeasured_segment('scorecard_keys.scope_type', 'metrics.source') }}
-                then coalesce(kpis.denominator, 0)
-        end as denominator,
+        {{ scorecard_kpi('numerator') }} as numerator,
+        {{ scorecard_kpi('denominator') }} as denominator,
         case
             -- A ratio target (win rate, cycle days) does not accrue over the month.
             when metrics.aggregation = 'ratio' then targets_pivoted.target

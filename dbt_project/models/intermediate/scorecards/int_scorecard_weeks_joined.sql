@@ -173,14 +173,8 @@ weekly as (
         targets_pivoted.target_original,
         targets_pivoted.target_source,
         metrics.aggregation,
-        case
-            when not {{ is_unmeasured_segment('scorecard_keys.scope_type', 'metrics.source') }}
-                then coalesce(kpis.numerator, 0)
-        end as numerator,
-        case
-            when not {{ is_unmeasured_segment('scorecard_keys.scope_type', 'metrics.source') }}
-                then coalesce(kpis.denominator, 0)
-        end as denominator,
+        {{ scorecard_kpi('numerator') }} as numerator,
+        {{ scorecard_kpi('denominator') }} as denominator,
         case
             when metrics.aggregation = 'ratio' then targets_pivoted.target
             else {{ allocate_piece(

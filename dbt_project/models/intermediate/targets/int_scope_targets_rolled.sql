@@ -45,23 +45,7 @@ rep_level as (
 
 ),
 
-team_explicit as (
-
-    select
-        'team' as scope_type,
-        scope_id,
-        month_start,
-        metric,
-        tier,
-        target_value,
-        original_value,
-        'explicit' as target_source,
-        aggregation,
-        cast(null as bigint) as child_count
-    from phased
-    where scope_type = 'team'
-
-),
+{{ explicit_targets('team_explicit', ['team']) }},
 
 {{ roll_up_targets('team', 'allocated', 'team', 'allocated.team_id', 'team_explicit', 'sum_of_reps') }},
 
@@ -73,23 +57,7 @@ team_level as (
 
 ),
 
-region_explicit as (
-
-    select
-        'region' as scope_type,
-        scope_id,
-        month_start,
-        metric,
-        tier,
-        target_value,
-        original_value,
-        'explicit' as target_source,
-        aggregation,
-        cast(null as bigint) as child_count
-    from phased
-    where scope_type = 'region'
-
-),
+{{ explicit_targets('region_explicit', ['region']) }},
 
 {{ roll_up_targets(
     'region',
@@ -109,43 +77,11 @@ region_level as (
 
 ),
 
-company_explicit as (
-
-    select
-        'company' as scope_type,
-        'company' as scope_id,
-        month_start,
-        metric,
-        tier,
-        target_value,
-        original_value,
-        'explicit' as target_source,
-        aggregation,
-        cast(null as bigint) as child_count
-    from phased
-    where scope_type = 'company'
-
-),
+{{ explicit_targets('company_explicit', ['company'], scope_id="'company'") }},
 
 {{ roll_up_targets('company', 'region_level', 'company', "'company'", 'company_explicit', 'sum_of_regions') }},
 
-segment_explicit as (
-
-    select
-        scope_type,
-        scope_id,
-        month_start,
-        metric,
-        tier,
-        target_value,
-        original_value,
-        'explicit' as target_source,
-        aggregation,
-        cast(null as bigint) as child_count
-    from phased
-    where scope_type in {{ sql_list(segment_scope_types()) }}
-
-),
+{{ explicit_targets('segment_explicit', segment_scope_types()) }},
 
 all_levels as (
 

@@ -17,8 +17,19 @@ def home(planned_home):
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("en", ["Target proposal 2026: fiscal year 2026", "Seasonality", "team median"]),
-        ("zh", ["目标方案 2026：2026 财年", "季节性", "团队中位数"]),
+        # Where each tier sits against the history: 1,188 / 1,200 - 1 = -1.0 %, 1,584 / 1,200
+        # - 1 = +32.0 % (the annualised base is 1,200).
+        (
+            "en",
+            [
+                "Target proposal 2026: fiscal year 2026",
+                "Seasonality",
+                "team median",
+                "-1.0% on the annualised base",
+                "+32.0% on the annualised base",
+            ],
+        ),
+        ("zh", ["目标方案 2026：2026 财年", "季节性", "团队中位数", "较年化基数 +10.0%"]),
     ],
 )
 def test_the_plan_page_shows_every_figure(home, tmp_path, lang, words):

@@ -2,7 +2,11 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+# What `make run` needs (the DuckDB path) is installed first; the test and lint tools and the
+# Spark extra (pyspark alone is about 470 MB) only for the targets that use them.
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
+DEV_STAMP := $(VENV)/.installed-dev
 HOME_DIR ?= ./data
 AS_OF ?=
 
@@ -12,8 +16,16 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24,<27"
-	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $(STAMP)
+
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[spark]'
+	@touch $(SPARK_STAMP)
+
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	@touch $(SPARK_STAMP) $(DEV_STAMP)
 
 install: $(STAMP)
 
@@ -38,12 +50,12 @@ semantic: $(STAMP)
 	$(BIN)/python -m core.metric_registry
 
 # The same run with dbt on a local Spark (docs/ENGINES.md; needs Java 17).
-run-spark: $(STAMP) java
+run-spark: $(SPARK_STAMP) java
 	@if [ -z "$$(ls -A $(HOME_DIR)/landing 2>/dev/null)" ]; then \
 		$(BIN)/scorecards sample --home $(HOME_DIR); fi
 	$(BIN)/scorecards run --engine spark --home $(HOME_DIR) $(if $(AS_OF),--as-of $(AS_OF),)
 
-test: $(STAMP) chromium java
+test: $(DEV_STAMP) chromium java
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory sql-lint
@@ -54,7 +66,7 @@ test: $(STAMP) chromium java
 
 # The fast lane for a change in one module: lint and every test but the real pipeline runs
 # (tests marked slow), dbt's unit tests included (tests/dbt); under 3 minutes on 2 cores.
-test-fast: $(STAMP)
+test-fast: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -c "import orchestration.assets.dbt"
@@ -87,12 +99,12 @@ java:
 		|| { $$sudo apt-get update -q >/dev/null && $$sudo apt-get install -y -q openjdk-17-jre-headless >/dev/null; }; }
 
 # sqlfluff renders the models through dbt, which opens a DuckDB file: give it a throwaway one.
-sql-lint: $(STAMP)
+sql-lint: $(DEV_STAMP)
 	@tmp=$$(mktemp -d); cd dbt_project && \
 		SCORECARDS_BUILD_DB=$$tmp/lint.duckdb ../$(BIN)/sqlfluff lint models tests; \
 		status=$$?; rm -rf $$tmp; exit $$status
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 

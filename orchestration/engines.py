@@ -43,7 +43,7 @@ def missing_for(engine: str) -> str | None:
     ):
         return (
             "the spark engine needs dbt-spark and pyspark: install the project's spark extra "
-            "(pip install -e '.[spark]'; make install does)"
+            "(make run-spark does, or pip install -e '.[spark]')"
         )
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         return "the spark engine needs a Java 17 runtime (java on PATH or JAVA_HOME)"

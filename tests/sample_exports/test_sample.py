@@ -97,7 +97,8 @@ def test_sample_loads_cleanly_and_covers_the_cases(sample):
         assert q("select count(distinct scope_type) from raw.plan_targets") == 6
         assert (
             q(
-                "select count(distinct metric) from raw.plan_targets where scope_type = 'product_line'"
+                "select count(distinct metric) from raw.plan_targets "
+                "where scope_type = 'product_line'"
             )
             == 1
         )

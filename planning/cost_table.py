@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.i18n import Labels
-from planning.simulate import CostSummary
+from planning.simulate import TIERS, CostSummary
 
 
 def cost_rows(summaries: Sequence[CostSummary], labels: Labels) -> list[list[str]]:
@@ -56,7 +56,7 @@ def cost_rows(summaries: Sequence[CostSummary], labels: Labels) -> list[list[str
 
 def _tier_order(key: tuple[str, str]) -> tuple[str, int]:
     metric, tier = key
-    return metric, ("none", "floor", "target", "stretch").index(tier)
+    return metric, ("none", *TIERS).index(tier)
 
 
 def write_cost(path: Path, summaries: Sequence[CostSummary], labels: Labels) -> Path:

@@ -13,9 +13,7 @@ import dagster as dg
 
 STAGE_LABELS = {
     "landed_exports": "ingest (landing → raw, audit, quarantine)",
-    "scorecards_dbt_models": "dbt build: staging, dimensions, fingerprints (and their tests)",
-    "scorecards_dbt_monthly_models": "dbt build: monthly models, by month (and their tests)",
-    "scorecards_dbt_marts": "dbt build: targets, scorecards, payouts (and the gate's tests)",
+    "scorecards_dbt": "dbt build: staging, monthly models, scorecards, payouts (and their tests)",
     "published_scorecards": "publish (write, swap)",
     "payout_statements": "statements (XLSX, CSV, finance workbook)",
     "scorecard_report": "report (HTML, charts)",

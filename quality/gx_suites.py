@@ -13,7 +13,9 @@ import os
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 import decimal  # noqa: E402
+import importlib  # noqa: E402
 import logging  # noqa: E402
+import threading  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 import duckdb  # noqa: E402
@@ -23,6 +25,21 @@ from core.sql import quote_ident  # noqa: E402
 from quality.outcome import MAX_OFFENDING_ROWS, CheckOutcome  # noqa: E402
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
+
+
+def import_great_expectations_meanwhile() -> threading.Thread:
+    """Import Great Expectations on a thread, for a caller that waits on another process (dbt)
+    and joins the thread before importing or recording anything itself.
+
+    The import takes seconds (docs/BENCHMARKS.md). Overlapping it with a Python thread that is
+    importing too is not safe: two threads importing packages with circular imports (both use
+    SQLAlchemy) can each see the other's module half-initialised, and a run failed that way."""
+    thread = threading.Thread(
+        target=importlib.import_module, args=("great_expectations",), daemon=True
+    )
+    thread.start()
+    return thread
+
 
 SEGMENT_SCOPE_TYPES = ["product_line", "account"]  # macros/metric_registry.sql
 SCOPE_TYPES = ["rep", "team", "region", "company", *SEGMENT_SCOPE_TYPES]

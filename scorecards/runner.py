@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +77,6 @@ def run_pipeline(
     }
     job = defs.resolve_job_def("scorecards_job")
     reserve_gate_report(home, as_of, lang)
-    _import_in_background("great_expectations")
     published_before = latest_published_version(home)
     try:
         with home_instance(home.root) as instance:
@@ -232,16 +229,6 @@ def blocking_checks() -> set[str]:
         for spec in getattr(definition, "check_specs", ())
         if spec.blocking
     }
-
-
-def _import_in_background(module: str) -> None:
-    """Import ``module`` on a daemon thread while the run starts.
-
-    Great Expectations takes seconds to import (docs/BENCHMARKS.md), first needed by the checks
-    after dbt. The run spends longer than that waiting on the dbt process, so the import
-    overlaps it instead of delaying the checks; Python's per-module import locks make a check
-    that asks for the module meanwhile wait for the same import, never run it twice."""
-    threading.Thread(target=importlib.import_module, args=(module,), daemon=True).start()
 
 
 def root_cause(error: object) -> str:

@@ -2,7 +2,7 @@
 
     The orchestrator passes the run's settings in the environment variable SCORECARDS_DBT_VARS
     (JSON), not with --vars: dbt re-parses the whole project whenever --vars differ from the
-    parse it saved, 9-15 s per dbt step on the 2-core machines, three steps a run. The setting is
+    parse it saved, 9-15 s per dbt invocation on the 2-core machines. The setting is
     read only when the SQL is executed; while parsing (`execute` is false) the project default
     from dbt_project.yml is used, so parsing never depends on the run and is reused. A var given
     with --vars (a hand-run `dbt build`) or overridden by a unit test is used when the

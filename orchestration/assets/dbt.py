@@ -14,6 +14,7 @@ import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DbtCliResource,
+    DbtProject,
     dbt_assets,
     get_asset_key_for_model,
 )
@@ -41,6 +42,7 @@ from orchestration.manifest import DBT_PROJECT, ensure_manifest
 from orchestration.partitions import (
     MONTHLY_PARTITIONS,
     MONTHLY_TAG,
+    MonthPlan,
     covers_every_partition,
     fiscal_label,
     months_in_window,
@@ -54,6 +56,7 @@ from orchestration.resources import TRANSIENT_RETRY, ScorecardsResource
 from publication.catalogue import read_catalogue
 from publication.closing import read_closed_months
 from publication.history import snapshot_paid_history, snapshot_published_tiers
+from quality.gx_suites import import_great_expectations_meanwhile
 
 ensure_manifest()
 # What is published, as the dbt project declares it (meta.published; the source `published`).
@@ -62,7 +65,20 @@ PUBLISHED_CATALOGUE = read_catalogue(DBT_PROJECT.manifest_path)
 
 class ScorecardsTranslator(DagsterDbtTranslator):
     """Groups read like the data's walk: staging, intermediate, marts, scorecards; every model
-    owned by the warehouse's team."""
+    owned by the warehouse's team; the per-month models (tag ``monthly``) partitioned by month.
+
+    One asset definition holds every model, so a run builds them in one dbt invocation; only the
+    monthly models carry partitions (Dagster allows a multi-asset whose specs differ in them).
+    """
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        if props.get("resource_type") == "model" and MONTHLY_TAG in props.get("tags", []):
+            return spec.replace_attributes(partitions_def=MONTHLY_PARTITIONS)
+        return spec
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> Sequence[str] | None:
         return OWNERS
@@ -74,23 +90,16 @@ class ScorecardsTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "reference"
 
 
-# Which models each of the three dbt steps owns (the same split as dbt_project/selectors.yml,
-# whose selectors also place every test; tests/orchestration/test_partitions.py compares them).
-MONTHLY_MODELS = f"tag:{MONTHLY_TAG}"
-UPSTREAM_MODELS = (
-    f"+{MONTHLY_MODELS} +path:models/marts/core +path:models/intermediate/org +path:models/staging"
-)
 DBT_ASSET_ARGS: dict[str, Any] = {
     "manifest": DBT_PROJECT.manifest_path,
     "project": DBT_PROJECT,
     "dagster_dbt_translator": ScorecardsTranslator(),
     "retry_policy": TRANSIENT_RETRY,
 }
-SELECTOR_OF_STEP = {
-    "scorecards_dbt_models": "scorecards_upstream",
-    "scorecards_dbt_monthly_models": "scorecards_monthly",
-    "scorecards_dbt_marts": "scorecards_marts",
-}
+# A run of some months builds in two invocations (dbt_project/selectors.yml): which months to
+# rebuild depends on the inputs' fingerprints, which the first builds from this run's exports.
+UPSTREAM_SELECTOR = "scorecards_upstream"
+DOWNSTREAM_SELECTOR = "scorecards_downstream"
 
 
 DBT_VARS_ENV = "SCORECARDS_DBT_VARS"
@@ -121,12 +130,10 @@ def _run_dbt(
     scorecards: ScorecardsResource,
     dbt_vars: Mapping[str, Any],
     extra_args: list[str] | None = None,
+    selector: str | None = None,
 ) -> Iterator[Any]:
-    """One `dbt build` of this asset's selector, its events with row counts, then the verdict.
-
-    The three selectors (dbt_project/selectors.yml) split the project so that each test runs in
-    the step that builds the last of its parents, never before a parent exists.
-    """
+    """One `dbt build` (of a selector's part of the project, dbt_project/selectors.yml, or of
+    all of it), its events with row counts, then the verdict."""
     os.environ["SCORECARDS_BUILD_DB"] = str(scorecards.paths.build_db)
     engine = scorecards.engine_name
     target = dbt_target_path(scorecards.paths.build_db, engine)
@@ -136,10 +143,10 @@ def _run_dbt(
     # DuckDB is the profile's default target: named only for another engine, so that a DuckDB
     # step's command line (and with it dbt's saved parse) is what it always was.
     args = ["build"] if engine == "duckdb" else ["build", "--target", dbt_target(engine)]
-    if not context.is_subset:
-        # dbt takes the step's YAML selector over the --select/--exclude dagster-dbt adds; a
-        # subset (a few assets picked in the UI) keeps dagster-dbt's own selection.
-        args += ["--selector", SELECTOR_OF_STEP[context.op_def.name]]
+    if selector and not context.is_subset:
+        # dbt takes the YAML selector over the --select/--exclude dagster-dbt adds; a subset (a
+        # few assets picked in the UI) keeps dagster-dbt's own selection.
+        args += ["--selector", selector]
     # dbt's unit tests check the models' logic on fixed inputs: they run in `make test-fast`
     # and CI (tests/dbt), not again on every run's data, as dbt's own guide advises.
     args += ["--exclude-resource-type", "unit_test"]
@@ -156,6 +163,9 @@ def _run_dbt(
         invocation = dbt.cli(
             [*args, *(extra_args or [])], context=context, raise_on_error=False, target_path=target
         )
+    # While dbt works, this process only reads its output: the checks after it import Great
+    # Expectations meanwhile, done before this process records anything.
+    importing = import_great_expectations_meanwhile()
     # Events are held until dbt exits: only then may this process open build.duckdb (DuckDB lets
     # no reader in while dbt writes) to add each model's row count to its materialization.
     events = []
@@ -163,6 +173,7 @@ def _run_dbt(
         events.append(event)
         if number == 20:
             pause_point("dbt")  # a fault test may kill the run here, dbt half way through
+    importing.join()
     if engine != "duckdb":
         _mirror(context, scorecards, target)
     yield from with_row_counts(context, scorecards.paths.build_db, events)
@@ -178,8 +189,8 @@ def _run_dbt(
             + first_dbt_error(run_results),
             metadata={
                 "failed_nodes": dg.MetadataValue.json(failed),
-                # Tests whose parents span two dbt steps are no Dagster asset checks (dagster-dbt
-                # makes checks only of tests inside one step); the runner names them from here.
+                # Tests that are no Dagster asset checks (a singular test over several models
+                # without a `dagster.ref`) are named by the runner from here.
                 "failed_tests": dg.MetadataValue.json(failed_dbt_tests(run_results)),
             },
             allow_retries=False,  # a failed test is a verdict, not a hiccup
@@ -217,43 +228,24 @@ def _history_landed(build_db: Path, table: str) -> bool:
         )
 
 
-@dbt_assets(select=UPSTREAM_MODELS, exclude=MONTHLY_MODELS, **DBT_ASSET_ARGS)
-def scorecards_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, scorecards: ScorecardsResource
-):
-    """dbt build of everything the monthly models read (staging, dimensions, FX, memberships,
-    the input fingerprints), after copying the paid history from the published copy."""
-    paths = scorecards.paths
-    paths.build_db.parent.mkdir(parents=True, exist_ok=True)
-    closed = [month.month_start for month in read_closed_months(paths.warehouse)]
-    paid = snapshot_paid_history(paths.build_db, paths.published_db, closed)
-    context.log.info(
-        f"Paid history: {paid.payouts} payouts and {paid.lines} statement lines already paid "
-        f"({len(closed)} closed month(s); latest publication as of {paid.published_as_of})"
-    )
-    tiers = snapshot_published_tiers(paths.build_db, paths.published_db)
-    context.log.info(f"Tiers of the latest publication's latest month: {tiers} rows")
-    if scorecards.engine_name == "spark":
-        export_paid_history(paths.build_db, paths.history_parquet)
-    dbt_vars = _dbt_run_vars(scorecards)
-    yield from _run_dbt(context, dbt, scorecards, dbt_vars)
-
-
 @dbt_assets(
-    select=MONTHLY_MODELS,
-    partitions_def=MONTHLY_PARTITIONS,
-    # A range of months is one dbt invocation (delete the months, insert them), not one per month.
+    # A range of months is one run (delete the months, insert them), not one run per month.
     backfill_policy=dg.BackfillPolicy.single_run(),
     **DBT_ASSET_ARGS,
 )
-def scorecards_dbt_monthly_models(
+def scorecards_dbt(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, scorecards: ScorecardsResource
 ):
-    """The per-month models (the credit ledger, activities, KPIs), incremental by month.
+    """dbt build of the whole project: staging, dimensions and fingerprints; the per-month models
+    (the credit ledger, activities, KPIs), incremental by month; targets, scorecards, payouts and
+    reconciliations; with every data test (the gate's dbt checks).
 
-    A partition run rebuilds its months plus every month whose inputs changed since it was
-    built; without a partition, or when every month changed, all months are rebuilt."""
+    A run of every month (``scorecards run``) is one invocation that rebuilds all months. A run
+    of some months builds what the monthly models read first, then those months plus every month
+    whose inputs changed since it was built, and what reads them."""
     paths = scorecards.paths
+    paths.build_db.parent.mkdir(parents=True, exist_ok=True)
+    _snapshot_published_state(context, scorecards)
     requested = None  # no partition, or every partition: a full rebuild
     # On Spark every month is rebuilt: its Parquet tables take no delete (docs/ENGINES.md).
     if scorecards.engine_name == "duckdb" and (
@@ -261,7 +253,11 @@ def scorecards_dbt_monthly_models(
     ):
         if not covers_every_partition(context.partition_keys):
             requested = months_in_window(context.partition_time_window)
-    stale, known = read_month_states(paths.build_db)
+    if requested is not None and not context.is_subset:
+        yield from _run_dbt(
+            context, dbt, scorecards, _dbt_run_vars(scorecards), selector=UPSTREAM_SELECTOR
+        )
+    stale, known = read_month_states(paths.build_db) if requested is not None else (None, [])
     plan = plan_months(requested, stale, known)
     fiscal_start = scorecards.dbt_vars()["fiscal_year_start_month"]
     context.log.info(
@@ -277,24 +273,15 @@ def scorecards_dbt_monthly_models(
     extra = ["--full-refresh"] if plan.full else []
     if not plan.full:
         dbt_vars["partition_months"] = [month.isoformat() for month in plan.months or []]
-    for event in _run_dbt(context, dbt, scorecards, dbt_vars, extra):
-        if isinstance(event, dg.Output):
-            event = event.with_metadata(
-                {
-                    **event.metadata,
-                    "months_rebuilt": dg.MetadataValue.json(
-                        "all"
-                        if plan.full
-                        else [fiscal_label(m, fiscal_start) for m in plan.months or []]
-                    ),
-                    "stale_months_added": len(plan.stale) if not plan.full else 0,
-                    "rebuild_reason": plan.reason,
-                }
-            )
+    selector = DOWNSTREAM_SELECTOR if requested is not None else None
+    for event in _run_dbt(context, dbt, scorecards, dbt_vars, extra, selector):
+        if isinstance(event, dg.Output) and _is_monthly(context, event.output_name):
+            event = event.with_metadata({**event.metadata, **_month_metadata(plan, fiscal_start)})
         yield event
     if context.has_partition_key or context.has_partition_key_range:
+        monthly = sorted(key for key in context.selected_asset_keys if key in MONTHLY_KEYS)
         for partition in partitions_rebuilt_beyond_the_run(plan, context.partition_keys):
-            for key in sorted(context.selected_asset_keys):
+            for key in monthly:
                 yield dg.AssetMaterialization(
                     asset_key=key,
                     partition=partition,
@@ -303,17 +290,44 @@ def scorecards_dbt_monthly_models(
     record_first_month(paths)
 
 
-@dbt_assets(exclude=UPSTREAM_MODELS, **DBT_ASSET_ARGS)
-def scorecards_dbt_marts(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, scorecards: ScorecardsResource
-):
-    """dbt build of what reads the monthly models: targets, scorecards, payouts, reconciliations,
-    and the tests that span them (the gate's dbt checks)."""
-    dbt_vars = _dbt_run_vars(scorecards)
-    yield from _run_dbt(context, dbt, scorecards, dbt_vars)
+DBT_ASSETS = (scorecards_dbt,)
+# The per-month models, partitioned by month (ScorecardsTranslator).
+MONTHLY_KEYS = frozenset(
+    spec.key for spec in scorecards_dbt.specs if spec.partitions_def is not None
+)
 
 
-DBT_ASSETS = (scorecards_dbt_models, scorecards_dbt_monthly_models, scorecards_dbt_marts)
+def _snapshot_published_state(
+    context: dg.AssetExecutionContext, scorecards: ScorecardsResource
+) -> None:
+    """Copy the paid history and the published tiers from the published copy into build.duckdb,
+    where the models read them (publication.history)."""
+    paths = scorecards.paths
+    closed = [month.month_start for month in read_closed_months(paths.warehouse)]
+    paid = snapshot_paid_history(paths.build_db, paths.published_db, closed)
+    context.log.info(
+        f"Paid history: {paid.payouts} payouts and {paid.lines} statement lines already paid "
+        f"({len(closed)} closed month(s); latest publication as of {paid.published_as_of})"
+    )
+    tiers = snapshot_published_tiers(paths.build_db, paths.published_db)
+    context.log.info(f"Tiers of the latest publication's latest month: {tiers} rows")
+    if scorecards.engine_name == "spark":
+        export_paid_history(paths.build_db, paths.history_parquet)
+
+
+def _is_monthly(context: dg.AssetExecutionContext, output_name: str) -> bool:
+    return context.asset_key_for_output(output_name) in MONTHLY_KEYS
+
+
+def _month_metadata(plan: MonthPlan, fiscal_start: int) -> dict[str, Any]:
+    """What a monthly model's materialization says about the months it rebuilt and why."""
+    return {
+        "months_rebuilt": dg.MetadataValue.json(
+            "all" if plan.full else [fiscal_label(m, fiscal_start) for m in plan.months or []]
+        ),
+        "stale_months_added": len(plan.stale) if not plan.full else 0,
+        "rebuild_reason": plan.reason,
+    }
 
 
 def with_row_counts(
@@ -384,5 +398,4 @@ def _scorecard_distribution(build_db: Path) -> dict[str, Any]:
 
 def dbt_model_key(model_name: str) -> dg.AssetKey:
     """The asset key dagster-dbt gives a model (schema-prefixed), looked up, never spelled out."""
-    # The three dbt asset definitions share one manifest: any of them finds every model.
-    return get_asset_key_for_model([scorecards_dbt_models], model_name)
+    return get_asset_key_for_model([scorecards_dbt], model_name)

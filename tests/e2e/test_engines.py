@@ -2,7 +2,7 @@
 publishes tables equal to DuckDB's, column types and decimals exact.
 
 A real pyspark session through dbt-spark's session method (Java 17), in a real run: ingest, the
-three dbt steps on Spark with their tests, the tables copied back, the checks and publication.
+the dbt build on Spark with their tests, the tables copied back, the checks and publication.
 It is the slowest module of the suite (a JVM per dbt step and ~250 small Spark jobs)."""
 
 from __future__ import annotations

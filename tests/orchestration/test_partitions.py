@@ -21,7 +21,13 @@ import duckdb
 import pytest
 
 from core.settings import DBT_PROJECT_DIR, first_month
-from orchestration.assets.dbt import dbt_model_key, scorecards_dbt_monthly_models
+from orchestration.assets.dbt import (
+    DOWNSTREAM_SELECTOR,
+    MONTHLY_KEYS,
+    UPSTREAM_SELECTOR,
+    dbt_model_key,
+    scorecards_dbt,
+)
 from orchestration.definitions import defs
 from orchestration.instance import home_instance
 from orchestration.partitions import (
@@ -36,6 +42,7 @@ from orchestration.partitions import (
     project_fingerprint,
 )
 from tests.conftest import FIXTURE_LANDING, copy_home
+from tests.orchestration.dbt_log import dbt_invocations
 
 # The slow lane (`make test`, not `make test-fast`): real partition runs of the job in process.
 pytestmark = pytest.mark.slow
@@ -102,10 +109,19 @@ def test_project_fingerprint_follows_the_code(tmp_path):
     assert project_fingerprint(project) != before
 
 
-def test_the_monthly_asset_is_partitioned_with_single_run_backfills():
-    assert scorecards_dbt_monthly_models.partitions_def == MONTHLY_PARTITIONS
-    assert scorecards_dbt_monthly_models.backfill_policy == dg.BackfillPolicy.single_run()
-    keys = {key.path[-1] for key in scorecards_dbt_monthly_models.keys}
+def test_only_the_monthly_models_are_partitioned_with_single_run_backfills():
+    assert scorecards_dbt.backfill_policy == dg.BackfillPolicy.single_run()
+    partitioned = {
+        spec.key.path[-1]: spec.partitions_def
+        for spec in scorecards_dbt.specs
+        if spec.partitions_def is not None
+    }
+    assert set(partitioned.values()) == {MONTHLY_PARTITIONS}
+    assert {key.path[-1] for key in MONTHLY_KEYS} == set(partitioned)
+    # Staging, dimensions and marts are not partitioned: one asset definition holds them all.
+    unpartitioned = {spec.key.path[-1] for spec in scorecards_dbt.specs} - set(partitioned)
+    assert {"stg_crm__users", "dim_users", "scorecard_attainment"} <= unpartitioned
+    keys = set(partitioned)
     assert keys == {
         "int_transactions_credited",
         "int_ledger_months_built",
@@ -268,9 +284,19 @@ def test_a_late_row_makes_a_partition_run_rebuild_its_month(built):
         "activity_id,owner_id,activity_type,occurred_at,account_id,opportunity_id,"
         "duration_minutes,outcome\nAC9,R1,call,2026-02-20 09:00,A1,,5,connected\n"
     )
+    target = home / "warehouse" / "dbt_target"
+    before = len(dbt_invocations(target))
     result = _run(home, "2026-03-10", partition_key="2026-03")
     assert result.success
     assert _months(result) == ["2026-02 (FY2026 P02)", "2026-03 (FY2026 P03)"]
+    # Two invocations: what the monthly models read, then the months and what reads them. The
+    # second reuses the first's parse, because the run's settings reach dbt in its environment,
+    # not in --vars (macros/run_var.sql). (The first may parse: this home was copied, and the
+    # saved parse names the other home's build file.)
+    invocations = dbt_invocations(target)[before:]
+    assert len(invocations) == 2
+    assert "UnableToPartialParse" not in invocations[1]
+    assert invocations[1].count("PartialParsingSkipParsing") == 1
     assert _monthly_metadata(result)["stale_months_added"].value == 1
     # Dagster records both months as materialized: the partitions rebuilt, not only the one asked.
     fact = dbt_model_key("fct_kpi_monthly")
@@ -347,49 +373,46 @@ def _dbt_ls(target: Path, *args: str) -> set[str]:
     return set(completed.stdout.split())
 
 
-def test_the_three_dbt_steps_split_the_project_without_overlap(tmp_path):
-    """Every model, seed, data test and unit test belongs to exactly one of the three steps."""
+def test_the_two_selectors_of_a_partition_run_split_the_project_without_overlap(tmp_path):
+    """A run of some months builds in two invocations: every model, seed, data test and unit
+    test belongs to exactly one of them, and none of the first needs a model of the second."""
     kinds = ("--resource-type", "model", "seed", "test", "unit_test")
-    steps = [
+    upstream, downstream = (
         _dbt_ls(tmp_path, "--selector", name, *kinds)
-        for name in ("scorecards_upstream", "scorecards_monthly", "scorecards_marts")
-    ]
+        for name in (UPSTREAM_SELECTOR, DOWNSTREAM_SELECTOR)
+    )
     everything = _dbt_ls(tmp_path, *kinds)
-    assert set.union(*steps) == everything
-    assert sum(len(step) for step in steps) == len(everything)
-    # The models of each selector are the assets of its Dagster step.
-    from orchestration.assets.dbt import DBT_ASSETS
-
-    for step, assets_def in zip(steps, DBT_ASSETS, strict=True):
-        models = {name.rsplit(".", 1)[-1] for name in step if not name.startswith("unit_test:")}
-        assert {key.path[-1] for key in assets_def.keys} <= models
-    assert "scorecards.assert_monthly_models_match_their_inputs" in steps[1]
-    assert "scorecards.warn_reps_without_activity" in steps[1]
-    assert "scorecards.assert_statement_lines_sum_to_payouts" in steps[2]
+    assert upstream | downstream == everything
+    assert not upstream & downstream
+    monthly = {key.path[-1] for key in MONTHLY_KEYS}
+    assert not {name.rsplit(".", 1)[-1] for name in upstream} & monthly
+    assert monthly <= {name.rsplit(".", 1)[-1] for name in downstream}
+    first, second = ({name.rsplit(".", 1)[-1] for name in part} for part in (upstream, downstream))
+    assert {"stg_crm__users", "int_ledger_inputs_fingerprinted"} <= first
+    assert "assert_monthly_models_match_their_inputs" in second
+    assert "assert_statement_lines_sum_to_payouts" in second
 
 
-def test_no_test_of_the_monthly_step_needs_a_later_model():
-    """A test of the monthly step may lean on models of the first step (built before it) but not
-    on the marts step's (not built yet on a first run)."""
-    from orchestration.assets.dbt import DBT_ASSETS
+def test_no_test_of_the_first_invocation_needs_a_later_model(tmp_path):
+    """The first invocation's tests lean only on models it builds itself."""
     from orchestration.manifest import DBT_PROJECT
 
+    upstream = _dbt_ls(tmp_path, "--selector", UPSTREAM_SELECTOR, "--resource-type", "model")
+    first = {name.rsplit(".", 1)[-1] for name in upstream}
+    tests = {
+        name.rsplit(".", 1)[-1]
+        for name in _dbt_ls(tmp_path, "--selector", UPSTREAM_SELECTOR, "--resource-type", "test")
+    }
     manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
-    step_of = {key.path[-1]: number for number, a in enumerate(DBT_ASSETS) for key in a.keys}
     nodes = manifest["nodes"]
     checked = 0
     for node in nodes.values():
-        if node["resource_type"] != "test":
+        if node["resource_type"] != "test" or node["name"] not in tests:
             continue
-        parents = [
-            nodes[parent]["name"]
-            for parent in node["depends_on"]["nodes"]
-            if parent in nodes and nodes[parent]["resource_type"] in ("model", "seed")
-        ]
-        steps = {step_of[parent] for parent in parents}
-        if 1 in steps:
-            checked += 1
-            assert 2 not in steps, f"{node['name']} needs a model built after the monthly step"
+        for parent in node["depends_on"]["nodes"]:
+            if parent in nodes and nodes[parent]["resource_type"] == "model":
+                checked += 1
+                assert nodes[parent]["name"] in first, f"{node['name']} needs {parent}"
     assert checked >= 10
 
 

@@ -41,10 +41,11 @@ from core.settings import base_currency
 from sample_exports.generator import SCALES
 
 STAGE_LINE = re.compile(r"✔ (?P<label>.+?) \((?P<seconds>[0-9.]+) s\)")
+DBT_STAGE = "dbt (staging to payouts)"
 STAGES = {
     "ingest": "ingest",
     # One dbt invocation for a run of every month (orchestration/assets/dbt.py).
-    "dbt build": "dbt (staging to payouts)",
+    "dbt build": DBT_STAGE,
     "check ": "GX checks",
     "publish": "publish",
     "statements": "statements",
@@ -376,8 +377,8 @@ def main() -> None:
             raise SystemExit(f"the one-month run changed the published figures ({args.scale})")
         print(
             f"  {'one month again (--month ' + incremental_month + ')':<30} {incremental:8.1f} s  "
-            f"(monthly models {incremental_stages.get('dbt: monthly models', float('nan')):.1f} s "
-            f"vs {stages.get('dbt: monthly models', float('nan')):.1f} s; same published figures)"
+            f"(dbt {incremental_stages.get(DBT_STAGE, float('nan')):.1f} s "
+            f"vs {stages.get(DBT_STAGE, float('nan')):.1f} s; same published figures)"
         )
         print(f"  one month / full build       {incremental / end_to_end:8.2f}    (target 0.2)")
         print(

@@ -105,10 +105,10 @@ BAD_INPUTS = {
     )
 }
 
-# Bad inputs whose checks run in the same dbt step fail together in one run: a failed test skips
-# only the models downstream of the model it tests, which no other check of the group reads, so
-# each check still runs and must be named with its rows. A check of a later step would not run
-# at all once an earlier step failed, hence one run per step (dbt_project/selectors.yml).
+# Bad inputs of one group fail together in one run: a failed test skips only the models
+# downstream of the model it tests, which no other check of the group reads, so each check still
+# runs and must be named with its rows. A check of a model downstream of a failed test would not
+# run at all (dbt skips it), hence one run per layer the checks test.
 GROUPS = {
     "staging-and-plans": (
         "assert_revenue_splits_sum_to_100_percent",

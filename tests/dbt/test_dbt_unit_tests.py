@@ -1,6 +1,6 @@
 """dbt's unit tests of the models, in the fast lane: on empty raw tables, with every model built
-empty (`--empty`), no export or full build needed. The full lane runs them again inside every
-real `dbt build`."""
+empty (`--empty`), no export or full build needed. A run's `dbt build` leaves them out: they test
+the code, not the data (orchestration/assets/dbt.py)."""
 
 from __future__ import annotations
 

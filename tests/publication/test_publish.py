@@ -123,7 +123,11 @@ def test_published_keys_are_the_keys_dbt_tests_as_unique_and_not_null():
         if node["config"]["severity"].lower() != "error" or node["config"].get("where"):
             continue  # a warning, or a test of some rows only, proves nothing for the order
         arguments = test.get("kwargs", {})
-        if test.get("name") == "unique":
+        if test.get("name") == "primary_key":  # unique and not null (macros/test_*.sql)
+            key = tuple(arguments.get("columns") or [arguments["column_name"]])
+            unique.setdefault(parents[0], []).append(key)
+            not_null.update((parents[0], column) for column in key)
+        elif test.get("name") == "unique":
             unique.setdefault(parents[0], []).append((arguments["column_name"],))
         elif test.get("name") == "unique_combination_of_columns":
             unique.setdefault(parents[0], []).append(tuple(arguments["combination_of_columns"]))

@@ -22,8 +22,8 @@ from dagster_dbt import (
 from core.children import PARENT_PID_ENV
 from core.environment import environment as temporary_environment
 from core.faults import pause_point
-from core.sql import quote_ident
 from orchestration.assets import OWNERS
+from orchestration.dbt_metadata import with_row_counts
 from orchestration.dbt_results import (
     dbt_died,
     dbt_errors,
@@ -176,7 +176,9 @@ def _run_dbt(
     importing.join()
     if engine != "duckdb":
         _mirror(context, scorecards, target)
-    yield from with_row_counts(context, scorecards.paths.build_db, events)
+    yield from with_row_counts(
+        context, scorecards.paths.build_db, events, dbt_model_key("scorecard_attainment")
+    )
     if not invocation.is_successful():
         try:
             run_results = invocation.get_artifact("run_results.json")
@@ -327,72 +329,6 @@ def _month_metadata(plan: MonthPlan, fiscal_start: int) -> dict[str, Any]:
         ),
         "stale_months_added": len(plan.stale) if not plan.full else 0,
         "rebuild_reason": plan.reason,
-    }
-
-
-def with_row_counts(
-    context: dg.AssetExecutionContext, build_db: Path, events: list[Any]
-) -> Iterator[Any]:
-    """The dbt events, each model's Output with ``dagster/row_count`` in its metadata."""
-    keys = {
-        event.output_name: context.asset_key_for_output(event.output_name)
-        for event in events
-        if isinstance(event, dg.Output)
-    }
-    counts: dict[str, int] = {}
-    if keys and build_db.exists():
-        with duckdb.connect(str(build_db), read_only=True) as con:
-            for output_name, key in keys.items():
-                relation = ".".join(quote_ident(part) for part in key.path[-2:])
-                try:
-                    counts[output_name] = con.execute(
-                        f"select count(*) from {relation}"
-                    ).fetchall()[0][0]
-                except duckdb.Error:
-                    continue  # a model that failed to build has no relation to count
-        extra = _scorecard_distribution(build_db) if counts else {}
-    for event in events:
-        if isinstance(event, dg.Output) and event.output_name in counts:
-            metadata = {**event.metadata, "dagster/row_count": counts[event.output_name]}
-            if keys[event.output_name] == dbt_model_key("scorecard_attainment"):
-                metadata.update(extra)
-            event = event.with_metadata(metadata)
-        yield event
-
-
-LATEST_CLOSED_REP_MONTH = """
-    from marts.scorecard_attainment
-    where period_grain = 'month' and scope_type = 'rep' and attainment is not null
-        and period_month = (
-            select max(period_month) from marts.scorecard_attainment
-            where not is_open and period_grain = 'month'
-        )
-"""
-
-
-def _scorecard_distribution(build_db: Path) -> dict[str, Any]:
-    """Where reps stand in the latest closed month, per metric: reps by tier reached and the
-    attainment's min, median and max, for the asset's page in the UI."""
-    try:
-        with duckdb.connect(str(build_db), read_only=True) as con:
-            tiers = con.execute(
-                f"select metric, tier_reached, count(*) {LATEST_CLOSED_REP_MONTH} "
-                "group by all order by all"
-            ).fetchall()
-            spread = con.execute(
-                f"select metric, min(attainment), quantile_disc(attainment, 0.5), "
-                f"max(attainment) {LATEST_CLOSED_REP_MONTH} group by all order by all"
-            ).fetchall()
-    except duckdb.Error:
-        return {}
-    by_tier: dict[str, dict[str, int]] = {}
-    for metric, tier, count in tiers:
-        by_tier.setdefault(metric, {})[tier] = count
-    return {
-        "reps_by_tier_latest_closed_month": dg.MetadataValue.json(by_tier),
-        "attainment_min_median_max": dg.MetadataValue.json(
-            {metric: [str(low), str(mid), str(high)] for metric, low, mid, high in spread}
-        ),
     }
 
 

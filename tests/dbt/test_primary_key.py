@@ -1,5 +1,6 @@
-"""The project's primary-key test (macros/test_unique_combination.sql) on a project of its own:
-a repeated key and a key with a gap fail, on one column and on several; a clean key passes."""
+"""The project's key tests (macros/test_unique_combination.sql) on a project of its own: a
+repeated key and a key with a gap fail the primary-key test, on one column and on several; a
+clean key passes; the uniqueness-only test lets a gap through."""
 
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ MODELS = {
     "clean_pair": "select 1 as id, 'a' as part union all select 1, 'b'",
     "repeated_pair": "select 1 as id, 'a' as part union all select 1, 'a'",
     "gap_in_pair": "select 1 as id, 'a' as part union all select 1, null",
+    # Uniqueness only (a key whose columns may be null): a gap passes, a repeat would not.
+    "gap_allowed": "select 1 as id, 'a' as part union all select 1, null",
 }
-SCHEMA = """version: 2
+SCHEMA = (
+    """version: 2
 models:
 - name: clean
   columns:
@@ -35,8 +39,9 @@ models:
   - name: id
     data_tests:
     - primary_key
-""" + "".join(
-    f"""- name: {name}
+"""
+    + "".join(
+        f"""- name: {name}
   data_tests:
   - primary_key:
       arguments:
@@ -44,7 +49,16 @@ models:
         - id
         - part
 """
-    for name in ("clean_pair", "repeated_pair", "gap_in_pair")
+        for name in ("clean_pair", "repeated_pair", "gap_in_pair")
+    )
+    + """- name: gap_allowed
+  data_tests:
+  - unique_combination_of_columns:
+      arguments:
+        combination_of_columns:
+        - id
+        - part
+"""
 )
 
 
@@ -82,4 +96,5 @@ def test_a_repeated_or_missing_key_fails_and_a_clean_one_passes(tmp_path: Path):
         "primary_key_clean_pair_id__part": ("pass", 0),
         "primary_key_repeated_pair_id__part": ("fail", 1),
         "primary_key_gap_in_pair_id__part": ("fail", 1),
+        "unique_combination_of_columns_gap_allowed_id__part": ("pass", 0),
     }

@@ -65,7 +65,7 @@ test: $(DEV_STAMP) chromium java
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The fast lane for a change in one module: lint and every test but the real pipeline runs
-# (tests marked slow), dbt's unit tests included (tests/dbt); under 3 minutes on 2 cores.
+# (tests marked slow), dbt's unit tests included (tests/dbt); its time is in docs/BENCHMARKS.md.
 test-fast: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

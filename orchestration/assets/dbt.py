@@ -169,11 +169,13 @@ def _run_dbt(
     # Events are held until dbt exits: only then may this process open build.duckdb (DuckDB lets
     # no reader in while dbt writes) to add each model's row count to its materialization.
     events = []
-    for number, event in enumerate(invocation.stream()):
-        events.append(event)
-        if number == 20:
-            pause_point("dbt")  # a fault test may kill the run here, dbt half way through
-    importing.join()
+    try:
+        for number, event in enumerate(invocation.stream()):
+            events.append(event)
+            if number == 20:
+                pause_point("dbt")  # a fault test may kill the run here, dbt half way through
+    finally:
+        importing.join()  # also when reading dbt's output failed: Dagster records that next
     if engine != "duckdb":
         _mirror(context, scorecards, target)
     yield from with_row_counts(

@@ -1,10 +1,11 @@
-"""What a dbt model's materialization says besides dagster-dbt's own metadata: its row count
-and, for the scorecard, where reps stand in the latest closed month (the asset's page in the UI).
+"""What dbt's events say besides dagster-dbt's own metadata: a model's row count and, for the
+scorecard, where reps stand in the latest closed month (the asset's page in the UI); a failed
+test's failing rows (the check's page, and the gate report).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +15,16 @@ import duckdb
 from core.sql import quote_ident
 
 
-def with_row_counts(
+def with_build_metadata(
     context: dg.AssetExecutionContext,
     build_db: Path,
     events: list[Any],
     scorecard_key: dg.AssetKey,
+    failing: Mapping[str, list[dict[str, Any]]],
 ) -> Iterator[Any]:
-    """The dbt events, each model's Output with ``dagster/row_count`` in its metadata; the
-    scorecard's (``scorecard_key``) also with where reps stand."""
+    """The dbt events, each model's Output with ``dagster/row_count`` in its metadata (the
+    scorecard's, ``scorecard_key``, also with where reps stand), each failed test's check
+    result with its ``failing`` rows as ``offending_rows``, where the gate report reads them."""
     keys = {
         event.output_name: context.asset_key_for_output(event.output_name)
         for event in events
@@ -45,7 +48,46 @@ def with_row_counts(
             if keys[event.output_name] == scorecard_key:
                 metadata.update(extra)
             event = event.with_metadata(metadata)
+        elif isinstance(event, dg.AssetCheckResult) and event.check_name in failing:
+            event = dg.AssetCheckResult(
+                passed=event.passed,
+                asset_key=event.asset_key,
+                check_name=event.check_name,
+                metadata={
+                    **event.metadata,
+                    "offending_rows": dg.MetadataValue.json(failing[event.check_name]),
+                },
+                severity=event.severity,
+                description=event.description,
+            )
         yield event
+
+
+def failing_rows(build_db: Path, queries: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """Each failed test's failing rows, by test name (the queries of
+    orchestration.dbt_results.failing_rows_queries), with values JSON can hold."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    if not queries or not build_db.exists():
+        return rows
+    with duckdb.connect(str(build_db), read_only=True) as con:
+        for name, query in queries.items():
+            try:
+                cursor = con.execute(query)
+            except duckdb.Error:
+                continue  # the test could not read its model again: its count still stands
+            columns = [column[0] for column in cursor.description]
+            rows[name] = [
+                {column: _json_value(value) for column, value in zip(columns, row, strict=True)}
+                for row in cursor.fetchall()
+            ]
+    return rows
+
+
+def _json_value(value: Any) -> Any:
+    """Dates and decimals as their text (what the gate report prints), the rest as they are."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
 
 
 LATEST_CLOSED_REP_MONTH = """

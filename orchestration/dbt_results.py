@@ -1,11 +1,13 @@
 """What a dbt invocation left behind, read for the operator: the nodes that failed, the first
-error dbt logged, the tests that failed with their row counts, and the error for a dbt process
-that died before writing its results."""
+error dbt logged, the tests that failed with their row counts and how to read their rows, and
+the error for a dbt process that died before writing its results."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from core.sql import quote_ident
 
 
 def failed_dbt_nodes(run_results: Mapping[str, Any]) -> list[str]:
@@ -52,6 +54,30 @@ def dbt_died(returncode: int | None, errors: Sequence[str] = ()) -> Exception:
         f"dbt ended with exit code {returncode} and wrote no results"
         + (f": {said}" if said else "")
     )
+
+
+def failing_rows_queries(run_results: Mapping[str, Any], engine: str, limit: int) -> dict[str, str]:
+    """For each data test that failed or warned, by name, the query of its first ``limit``
+    failing rows in build.duckdb.
+
+    On DuckDB dbt stores no failures (dbt_project.yml: a table per test was a sixth of a build
+    for the few that ever fail): the test's compiled query, which selects its failing rows, runs
+    again on the models dbt left as they were. On another engine dbt stores them, and the step
+    copies the tables into build.duckdb's schema test_failures (orchestration/engines.py)."""
+    queries = {}
+    for result in run_results.get("results", []):
+        kind, _project, name, *_ = result["unique_id"].split(".")
+        if kind != "test" or result.get("status") not in ("fail", "warn"):
+            continue
+        if engine == "duckdb":
+            if not result.get("compiled_code"):
+                continue
+            # On lines of its own: a test's SQL may end in a comment.
+            source = f"(\n{result['compiled_code']}\n) as failing"
+        else:
+            source = f"test_failures.{quote_ident(name)}"
+        queries[name] = f"select * from {source} limit {int(limit)}"
+    return queries
 
 
 def failed_dbt_tests(run_results: Mapping[str, Any]) -> list[dict[str, Any]]:

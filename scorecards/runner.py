@@ -8,11 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from core.faults import fault_of
 from core.settings import FIRST_MONTH_ENV, Home, RunSettings
-from core.sql import quote_ident
 from publication.published_layout import published_version
 from quality.outcome import MAX_OFFENDING_ROWS
 from scorecards.gate_report import (
@@ -112,7 +110,7 @@ def run_pipeline(
     errored = [e for e in evaluations if _status(e) == "error"]
     verdicts = [e for e in evaluations if _status(e) != "error"]
     failed = [e for e in verdicts if e.severity == dg.AssetCheckSeverity.ERROR]
-    warned = [_describe(home, e) for e in verdicts if e.severity != dg.AssetCheckSeverity.ERROR]
+    warned = [_describe(e) for e in verdicts if e.severity != dg.AssetCheckSeverity.ERROR]
     step_failures = result.get_step_failure_events()
     errors = [
         f"step {event.step_key} failed: {root_cause(event.event_specific_data.error)}"
@@ -139,10 +137,10 @@ def run_pipeline(
             report=report,
             faults=faults,
         )
-    checks = [_describe(home, evaluation) for evaluation in failed]
+    checks = [_describe(evaluation) for evaluation in failed]
     named = {evaluation.check_name for evaluation in failed}
     tests = [test for test in _failed_dbt_tests(result) if test["test"] not in named]
-    checks += [_describe_test(home, test) for test in tests]
+    checks += [_describe_test(test) for test in tests]
     if errored and not faults:
         faults = [f"{len(errored)} dbt test(s) could not run (see the step errors)"]
     report = write_gate_report(
@@ -262,13 +260,11 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text and text.strip() else "(no message)"
 
 
-def _describe(home: Home, evaluation: dg.AssetCheckEvaluation) -> FailedCheck:
+def _describe(evaluation: dg.AssetCheckEvaluation) -> FailedCheck:
     name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
     metadata = evaluation.metadata
-    rows = metadata.get("offending_rows")
-    offending = (
-        list(rows.value) if rows is not None else _stored_failures(home, evaluation.check_name)
-    )
+    rows = metadata.get("offending_rows")  # every check puts them there, dbt's tests too
+    offending = list(rows.value) if rows is not None else []
     description = evaluation.description or ""
     if not description:
         count = metadata.get("dagster_dbt/failed_row_count")
@@ -287,23 +283,9 @@ def _failed_dbt_tests(result: dg.ExecuteInProcessResult) -> list[dict[str, objec
     return tests
 
 
-def _describe_test(home: Home, test: dict[str, object]) -> FailedCheck:
+def _describe_test(test: dict[str, object]) -> FailedCheck:
     name = str(test["test"])
     failures = test.get("failures")
     description = f"{failures} failing row(s)" if failures is not None else "failed"
-    return FailedCheck(f"dbt test {name}", description, _stored_failures(home, name))
-
-
-def _stored_failures(home: Home, test_name: str) -> list[dict[str, object]]:
-    """Offending rows of a failed dbt test, from the table dbt stored them in."""
-    if not home.build_db.exists():
-        return []
-    try:
-        with duckdb.connect(str(home.build_db), read_only=True) as con:
-            cursor = con.execute(
-                f"select * from test_failures.{quote_ident(test_name)} limit {MAX_OFFENDING_ROWS}"
-            )
-            columns = [column[0] for column in cursor.description]
-            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    except duckdb.Error:
-        return []
+    rows = test.get("offending_rows") or []
+    return FailedCheck(f"dbt test {name}", description, list(rows)[:MAX_OFFENDING_ROWS])

@@ -23,12 +23,13 @@ from core.children import PARENT_PID_ENV
 from core.environment import environment as temporary_environment
 from core.faults import pause_point
 from orchestration.assets import OWNERS
-from orchestration.dbt_metadata import with_row_counts
+from orchestration.dbt_metadata import failing_rows, with_build_metadata
 from orchestration.dbt_results import (
     dbt_died,
     dbt_errors,
     failed_dbt_nodes,
     failed_dbt_tests,
+    failing_rows_queries,
     first_dbt_error,
 )
 from orchestration.engines import (
@@ -57,6 +58,7 @@ from publication.catalogue import read_catalogue
 from publication.closing import read_closed_months
 from publication.history import snapshot_paid_history, snapshot_published_tiers
 from quality.gx_suites import import_great_expectations_meanwhile
+from quality.outcome import MAX_OFFENDING_ROWS
 
 ensure_manifest()
 # What is published, as the dbt project declares it (meta.published; the source `published`).
@@ -158,6 +160,10 @@ def _run_dbt(
         **engine_environment(scorecards.paths, engine),
         # dbt's launcher exits at once if this process died before dbt started (children.py).
         PARENT_PID_ENV: str(os.getpid()),
+        # dbt.log at info (errors, warnings, each node's result), not dbt's default debug: the
+        # SQL of every statement was 20 MB a sample run and a twelfth of its build time
+        # (docs/BENCHMARKS.md). DBT_LOG_LEVEL_FILE=debug in the environment brings it back.
+        "DBT_LOG_LEVEL_FILE": os.environ.get("DBT_LOG_LEVEL_FILE", "info"),
     }
     with temporary_environment(environment):
         invocation = dbt.cli(
@@ -178,14 +184,20 @@ def _run_dbt(
         importing.join()  # also when reading dbt's output failed: Dagster records that next
     if engine != "duckdb":
         _mirror(context, scorecards, target)
-    yield from with_row_counts(
-        context, scorecards.paths.build_db, events, dbt_model_key("scorecard_attainment")
+    try:
+        run_results = invocation.get_artifact("run_results.json")
+    except (FileNotFoundError, ValueError):  # missing, or cut short (a full disk)
+        run_results = None
+    build_db = scorecards.paths.build_db
+    failing = failing_rows(
+        build_db, failing_rows_queries(run_results or {}, engine, MAX_OFFENDING_ROWS)
+    )
+    yield from with_build_metadata(
+        context, build_db, events, dbt_model_key("scorecard_attainment"), failing
     )
     if not invocation.is_successful():
-        try:
-            run_results = invocation.get_artifact("run_results.json")
-        except (FileNotFoundError, ValueError):  # missing, or cut short (a full disk)
-            raise dbt_died(invocation.process.returncode, dbt_errors(invocation)) from None
+        if run_results is None:
+            raise dbt_died(invocation.process.returncode, dbt_errors(invocation))
         failed = failed_dbt_nodes(run_results)
         raise dg.Failure(
             description=f"dbt build failed: {len(failed)} node(s) failed or errored: "
@@ -195,7 +207,12 @@ def _run_dbt(
                 "failed_nodes": dg.MetadataValue.json(failed),
                 # Tests that are no Dagster asset checks (a singular test over several models
                 # without a `dagster.ref`) are named by the runner from here.
-                "failed_tests": dg.MetadataValue.json(failed_dbt_tests(run_results)),
+                "failed_tests": dg.MetadataValue.json(
+                    [
+                        {**test, "offending_rows": failing.get(test["test"], [])}
+                        for test in failed_dbt_tests(run_results)
+                    ]
+                ),
             },
             allow_retries=False,  # a failed test is a verdict, not a hiccup
         )

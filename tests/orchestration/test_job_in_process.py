@@ -12,6 +12,7 @@ from orchestration.assets.dbt import dbt_model_key
 from orchestration.definitions import defs
 from orchestration.instance import home_instance
 from orchestration.partitions import all_partitions_tags
+from quality.outcome import MAX_OFFENDING_ROWS
 from tests.conftest import FIXTURE_LANDING
 from tests.orchestration.dbt_log import dbt_invocations
 
@@ -72,6 +73,16 @@ def test_materializations_report_row_counts_and_checks_their_rows(tmp_path):
     assert checks["quarantined_rows"].metadata["offending_rows"].value
     assert checks["required_entities_landed"].passed
 
-    # A run of every month is one dbt invocation (orchestration/assets/dbt.py).
-    assert len(dbt_invocations(tmp_path / "warehouse" / "dbt_target")) == 1
+    # dbt's warned tests carry their failing rows, as every other check does (the gate report).
+    warned = [e for e in checks.values() if "dagster_dbt/failed_row_count" in e.metadata]
+    warned = [e for e in warned if not e.passed]
+    assert [e.check_name for e in warned] == ["warn_quota_coverage_outside_range"]
+    assert len(warned[0].metadata["offending_rows"].value) == min(
+        warned[0].metadata["dagster_dbt/failed_row_count"].value, MAX_OFFENDING_ROWS
+    )
+
+    # A run of every month is one dbt invocation (orchestration/assets/dbt.py), its log at info:
+    # each test's result, not each statement's SQL.
+    [invocation] = dbt_invocations(tmp_path / "warehouse" / "dbt_target")
+    assert "LogTestResult" in invocation and "SQLQuery" not in invocation
     assert "SCORECARDS_DBT_VARS" not in os.environ  # set only while dbt starts

@@ -41,7 +41,7 @@ def with_build_metadata(
                     ).fetchall()[0][0]
                 except duckdb.Error:
                     continue  # a model that failed to build has no relation to count
-        extra = _scorecard_distribution(build_db) if counts else {}
+        extra = _scorecard_distribution(build_db) if scorecard_key in keys.values() else {}
     for event in events:
         if isinstance(event, dg.Output) and event.output_name in counts:
             metadata = {**event.metadata, "dagster/row_count": counts[event.output_name]}

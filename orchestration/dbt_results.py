@@ -58,12 +58,13 @@ def dbt_died(returncode: int | None, errors: Sequence[str] = ()) -> Exception:
 
 def failing_rows_queries(run_results: Mapping[str, Any], engine: str, limit: int) -> dict[str, str]:
     """For each data test that failed or warned, by name, the query of its first ``limit``
-    failing rows in build.duckdb.
+    failing rows in build.duckdb, sorted.
 
-    On DuckDB dbt stores no failures (dbt_project.yml: a table per test was a sixth of a build
-    for the few that ever fail): the test's compiled query, which selects its failing rows, runs
-    again on the models dbt left as they were. On another engine dbt stores them, and the step
-    copies the tables into build.duckdb's schema test_failures (orchestration/engines.py)."""
+    On DuckDB dbt stores no failures (dbt_project.yml: a table made by every test, for the few
+    that ever fail, slowed every build): the test's compiled query, which selects its failing
+    rows, runs again on the models dbt left as they were. On another engine dbt stores them,
+    and the step copies the tables into build.duckdb's schema test_failures
+    (orchestration/engines.py)."""
     queries = {}
     for result in run_results.get("results", []):
         kind, _project, name, *_ = result["unique_id"].split(".")
@@ -76,7 +77,8 @@ def failing_rows_queries(run_results: Mapping[str, Any], engine: str, limit: int
             source = f"(\n{result['compiled_code']}\n) as failing"
         else:
             source = f"test_failures.{quote_ident(name)}"
-        queries[name] = f"select * from {source} limit {int(limit)}"
+        # In the order of their values: the same rows in the same order on every run.
+        queries[name] = f"select * from {source} order by all limit {int(limit)}"
     return queries
 
 

@@ -160,9 +160,9 @@ def _run_dbt(
         **engine_environment(scorecards.paths, engine),
         # dbt's launcher exits at once if this process died before dbt started (children.py).
         PARENT_PID_ENV: str(os.getpid()),
-        # dbt.log at info (errors, warnings, each node's result), not dbt's default debug: the
-        # SQL of every statement was 20 MB a sample run and a twelfth of its build time
-        # (docs/BENCHMARKS.md). DBT_LOG_LEVEL_FILE=debug in the environment brings it back.
+        # dbt.log at info (errors, warnings, each node's result), not dbt's default debug,
+        # which writes every statement's SQL and slows the build (docs/BENCHMARKS.md).
+        # DBT_LOG_LEVEL_FILE=debug in the environment brings it back.
         "DBT_LOG_LEVEL_FILE": os.environ.get("DBT_LOG_LEVEL_FILE", "info"),
     }
     with temporary_environment(environment):

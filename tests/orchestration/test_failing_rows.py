@@ -47,8 +47,8 @@ def build_db(tmp_path):
         con.execute(
             "create table marts.fct_targets as select * from (values "
             "('a', 'T1', date '2026-02-01', 10.50::decimal(18, 2)), "
-            "('b', 'T404', date '2026-02-01', 1000.00::decimal(18, 2)), "
-            "('c', 'T405', date '2026-03-01', 7.25::decimal(18, 2))) "
+            "('c', 'T405', date '2026-03-01', 7.25::decimal(18, 2)), "
+            "('b', 'T404', date '2026-02-01', 1000.00::decimal(18, 2))) "
             "as t(target_id, scope_id, month_start, target_value)"
         )
     return path
@@ -58,7 +58,8 @@ def test_failed_and_warned_tests_are_queried_again_on_duckdb(build_db):
     queries = failing_rows_queries(RUN_RESULTS, "duckdb", limit=1)
     assert sorted(queries) == ["assert_targets_reference_known_scopes", "warn_coverage"]
     rows = failing_rows(build_db, queries)
-    # The limit holds, the trailing comment does not swallow it, dates and decimals are text.
+    # The first row by value (not as stored), the limit holds, the trailing comment does not
+    # swallow it, dates and decimals are text.
     assert rows["assert_targets_reference_known_scopes"] == [
         {
             "target_id": "b",
@@ -73,7 +74,7 @@ def test_failed_and_warned_tests_are_queried_again_on_duckdb(build_db):
 def test_spark_reads_the_tables_dbt_stored():
     queries = failing_rows_queries(RUN_RESULTS, "spark", limit=20)
     assert queries["assert_targets_reference_known_scopes"] == (
-        'select * from test_failures."assert_targets_reference_known_scopes" limit 20'
+        'select * from test_failures."assert_targets_reference_known_scopes" order by all limit 20'
     )
 
 

@@ -41,7 +41,7 @@ def with_build_metadata(
                     ).fetchall()[0][0]
                 except duckdb.Error:
                     continue  # a model that failed to build has no relation to count
-        extra = _scorecard_distribution(build_db) if scorecard_key in keys.values() else {}
+            extra = _scorecard_distribution(con) if scorecard_key in keys.values() else {}
     for event in events:
         if isinstance(event, dg.Output) and event.output_name in counts:
             metadata = {**event.metadata, "dagster/row_count": counts[event.output_name]}
@@ -100,19 +100,18 @@ LATEST_CLOSED_REP_MONTH = """
 """
 
 
-def _scorecard_distribution(build_db: Path) -> dict[str, Any]:
+def _scorecard_distribution(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Where reps stand in the latest closed month, per metric: reps by tier reached and the
     attainment's min, median and max, for the asset's page in the UI."""
     try:
-        with duckdb.connect(str(build_db), read_only=True) as con:
-            tiers = con.execute(
-                f"select metric, tier_reached, count(*) {LATEST_CLOSED_REP_MONTH} "
-                "group by all order by all"
-            ).fetchall()
-            spread = con.execute(
-                f"select metric, min(attainment), quantile_disc(attainment, 0.5), "
-                f"max(attainment) {LATEST_CLOSED_REP_MONTH} group by all order by all"
-            ).fetchall()
+        tiers = con.execute(
+            f"select metric, tier_reached, count(*) {LATEST_CLOSED_REP_MONTH} "
+            "group by all order by all"
+        ).fetchall()
+        spread = con.execute(
+            f"select metric, min(attainment), quantile_disc(attainment, 0.5), "
+            f"max(attainment) {LATEST_CLOSED_REP_MONTH} group by all order by all"
+        ).fetchall()
     except duckdb.Error:
         return {}
     by_tier: dict[str, dict[str, int]] = {}

@@ -182,12 +182,12 @@ def _run_dbt(
                 pause_point("dbt")  # a fault test may kill the run here, dbt half way through
     finally:
         importing.join()  # also when reading dbt's output failed: Dagster records that next
-    if engine != "duckdb":
-        _mirror(context, scorecards, target)
     try:
         run_results = invocation.get_artifact("run_results.json")
     except (FileNotFoundError, ValueError):  # missing, or cut short (a full disk)
         run_results = None
+    if engine != "duckdb" and run_results is not None:  # dbt died: the step fails below
+        _mirror(context, scorecards, run_results)
     build_db = scorecards.paths.build_db
     failing = failing_rows(
         build_db, failing_rows_queries(run_results or {}, engine, MAX_OFFENDING_ROWS)
@@ -219,14 +219,13 @@ def _run_dbt(
 
 
 def _mirror(
-    context: dg.AssetExecutionContext, scorecards: ScorecardsResource, target: Path
+    context: dg.AssetExecutionContext,
+    scorecards: ScorecardsResource,
+    run_results: Mapping[str, Any],
 ) -> None:
     """Copy what this step built on Spark into build.duckdb (orchestration/engines.py), where the
     checks, publication and the next steps' planning read it."""
-    results_file = target / "run_results.json"
-    if not results_file.exists():
-        return  # dbt died: the step fails below with dbt's own error
-    relations = built_relations(json.loads(results_file.read_text(encoding="utf-8")))
+    relations = built_relations(run_results)
     copied = mirror_spark_tables(scorecards.paths.build_db, scorecards.paths.spark_dir, relations)
     context.log.info(
         f"Copied {len(copied)} table(s) built on Spark into build.duckdb "

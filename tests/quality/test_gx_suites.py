@@ -286,3 +286,31 @@ def test_months_are_batched_in_order_up_to_the_row_budget(monkeypatch):
     monkeypatch.setattr(gx_suites, "ROWS_PER_PART", 10)
     assert gx_suites._month_batches(months) == [[None, jan, feb, mar]]
     assert gx_suites._month_batches([]) == []
+
+
+def test_only_the_columns_a_suite_names_are_read_in_the_table_s_order():
+    from quality.gx_suites import payouts_expectations, suite_columns
+
+    columns = ["note", *scorecard_rows().columns, "label_zh"]
+    read = suite_columns(scorecard_attainment_expectations(), columns)
+    # Named as columns, in the compound key, or only in a row condition (denominator).
+    assert {"period_grain", "scope_id", "tier_reached", "denominator", "attainment"} <= set(read)
+    assert "numerator" not in read and "note" not in read and "label_zh" not in read
+    assert read == [column for column in columns if column in set(read)]
+    # A column pair's columns are read too.
+    pair = suite_columns(payouts_expectations(), [*payout_rows().columns, "paid_on"])
+    assert {"earned_amount", "covered_days", "period_days"} <= set(pair)
+    assert "paid_on" not in pair
+
+
+@pytest.mark.parametrize("rows_per_part", [1, 10**6])
+def test_a_column_the_suite_needs_missing_from_the_table_fails_it(monkeypatch, rows_per_part):
+    monkeypatch.setattr(gx_suites, "ROWS_PER_PART", rows_per_part)
+    # Extra columns are not read (a bad value there is no expectation's business)...
+    extra = scorecard_rows().assign(note=["anything", None])
+    assert validate_table(scorecard_table(extra), "marts", "scorecard_attainment").passed
+    # ...but one the suite checks, gone from the table, fails the suite rather than passing it.
+    missing = scorecard_rows().drop(columns=["tier_reached"])
+    outcome = validate_table(scorecard_table(missing), "marts", "scorecard_attainment")
+    assert not outcome.passed
+    assert any("tier_reached" in failure for failure in outcome.failures)

@@ -27,11 +27,11 @@ import json
 import os
 import re
 import zlib
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import xlsxwriter
@@ -54,11 +54,14 @@ from publication.statement_queries import (
     CURVES_SQL,
     ORPHAN_LINES_SQL,
     STATEMENT_DIGESTS_SQL,
+    STATEMENT_KEY,
     STATEMENT_TABLES,
     records,
     statement_rows,
     table_columns,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -89,19 +92,6 @@ def statement_stem(label: str, user_id: object, full_name: object, plan_id: obje
     name = safe_name_part(str(full_name or ""))
     parts = [safe_file_part(str(user_id)), *([name] if name else []), safe_file_part(str(plan_id))]
     return f"{label}/{'_'.join(parts)}"
-
-
-@dataclass(frozen=True)
-class _StatementJob:
-    """One rep's statement for one plan period: its XLSX and CSV twin (``stem`` + suffix)."""
-
-    header: dict[str, object]
-    payouts: list[dict[str, object]]
-    lines: list[dict[str, object]]
-    curve: list[dict[str, object]]
-    keys: dict[str, object]
-    stem: Path
-    lang: str
 
 
 def _writer_version() -> str:
@@ -138,25 +128,65 @@ def statement_digest(row: Sequence[object], stamp: dt.datetime, writer: str) -> 
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _write_jobs(jobs: Sequence[_StatementJob], stamp: dt.datetime) -> int:
-    for job in jobs:
+def _reader(published_db: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published copy; the build's memory limit (DuckDB's default
+    is most of the machine) and no progress bar (it would go into the run's log)."""
+    con = duckdb.connect(str(published_db), read_only=True)
+    con.execute("set enable_progress_bar = false")
+    con.execute("set memory_limit = ?", [duckdb_memory_limit()])
+    return con
+
+
+def _write_chosen(
+    con: duckdb.DuckDBPyConnection,
+    chosen: Sequence[tuple[tuple, Path]],
+    stamp: dt.datetime,
+    lang: str,
+) -> int:
+    """Write the ``chosen`` statements (key, file stem without suffix), their rows read on
+    ``con`` one statement at a time; returns how many."""
+    stems = dict(chosen)
+    curves: dict[object, list[dict[str, object]]] = {}
+    for segment in records(con, CURVES_SQL):
+        curves.setdefault(segment["plan_id"], []).append(segment)
+    text = labels(lang)
+    written = 0
+    for key, header, payouts, own in statement_rows(con, list(stems)):
+        stem = stems[key]
         statement_workbook(
-            job.header,
-            job.payouts,
-            job.lines,
-            job.curve,
+            header,
+            payouts,
+            own,
+            curves.get(key[1], []),
             stamp,
-            job.stem.with_name(job.stem.name + ".xlsx"),
-            labels(job.lang),
+            stem.with_name(stem.name + ".xlsx"),
+            text,
         )
-        statement_csv(job.lines, job.keys, job.stem.with_name(job.stem.name + ".csv"))
-    return len(jobs)
+        keys = dict(zip(STATEMENT_KEY, key, strict=True))
+        statement_csv(own, keys, stem.with_name(stem.name + ".csv"))
+        written += 1
+    return written
 
 
-# Below this many statements one process writes them all (starting workers costs more); above
-# it, chunks of this many go to the workers.
+def _write_slice(
+    published_db: Path, chosen: Sequence[tuple[tuple, Path]], stamp: dt.datetime, lang: str
+) -> int:
+    """A worker's share: it reads its statements' rows itself, on a read-only connection of its
+    own. Handing every row over from the parent cost more than writing them at the large scale
+    (reading 3.6M lines into dicts and pickling them, in one process; docs/BENCHMARKS.md)."""
+    con = _reader(published_db)
+    try:
+        return _write_chosen(con, chosen, stamp, lang)
+    finally:
+        con.close()
+
+
+# Below this many statements one process writes them all (starting workers costs more).
 PARALLEL_FROM = 400
-CHUNK = 200
+# Each worker's share is cut into a few slices of at least SLICE statements, so that a worker
+# done early takes another: each slice costs one scan of the lines (about a second at large).
+SLICE = 200
+SLICES_PER_WORKER = 4
 
 
 def statement_workers(count: int, cpus: int | None = None) -> int:
@@ -169,49 +199,47 @@ def statement_workers(count: int, cpus: int | None = None) -> int:
     return 1 if count < PARALLEL_FROM else max(1, min(cpus, count // (PARALLEL_FROM // 2)))
 
 
+def slices(items: Sequence[T], workers: int) -> list[Sequence[T]]:
+    """``items`` cut in order into up to SLICES_PER_WORKER slices per worker of at least SLICE
+    items each (the last may be shorter)."""
+    if not items:
+        return []
+    count = max(1, min(workers * SLICES_PER_WORKER, len(items) // max(1, SLICE)))
+    size = -(-len(items) // count)
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
 def _write_all(
-    jobs: Iterable[_StatementJob],
-    expected: int,
+    con: duckdb.DuckDBPyConnection,
+    published_db: Path,
+    chosen: Sequence[tuple[tuple, Path]],
     stamp: dt.datetime,
+    lang: str,
     meanwhile: Callable[[], None],
 ) -> int:
-    """Write every statement of ``jobs`` as they come; returns how many. ``meanwhile`` (the
-    finance workbook) runs in this process once every job is handed out, while the workers
-    write the last ones.
+    """Write the ``chosen`` statements (in key order); returns how many. ``meanwhile`` (the
+    finance workbook) runs in this process while the workers write.
 
-    The first PARALLEL_FROM jobs are held; if there are that many, spawned workers (as many as
-    statement_workers gives for the ``expected`` number of statements; they start as chunks
-    arrive) take them in chunks of CHUNK, at most two chunks per worker in flight, so memory
-    holds a few chunks whatever the number of statements. Fewer are written here."""
-    held: list[_StatementJob] = []
-    in_flight: deque[Future[int]] = deque()
-    written = 0
-    pool: ProcessPoolExecutor | None = None
-    workers = 1
-    try:
-        for job in jobs:
-            held.append(job)
-            if pool is None and len(held) >= PARALLEL_FROM:
-                workers = statement_workers(max(expected, len(held)))
-                if workers > 1:
-                    # Spawned, bound to this process (they die with the run).
-                    pool = ProcessPoolExecutor(max_workers=workers, mp_context=spawn_context())
-            while pool is not None and len(held) >= CHUNK:
-                in_flight.append(pool.submit(_write_jobs, held[:CHUNK], stamp))
-                held = held[CHUNK:]
-                while len(in_flight) > 2 * workers:
-                    written += in_flight.popleft().result()
-        if pool is not None and held:
-            in_flight.append(pool.submit(_write_jobs, held, stamp))
-        elif pool is None:
-            written += _write_jobs(held, stamp)
+    Fewer than PARALLEL_FROM are written here, on ``con``. Otherwise spawned workers (as many as
+    statement_workers gives, bound to this process: they die with the run) take slices of
+    them, each reading its slice's rows from the published copy: memory holds one statement
+    per process whatever the number of statements."""
+    workers = statement_workers(len(chosen))
+    if workers == 1:
+        written = _write_chosen(con, chosen, stamp, lang)
         meanwhile()
-        while in_flight:
-            written += in_flight.popleft().result()
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-    return written
+        return written
+    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn_context()) as pool:
+        futures = [
+            pool.submit(_write_slice, published_db, part, stamp, lang)
+            for part in slices(chosen, workers)
+        ]
+        try:
+            meanwhile()
+            return sum(future.result() for future in futures)
+        finally:
+            for future in futures:
+                future.cancel()
 
 
 def write_statements(
@@ -225,17 +253,10 @@ def write_statements(
     target = reports_dir / "statements"
     staging = reports_dir / ".statements.tmp"
     folders.fresh(staging)
-    con = duckdb.connect(str(published_db), read_only=True)
+    con = _reader(published_db)
     try:
-        # No progress bar: the digests take seconds at scale, and it would go into the run's log.
-        # The build's memory limit: DuckDB's default is most of the machine.
-        con.execute("set enable_progress_bar = false")
-        con.execute("set memory_limit = ?", [duckdb_memory_limit()])
         as_of = con.execute("select max(as_of_date) from payouts").fetchall()[0][0]
         stamp = dt.datetime.combine(as_of or dt.date(1980, 1, 1), dt.time())
-        curves: dict[object, list[dict[str, object]]] = {}
-        for segment in records(con, CURVES_SQL):
-            curves.setdefault(segment["plan_id"], []).append(segment)
         previous = statement_reuse.read_digests(target)
         stamps = statement_reuse.read_stamps(target)
         # The language and its catalogue shape the bytes too (core/labels.yml, core/i18n.py).
@@ -277,20 +298,6 @@ def write_statements(
             else:
                 names[(user_id, plan_id, period_start)] = name
 
-        def to_write() -> Iterator[_StatementJob]:
-            """The statements whose files cannot be linked from the last export."""
-            for key, header, payouts, own in statement_rows(con, list(names)):
-                user_id, plan_id, period_start = key
-                yield _StatementJob(
-                    header,
-                    payouts,
-                    own,
-                    curves.get(plan_id, []),
-                    {"user_id": user_id, "plan_id": plan_id, "period_start": period_start},
-                    staging / names[key],
-                    lang,
-                )
-
         finance = "finance_workbook.xlsx"
 
         def write_finance() -> None:
@@ -306,7 +313,8 @@ def write_statements(
             )
 
         written_now = set(names.values())
-        written = _write_all(to_write(), len(names), stamp, write_finance)
+        chosen = [(key, staging / name) for key, name in names.items()]
+        written = _write_all(con, published_db, chosen, stamp, lang, write_finance)
         if written != len(written_now):
             raise RuntimeError(f"wrote {written} of {len(written_now)} statements")
         # A linked statement has its record (its bytes were checked against it); a written

@@ -16,6 +16,7 @@ from publication.statements import (
     period_label,
     safe_file_part,
     safe_name_part,
+    slices,
     statement_stem,
     statement_workers,
     write_statements,
@@ -191,12 +192,30 @@ def test_worker_count_for_small_and_large_sets():
     assert statement_workers(100_000, cpus=8) == 8
 
 
+@pytest.mark.parametrize(
+    ("count", "workers", "sizes"),
+    [
+        (0, 2, []),
+        (150, 2, [150]),  # fewer than one slice's worth: one slice
+        (1_000, 2, [200] * 5),  # at least SLICE statements a slice
+        (71_964, 2, [8_996] * 7 + [8_992]),  # four slices a worker
+        (9, 1, [9]),
+    ],
+)
+def test_statements_are_cut_into_slices_in_order(count, workers, sizes):
+    """Each statement in exactly one slice, in key order, the slices about equal."""
+    items = list(range(count))
+    parts = slices(items, workers)
+    assert [len(part) for part in parts] == sizes
+    assert [item for part in parts for item in part] == items
+
+
 def test_statements_written_by_several_processes_are_the_same_bytes(tmp_path, monkeypatch):
     """The parallel writer (spawned processes, one chunk each) writes what one process writes."""
     published = make_published(tmp_path / "pub.duckdb")
     serial = write_statements(published, tmp_path / "serial")
     monkeypatch.setattr("publication.statements.PARALLEL_FROM", 2)
-    monkeypatch.setattr("publication.statements.CHUNK", 1)
+    monkeypatch.setattr("publication.statements.SLICE", 1)
     parallel = write_statements(published, tmp_path / "parallel")
     files = _files(serial.folder)
     # Two statements (xlsx + csv), the finance workbook and the statements' digests.
@@ -335,7 +354,7 @@ def test_statements_streamed_in_small_batches_are_the_same_bytes(tmp_path, monke
         assert list(csv.DictReader(handle)) == []
     monkeypatch.setattr("publication.statement_queries.BATCH_ROWS", 1)
     monkeypatch.setattr("publication.statements.PARALLEL_FROM", 2)
-    monkeypatch.setattr("publication.statements.CHUNK", 1)
+    monkeypatch.setattr("publication.statements.SLICE", 1)
     asked: list[int] = []
 
     def workers(count: int, cpus: int | None = None) -> int:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -67,13 +68,7 @@ class Book:
             },
         )
         self.workbook.set_properties({"created": stamp})
-        self.formats = {
-            kind: self.workbook.add_format({"num_format": code}) for kind, code in FORMATS.items()
-        }
-        self.bold = {
-            kind: self.workbook.add_format({"num_format": code, "bold": True})
-            for kind, code in FORMATS.items()
-        }
+        self._formats: dict[tuple[str, bool], Format] = {}
         self.bold_text = self.workbook.add_format({"bold": True})
         self.title = self.workbook.add_format({"bold": True, "font_size": 14})
         self.header = self.workbook.add_format(HEADER)
@@ -85,6 +80,16 @@ class Book:
         # Excel's limit on a sheet name; no character of ours is one it forbids.
         return self.workbook.add_worksheet(title[:31])
 
+    def number_format(self, kind: str, bold: bool = False) -> Format:
+        """The format of a kind of value (a key of FORMATS), made when a cell first needs it: a
+        statement uses few of them, and XlsxWriter writes only the formats cells use (the same
+        bytes as making them all up front)."""
+        made = self._formats.get((kind, bold))
+        if made is None:
+            properties = {"num_format": FORMATS[kind], **({"bold": True} if bold else {})}
+            made = self._formats[(kind, bold)] = self.workbook.add_format(properties)
+        return made
+
     def cell(
         self,
         ws: Worksheet,
@@ -95,22 +100,23 @@ class Book:
         bold: bool = False,
     ) -> None:
         """Write one cell (0-based): numbers and dates as such, text always as text."""
-        formats = self.bold if bold else self.formats
         if value is None:
             return
-        if isinstance(value, bool):
+        if isinstance(value, str):
+            if is_formula_like(value):
+                ws.write_string(row, column, value, self.quoted)
+            else:
+                ws.write_string(row, column, value, self.bold_text if bold else None)
+        elif isinstance(value, bool):
             ws.write_string(row, column, str(value).lower())
         elif isinstance(value, Decimal | int | float):
-            ws.write_number(row, column, float(value), formats.get(kind or "", None))
+            number = self.number_format(kind, bold) if kind in FORMATS else None
+            ws.write_number(row, column, float(value), number)
         elif isinstance(value, dt.datetime | dt.date):
             day = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
-            ws.write_datetime(row, column, day, formats["date"])
+            ws.write_datetime(row, column, day, self.number_format("date", bold))
         else:
-            text = str(value)
-            if is_formula_like(text):
-                ws.write_string(row, column, text, self.quoted)
-            else:
-                ws.write_string(row, column, text, self.bold_text if bold else None)
+            self.cell(ws, row, column, str(value), kind, bold)
 
     def facts(
         self, ws: Worksheet, first_row: int, facts: Sequence[tuple[str, object, str | None]]

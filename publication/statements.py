@@ -153,16 +153,16 @@ def _write_chosen(
     written = 0
     for key, header, payouts, own in statement_rows(con, list(stems)):
         stem = stems[key]
+        keys = dict(zip(STATEMENT_KEY, key, strict=True))
         statement_workbook(
             header,
             payouts,
             own,
-            curves.get(key[1], []),
+            curves.get(keys["plan_id"], []),
             stamp,
             stem.with_name(stem.name + ".xlsx"),
             text,
         )
-        keys = dict(zip(STATEMENT_KEY, key, strict=True))
         statement_csv(own, keys, stem.with_name(stem.name + ".csv"))
         written += 1
     return written

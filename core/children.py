@@ -26,6 +26,8 @@ from importlib import metadata
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
+from core.settings import BUILD_DB_ENV
+
 PARENT_PID_ENV = "SCORECARDS_PARENT_PID"
 PR_SET_PDEATHSIG = 1
 PYTHON_LAUNCHER = "scorecards-python"
@@ -57,8 +59,26 @@ def dbt_main() -> None:
         # the installed packages' versions are the answer, in dbt's own layout.
         print(dbt_versions())
         return
+    start_beside_build_file()
     dbt = launcher("dbt")
     os.execv(dbt, [str(dbt), *sys.argv[1:]])
+
+
+def start_beside_build_file() -> None:
+    """Move into the folder of the build file and name it by its file name alone.
+
+    dbt reuses a saved parse only under the same profile, and the profile names the build file:
+    named by its absolute path, every new or copied home parsed the whole project once more
+    (4.5 s idle, up to 15 s under load, docs/BENCHMARKS.md). As ``build.duckdb`` in its own
+    folder, every home has the same profile, and the project's saved parse serves them all.
+    dagster-dbt gives dbt the project, profiles, target and log folders as absolute paths, so
+    nothing else depends on where dbt starts.
+    """
+    path = os.environ.get(BUILD_DB_ENV, "")
+    folder = os.path.dirname(path)
+    if os.path.isabs(path) and os.path.isdir(folder):
+        os.chdir(folder)
+        os.environ[BUILD_DB_ENV] = os.path.basename(path)
 
 
 def dbt_versions() -> str:

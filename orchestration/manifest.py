@@ -23,7 +23,8 @@ from typing import Protocol
 from dagster_dbt import DbtProject
 
 from core.children import as_parent
-from core.settings import DBT_PROJECT_DIR
+from core.environment import environment
+from core.settings import BUILD_DB_ENV, BUILD_DB_NAME, DBT_PROJECT_DIR
 from orchestration.partitions import project_fingerprint
 from orchestration.resources import dbt_resource
 
@@ -52,9 +53,10 @@ class HasManifest(Protocol):
 
 
 def manifest_fingerprint(project: HasManifest) -> str:
-    """What the manifest was parsed from: the project's files and the dbt that parsed them."""
+    """What the manifest was parsed from: the project's files, the dbt that parsed them and the
+    build file its profile named (which the saved parse must share with every home's)."""
     files = project_fingerprint(Path(project.project_dir), DBT_SOURCES)
-    return f"dbt-core {version('dbt-core')} {files}"
+    return f"dbt-core {version('dbt-core')} {BUILD_DB_NAME} {files}"
 
 
 def manifest_is_stale(project: HasManifest) -> bool:
@@ -69,12 +71,29 @@ def parse_with_dbt(project: HasManifest, target: Path) -> None:
     """`dbt parse` of the project into ``target``."""
     # Our own resource, not project.preparer: the preparer looks dbt up on PATH, and the
     # virtualenv need not be activated. Parsing opens no database, but the profile names one:
-    # a throwaway path, never a file inside the project.
-    os.environ.setdefault(
-        "SCORECARDS_BUILD_DB", str(Path(tempfile.gettempdir()) / "scorecards-parse.duckdb")
-    )
+    # a build file of the name every home's has, in the temporary folder (never inside the
+    # project), so that the saved parse is valid for every home (seed_saved_parse).
+    build_db = Path(tempfile.gettempdir()) / BUILD_DB_NAME
     as_parent()
-    dbt_resource().cli(["parse", "--quiet"], target_path=target).wait()
+    with environment({BUILD_DB_ENV: str(build_db)}):
+        dbt_resource().cli(["parse", "--quiet"], target_path=target).wait()
+
+
+def seed_saved_parse(target: Path, project: HasManifest = DBT_PROJECT) -> bool:
+    """Give a dbt target folder without a saved parse the project's own; True when it did.
+
+    Every home's dbt runs under the same profile (core/children.py: start_beside_build_file),
+    so the parse saved with the project's manifest is valid in any home: a new home's first
+    dbt step then parses only what changed since, not the whole project. Copied under a
+    temporary name and renamed, so a run killed meanwhile leaves no half file."""
+    saved = target / SAVED_PARSE
+    source = Path(project.manifest_path).parent / SAVED_PARSE
+    if saved.exists() or not source.exists():
+        return False
+    scratch = target / f".{SAVED_PARSE}.{os.getpid()}"
+    shutil.copy2(source, scratch)
+    os.replace(scratch, saved)
+    return True
 
 
 def ensure_manifest(

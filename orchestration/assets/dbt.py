@@ -22,6 +22,7 @@ from dagster_dbt import (
 from core.children import PARENT_PID_ENV
 from core.environment import environment as temporary_environment
 from core.faults import pause_point
+from core.settings import BUILD_DB_ENV
 from orchestration.assets import OWNERS
 from orchestration.dbt_metadata import failing_rows, with_build_metadata
 from orchestration.dbt_results import (
@@ -39,7 +40,7 @@ from orchestration.engines import (
     export_paid_history,
     mirror_spark_tables,
 )
-from orchestration.manifest import DBT_PROJECT, ensure_manifest
+from orchestration.manifest import DBT_PROJECT, ensure_manifest, seed_saved_parse
 from orchestration.partitions import (
     MONTHLY_PARTITIONS,
     MONTHLY_TAG,
@@ -110,8 +111,9 @@ DBT_VARS_ENV = "SCORECARDS_DBT_VARS"
 def dbt_target_path(build_db: Path, engine: str = "duckdb") -> Path:
     """dbt's target folder of a home (artifacts, logs, the saved parse), beside build.duckdb.
 
-    dbt reuses a saved parse only when the profile is the same, and the profile names the
-    home's build.duckdb: one folder per home (and engine) keeps the parse of its previous step."""
+    One folder per home (and engine): a run's artifacts and logs stay with its home, and each
+    step reuses the parse its previous step saved (a new home's starts from the project's,
+    seed_saved_parse)."""
     return build_db.parent / ("dbt_target" if engine == "duckdb" else f"dbt_target_{engine}")
 
 
@@ -136,10 +138,12 @@ def _run_dbt(
 ) -> Iterator[Any]:
     """One `dbt build` (of a selector's part of the project, dbt_project/selectors.yml, or of
     all of it), its events with row counts, then the verdict."""
-    os.environ["SCORECARDS_BUILD_DB"] = str(scorecards.paths.build_db)
+    os.environ[BUILD_DB_ENV] = str(scorecards.paths.build_db)
     engine = scorecards.engine_name
     target = dbt_target_path(scorecards.paths.build_db, engine)
     target.mkdir(parents=True, exist_ok=True)
+    if engine == "duckdb" and seed_saved_parse(target):  # Spark's profile is another
+        context.log.info("dbt starts from the project's saved parse (this home had none)")
     # The steps share the folder: never read the run results of the step before.
     (target / "run_results.json").unlink(missing_ok=True)
     # DuckDB is the profile's default target: named only for another engine, so that a DuckDB

@@ -7,7 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.children import DBT_LAUNCHER, PARENT_PID_ENV, PYTHON_LAUNCHER, launcher
+import pytest
+
+from core.children import (
+    DBT_LAUNCHER,
+    PARENT_PID_ENV,
+    PYTHON_LAUNCHER,
+    launcher,
+    start_beside_build_file,
+)
+from core.settings import BUILD_DB_ENV
 
 ROOT = Path(__file__).parents[2]
 
@@ -79,3 +88,52 @@ def test_the_dbt_launcher_answers_the_version_without_starting_dbt():
     assert first is not None and first.group(1) == metadata.version("dbt-core")
     assert f"duckdb: {metadata.version('dbt-duckdb')}" in completed.stdout
     assert "latest" not in completed.stdout
+
+
+def test_dbt_starts_in_the_build_file_s_folder_and_names_it_by_its_file_name(tmp_path, monkeypatch):
+    """Every home's profile then names its build file alike, so dbt's saved parse is valid in
+    any home (orchestration/manifest.py: seed_saved_parse)."""
+    warehouse = tmp_path / "home" / "warehouse"
+    warehouse.mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(BUILD_DB_ENV, str(warehouse / "build.duckdb"))
+    start_beside_build_file()
+    assert Path.cwd() == warehouse
+    assert os.environ[BUILD_DB_ENV] == "build.duckdb"
+
+
+@pytest.mark.parametrize("value", ["", "build.duckdb", "/no/such/folder/build.duckdb"])
+def test_a_relative_or_unplaceable_build_file_leaves_dbt_where_it_starts(
+    tmp_path, monkeypatch, value
+):
+    """Nothing to move to: dbt starts where it was started, the variable as it was set."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(BUILD_DB_ENV, value)
+    start_beside_build_file()
+    assert Path.cwd() == tmp_path
+    assert os.environ[BUILD_DB_ENV] == value
+
+
+def test_the_dbt_launcher_reads_the_build_file_beside_it(tmp_path):
+    """Through the launcher, dbt's profile names the build file by its name and dbt finds it
+    from its folder: `dbt debug` connects to the home's file, wherever it was started."""
+    warehouse = tmp_path / "warehouse"
+    warehouse.mkdir()
+    completed = subprocess.run(
+        [str(launcher(DBT_LAUNCHER)), "debug", "--profiles-dir", str(ROOT / "dbt_project")],
+        env={
+            **os.environ,
+            PARENT_PID_ENV: str(os.getpid()),
+            BUILD_DB_ENV: str(warehouse / "build.duckdb"),
+            "DBT_PROJECT_DIR": str(ROOT / "dbt_project"),
+            "DBT_LOG_PATH": str(tmp_path / "logs"),
+            "DBT_TARGET_PATH": str(tmp_path / "target"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert "path: build.duckdb" in completed.stdout
+    assert (warehouse / "build.duckdb").exists()  # the connection test opened it there

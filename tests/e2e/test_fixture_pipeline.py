@@ -33,6 +33,7 @@ import datetime as dt
 import decimal
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -104,6 +105,9 @@ def test_run_prints_where_and_a_summary(home, fixture_build):
     assert "published version 1 (as of 2026-03-10)" in printed
     assert "reports in " in printed and "gate report: " in printed
     assert "company attainment, 2026-02 (latest closed month)" in printed
+    # A new home's first dbt step starts from the project's saved parse, not a whole new one.
+    assert re.search(r"Found \d+ models", printed), "dbt's output is not in the run's"
+    assert "Unable to do partial parsing" not in printed
     status = run(home, "status")
     assert status.returncode == 0
     assert "version 1, as of 2026-03-10" in status.stdout

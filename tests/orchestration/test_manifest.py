@@ -13,13 +13,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from core.settings import DBT_PROJECT_DIR
+from core.settings import BUILD_DB_NAME, DBT_PROJECT_DIR
 from orchestration.manifest import (
     DBT_PROJECT,
     FINGERPRINT_FILE,
     ensure_manifest,
     manifest_fingerprint,
     manifest_is_stale,
+    seed_saved_parse,
 )
 
 
@@ -113,3 +114,24 @@ def test_the_project_s_own_manifest_is_current():
     import orchestration.assets.dbt  # noqa: F401
 
     assert not manifest_is_stale(DBT_PROJECT)
+
+
+def test_a_home_without_a_saved_parse_gets_the_project_s_and_keeps_its_own(project, tmp_path):
+    """A new home's first dbt step starts from the project's saved parse; a home's own (the
+    parse of its previous step) is never replaced."""
+    target = tmp_path / "home" / "warehouse" / "dbt_target"
+    target.mkdir(parents=True)
+    assert not seed_saved_parse(target, project)  # the project has none yet
+    assert not (target / "partial_parse.msgpack").exists()
+    ensure_manifest(project, slow_parse([]))
+    assert seed_saved_parse(target, project)
+    assert (target / "partial_parse.msgpack").read_bytes() == b"saved"
+    assert [p.name for p in target.iterdir()] == ["partial_parse.msgpack"]  # no scratch left
+    (target / "partial_parse.msgpack").write_bytes(b"the home's own")
+    assert not seed_saved_parse(target, project)
+    assert (target / "partial_parse.msgpack").read_bytes() == b"the home's own"
+
+
+def test_the_fingerprint_names_the_build_file_the_profile_named(project):
+    """A saved parse from before every home's profile named its build file alike is stale."""
+    assert f" {BUILD_DB_NAME} " in manifest_fingerprint(project)

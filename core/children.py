@@ -26,9 +26,10 @@ from importlib import metadata
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
-from core.settings import BUILD_DB_ENV
-
 PARENT_PID_ENV = "SCORECARDS_PARENT_PID"
+# The build database dbt writes, as the run gives it to dbt (dbt_project/profiles.yml reads it):
+# not a setting of the command line, which derives it from the home.
+BUILD_DB_ENV = "SCORECARDS_BUILD_DB"
 PR_SET_PDEATHSIG = 1
 PYTHON_LAUNCHER = "scorecards-python"
 DBT_LAUNCHER = "scorecards-dbt"

@@ -23,9 +23,8 @@ FIRST_MONTH_ENV = "SCORECARDS_FIRST_MONTH"
 MEMORY_LIMIT_ENV = "SCORECARDS_DUCKDB_MEMORY_LIMIT"
 ENGINE_ENV = "SCORECARDS_ENGINE"
 PERSONAL_DATA_ENV = "SCORECARDS_PUBLISH_PERSONAL_DATA"
-# The build database dbt writes (dbt_project/profiles.yml reads it), and its file name: the
-# same in every home, so that dbt's profile is too (core/children.py: start_beside_build_file).
-BUILD_DB_ENV = "SCORECARDS_BUILD_DB"
+# The build database's file name: the same in every home, so that dbt's profile is too
+# (core/children.py: start_beside_build_file).
 BUILD_DB_NAME = "build.duckdb"
 # The engines dbt builds on (docs/ENGINES.md); DuckDB is the embedded default.
 ENGINES = ("duckdb", "spark")

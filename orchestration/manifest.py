@@ -22,9 +22,9 @@ from typing import Protocol
 
 from dagster_dbt import DbtProject
 
-from core.children import as_parent
+from core.children import BUILD_DB_ENV, as_parent
 from core.environment import environment
-from core.settings import BUILD_DB_ENV, BUILD_DB_NAME, DBT_PROJECT_DIR
+from core.settings import BUILD_DB_NAME, DBT_PROJECT_DIR
 from orchestration.partitions import project_fingerprint
 from orchestration.resources import dbt_resource
 

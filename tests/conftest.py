@@ -23,6 +23,24 @@ os.environ.pop("DAGSTER_HOME", None)
 os.environ.setdefault("SCORECARDS_FIRST_MONTH", "2025-01")
 
 
+PROJECT_TARGET = REPO / "dbt_project" / "target"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def project_parse_untouched():
+    """No test writes into the dbt project's own target folder: its manifest is what every
+    worker's definitions read, and its saved parse what every new home's run starts from (a dbt
+    command run by hand in a test names a target folder of its own)."""
+    files = [PROJECT_TARGET / "manifest.json", PROJECT_TARGET / "partial_parse.msgpack"]
+
+    def stamps() -> list[int | None]:
+        return [path.stat().st_mtime_ns if path.exists() else None for path in files]
+
+    before = stamps()
+    yield
+    assert stamps() == before, "a test wrote into dbt_project/target"
+
+
 @pytest.fixture
 def landing(tmp_path: Path) -> Path:
     root = tmp_path / "landing"

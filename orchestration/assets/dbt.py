@@ -19,10 +19,9 @@ from dagster_dbt import (
     get_asset_key_for_model,
 )
 
-from core.children import PARENT_PID_ENV
+from core.children import BUILD_DB_ENV, PARENT_PID_ENV
 from core.environment import environment as temporary_environment
 from core.faults import pause_point
-from core.settings import BUILD_DB_ENV
 from orchestration.assets import OWNERS
 from orchestration.dbt_metadata import failing_rows, with_build_metadata
 from orchestration.dbt_results import (

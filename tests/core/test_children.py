@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from core.children import (
+    BUILD_DB_ENV,
     DBT_LAUNCHER,
     PARENT_PID_ENV,
     PYTHON_LAUNCHER,
     launcher,
     start_beside_build_file,
 )
-from core.settings import BUILD_DB_ENV
 
 ROOT = Path(__file__).parents[2]
 

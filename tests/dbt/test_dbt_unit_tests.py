@@ -11,6 +11,7 @@ import duckdb
 
 from core.settings import DBT_PROJECT_DIR
 from ingest.audit import ensure_schema
+from orchestration.manifest import seed_saved_parse
 from tests.dbt.dbt_cli import run_dbt
 
 
@@ -18,6 +19,8 @@ def test_every_dbt_unit_test_passes(tmp_path: Path):
     build_db = tmp_path / "build.duckdb"
     with duckdb.connect(str(build_db)) as con:
         ensure_schema(con)  # the raw tables, empty: the sources every model reads
+    (tmp_path / "target").mkdir()
+    assert seed_saved_parse(tmp_path / "target")  # as a new home's run starts
     completed = run_dbt(
         DBT_PROJECT_DIR,
         build_db,
@@ -30,6 +33,7 @@ def test_every_dbt_unit_test_passes(tmp_path: Path):
         timeout=600,
     )
     assert completed.returncode == 0, completed.stdout[-4000:]
+    assert "Unable to do partial parsing" not in completed.stdout
     results = json.loads((tmp_path / "target" / "run_results.json").read_text(encoding="utf-8"))
     unit = [r for r in results["results"] if r["unique_id"].startswith("unit_test.")]
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text(encoding="utf-8"))

@@ -199,6 +199,10 @@ def test_the_reconciliation_tests_bite(home):
             str(project),
             "--profiles-dir",
             str(project),
+            # Not the project's own target folder: its manifest and saved parse are what every
+            # worker's runs start from.
+            "--target-path",
+            str(home / "dbt_target_test"),
         ],
         capture_output=True,
         text=True,

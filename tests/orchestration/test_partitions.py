@@ -30,6 +30,7 @@ from orchestration.assets.dbt import (
 )
 from orchestration.definitions import defs
 from orchestration.instance import home_instance
+from orchestration.manifest import seed_saved_parse
 from orchestration.partitions import (
     MONTHLY_PARTITIONS,
     PARTITION_RANGE_END_TAG,
@@ -361,12 +362,20 @@ def test_a_late_row_makes_a_partition_run_rebuild_its_month(built, monkeypatch):
 
 
 def _dbt_ls(target: Path, *args: str) -> set[str]:
-    """dbt ls in its own target folder: the project's is the parse every run starts from."""
-    env = {"SCORECARDS_BUILD_DB": "unused.duckdb", "PATH": str(Path(sys.executable).parent)}
+    """dbt ls in its own target folder (the project's is the parse every run starts from),
+    started from a copy of the project's saved parse, as a new home's run is."""
+    target.mkdir(exist_ok=True)
+    seed_saved_parse(target)
+    env = {
+        "SCORECARDS_BUILD_DB": "build.duckdb",  # never opened: ls reads the parse only
+        "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
+        "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        "PATH": str(Path(sys.executable).parent),
+    }
     dbt = str(Path(sys.executable).with_name("dbt"))
     completed = subprocess.run(
         [dbt, "ls", "-q", "--target-path", str(target), *args],
-        cwd=DBT_PROJECT_DIR,
+        cwd=target,
         env=env,
         capture_output=True,
         text=True,

@@ -98,10 +98,12 @@ java:
 		$$sudo apt-get install -y -q openjdk-17-jre-headless >/dev/null \
 		|| { $$sudo apt-get update -q >/dev/null && $$sudo apt-get install -y -q openjdk-17-jre-headless >/dev/null; }; }
 
-# sqlfluff renders the models through dbt, which opens a DuckDB file: give it a throwaway one.
+# sqlfluff renders the models through dbt, which opens a DuckDB file: give it a throwaway one,
+# and a target folder of its own (the project's holds the parse every new home's run starts from).
 sql-lint: $(DEV_STAMP)
 	@tmp=$$(mktemp -d); cd dbt_project && \
-		SCORECARDS_BUILD_DB=$$tmp/lint.duckdb ../$(BIN)/sqlfluff lint models tests; \
+		SCORECARDS_BUILD_DB=$$tmp/lint.duckdb DBT_TARGET_PATH=$$tmp/target \
+		../$(BIN)/sqlfluff lint models tests; \
 		status=$$?; rm -rf $$tmp; exit $$status
 
 lint: $(DEV_STAMP)

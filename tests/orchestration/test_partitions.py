@@ -20,7 +20,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from core.settings import DBT_PROJECT_DIR, first_month
+from core.settings import BUILD_DB_NAME, DBT_PROJECT_DIR, first_month
 from orchestration.assets.dbt import (
     DOWNSTREAM_SELECTOR,
     MONTHLY_KEYS,
@@ -43,6 +43,7 @@ from orchestration.partitions import (
     project_fingerprint,
 )
 from tests.conftest import FIXTURE_LANDING, copy_home
+from tests.dbt.dbt_cli import run_dbt
 from tests.orchestration.dbt_log import dbt_invocations
 
 # The slow lane (`make test`, not `make test-fast`): real partition runs of the job in process.
@@ -366,21 +367,11 @@ def _dbt_ls(target: Path, *args: str) -> set[str]:
     started from a copy of the project's saved parse, as a new home's run is."""
     target.mkdir(exist_ok=True)
     seed_saved_parse(target)
-    env = {
-        "SCORECARDS_BUILD_DB": "build.duckdb",  # never opened: ls reads the parse only
-        "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
-        "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
-        "PATH": str(Path(sys.executable).parent),
-    }
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    completed = subprocess.run(
-        [dbt, "ls", "-q", "--target-path", str(target), *args],
-        cwd=target,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+    # The build file is never opened: ls reads the parse only.
+    completed = run_dbt(
+        DBT_PROJECT_DIR, target / BUILD_DB_NAME, "ls", "-q", "--target-path", str(target), *args
     )
+    assert completed.returncode == 0, completed.stdout[-3000:]
     return set(completed.stdout.split())
 
 
